@@ -1,0 +1,16 @@
+//! The `#[lock_level(N)]` attribute of [lockladder](https://docs.rs/lockladder).
+//!
+//! Use it through `lockladder::lock_level`; the generated code names
+//! everything through `::lockladder`, so this crate is never a direct dependency.
+
+mod expand;
+mod parse;
+mod validate;
+
+use proc_macro::TokenStream;
+
+/// Gives a struct or enum a level in the lock hierarchy. See `lockladder::lock_level`.
+#[proc_macro_attribute]
+pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::lock_level(args.into(), item.into()).into()
+}

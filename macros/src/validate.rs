@@ -1,0 +1,105 @@
+//! Stage two: checks that need the parsed argument and the whole item.
+
+use syn::{Attribute, Item};
+
+use crate::parse::LevelArg;
+
+/// The highest level; levels fit in 16 bits so the type-level rank is four
+/// hexadecimal digits.
+pub const MAX_LEVEL: u64 = 65535;
+
+/// A struct or enum that may receive a level.
+pub enum LeveledItem {
+    Struct(syn::ItemStruct),
+    Enum(syn::ItemEnum),
+}
+
+/// The level as a number in `1..=65535`.
+pub fn level(arg: &LevelArg) -> syn::Result<u16> {
+    match arg.value {
+        Some(0) => Err(syn::Error::new_spanned(
+            &arg.literal,
+            "lock level 0 is reserved for `Unlocked`, the root token's level: \
+             expected an integer literal in `1..=65535`",
+        )),
+        Some(value @ 1..=MAX_LEVEL) => u16::try_from(value).map_err(|_| out_of_range(arg)),
+        _ => Err(out_of_range(arg)),
+    }
+}
+
+fn out_of_range(arg: &LevelArg) -> syn::Error {
+    syn::Error::new_spanned(
+        &arg.literal,
+        format!(
+            "lock level `{}` is out of range: expected an integer literal in `1..=65535`",
+            arg.literal
+        ),
+    )
+}
+
+/// The item, if it is a struct or an enum; otherwise the item back, untouched,
+/// with the error (boxed: an `Item` is large).
+pub fn item(item: Item) -> Result<LeveledItem, Box<(syn::Error, Item)>> {
+    match item {
+        Item::Struct(item) => Ok(LeveledItem::Struct(item)),
+        Item::Enum(item) => Ok(LeveledItem::Enum(item)),
+        other => {
+            let what = describe(&other);
+            let error = syn::Error::new_spanned(
+                item_head(&other),
+                format!(
+                    "`#[lock_level]` goes on a struct or an enum (the type that lives \
+                     behind the lock, or an empty enum as a level marker), not on {what}"
+                ),
+            );
+            Err(Box::new((error, other)))
+        }
+    }
+}
+
+/// The second `#[lock_level]` on the same type, if any: a type has one level.
+pub fn single_level(attrs: &[Attribute]) -> syn::Result<()> {
+    match attrs.iter().find(|attr| is_lock_level(attr)) {
+        Some(duplicate) => Err(syn::Error::new_spanned(
+            duplicate,
+            "duplicate `#[lock_level]`: a type has exactly one level; keep one attribute",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether an attribute is (a path ending in) `lock_level`.
+pub fn is_lock_level(attr: &Attribute) -> bool {
+    attr.path().segments.last().is_some_and(|segment| segment.ident == "lock_level")
+}
+
+fn describe(item: &Item) -> &'static str {
+    match item {
+        Item::Fn(_) => "a function",
+        Item::Trait(_) | Item::TraitAlias(_) => "a trait",
+        Item::Impl(_) => "an impl block",
+        Item::Union(_) => "a union",
+        Item::Type(_) => "a type alias",
+        Item::Mod(_) => "a module",
+        Item::Const(_) | Item::Static(_) => "a constant or static",
+        Item::Use(_) => "a `use` declaration",
+        _ => "this item",
+    }
+}
+
+/// The tokens that introduce an item (up to its name), where an error reads best.
+fn item_head(item: &Item) -> proc_macro2::TokenStream {
+    use quote::ToTokens;
+    match item {
+        Item::Fn(item) => item.sig.to_token_stream(),
+        Item::Trait(item) => {
+            let (trait_token, ident) = (&item.trait_token, &item.ident);
+            quote::quote!(#trait_token #ident)
+        }
+        Item::Impl(item) => {
+            let (impl_token, self_ty) = (&item.impl_token, &item.self_ty);
+            quote::quote!(#impl_token #self_ty)
+        }
+        other => other.to_token_stream(),
+    }
+}

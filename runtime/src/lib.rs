@@ -1,0 +1,28 @@
+//! The runtime of [lockladder](https://docs.rs/lockladder): levels, tokens and
+//! leveled lock wrappers.
+//!
+//! Depend on `lockladder` instead; it re-exports everything here together with
+//! the `#[lock_level]` attribute, and holds the guide.
+
+mod error;
+mod level;
+mod mutex;
+mod order;
+#[doc(hidden)]
+pub mod rank;
+mod rwlock;
+mod token;
+
+pub use error::TryLockError;
+pub use level::{Level, Unlocked};
+pub use mutex::{Mutex, MutexGuard};
+pub use order::LockBefore;
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use token::LockToken;
+
+/// The futures returned by the async lock methods. They are named types (not
+/// `impl Future`) so that an order violation is reported exactly once.
+pub mod future {
+    pub use crate::mutex::MutexLockFuture;
+    pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+}

@@ -1,0 +1,276 @@
+//! The async [`Mutex`] and its guard and future.
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::error::TryLockError;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+/// An async mutex at level `L` in the lock hierarchy.
+///
+/// Use it where a task must hold the lock across an `.await`; for a short
+/// critical section with no `.await` inside, the blocking
+/// `lockladder::sync::Mutex` is cheaper. Either way the level rules are the same:
+/// [`lock`](Mutex::lock) takes the task's token, which must hold a level below
+/// `L`, and hands back the guard and a token at `L`.
+///
+/// `Mutex::new(value)` takes the level of the data type itself (it must carry
+/// `#[lock_level]`); [`Mutex::with_level`] takes it from a marker named in the
+/// expected type, which gives plain data a level.
+///
+/// ```
+/// use lockladder::{lock_level, LockToken, Mutex};
+///
+/// #[lock_level(20)]
+/// struct CoinManager {
+///     coins: u64,
+/// }
+///
+/// #[lock_level(30)]
+/// enum CacheLevel {}
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let manager = Mutex::new(CoinManager { coins: 0 });
+/// let cache: Mutex<Vec<u64>, CacheLevel> = Mutex::with_level(Vec::new());
+///
+/// let mut token = LockToken::new();
+/// let (mut manager, mut token) = manager.lock(&mut token).await;
+/// manager.coins += 5;
+/// let (mut cache, _token) = cache.lock(&mut token).await; // 20 -> 30
+/// cache.push(manager.coins);
+/// # });
+/// ```
+///
+/// # Guarantees
+///
+/// Built on [`async_lock::Mutex`], whose acquisition future is a named type: that
+/// lets an order violation be reported once at the call instead of three times,
+/// with no allocation. It runs on any executor, tokio included. Waiters are
+/// served roughly in arrival order, with starvation prevention; the lock future
+/// is cancel safe (dropping it before it completes acquires nothing).
+pub struct Mutex<T: ?Sized, L = T> {
+    level: PhantomData<fn() -> L>,
+    inner: async_lock::Mutex<T>,
+}
+
+impl<T: Level> Mutex<T> {
+    /// A mutex at the level of `T` itself.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// ```
+    pub const fn new(value: T) -> Self {
+        Mutex { level: PhantomData, inner: async_lock::Mutex::new(value) }
+    }
+}
+
+impl<T, L: Level> Mutex<T, L> {
+    /// A mutex at the level `L` named by the expected type, for data that has no
+    /// level of its own.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, Mutex};
+    ///
+    /// #[lock_level(30)]
+    /// enum CacheLevel {}
+    ///
+    /// let cache: Mutex<Vec<u8>, CacheLevel> = Mutex::with_level(Vec::new());
+    /// ```
+    pub const fn with_level(value: T) -> Self {
+        Mutex { level: PhantomData, inner: async_lock::Mutex::new(value) }
+    }
+}
+
+impl<T: ?Sized, L: Level> Mutex<T, L> {
+    /// Waits for the lock, then returns the guard and a token at level `L`.
+    ///
+    /// The token passed in must hold a level below `L`; otherwise this is a
+    /// compile error naming both levels. It stays borrowed while the guard or the
+    /// returned token lives.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// let mut token = LockToken::new();
+    /// let (mut guard, _token) = manager.lock(&mut token).await;
+    /// guard.coins += 1;
+    /// # });
+    /// ```
+    pub fn lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> MutexLockFuture<'a, T, L> {
+        let _ = token;
+        MutexLockFuture { inner: self.inner.lock(), level: PhantomData }
+    }
+
+    /// Takes the lock if it is free right now, without waiting.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// let mut token = LockToken::new();
+    /// let (mut guard, _token) = manager.try_lock(&mut token).expect("nobody else holds it");
+    /// guard.coins += 1;
+    /// ```
+    pub fn try_lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        match self.inner.try_lock() {
+            Some(guard) => Ok((MutexGuard { inner: guard }, LockToken::acquired())),
+            None => Err(TryLockError::new::<L>("try_lock")),
+        }
+    }
+}
+
+impl<T: ?Sized, L> Mutex<T, L> {
+    /// A mutable reference to the data: no lock is taken, since `&mut self`
+    /// already proves that nobody else can hold it.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let mut manager = Mutex::new(CoinManager { coins: 0 });
+    /// manager.get_mut().coins = 3;
+    /// assert_eq!(manager.into_inner().coins, 3);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.inner.get_mut()
+    }
+
+    /// Consumes the mutex and returns the data.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 7 });
+    /// assert_eq!(manager.into_inner().coins, 7);
+    /// ```
+    pub fn into_inner(self) -> T
+    where
+        T: Sized,
+    {
+        self.inner.into_inner()
+    }
+}
+
+impl<T: Default, L: Level> Default for Mutex<T, L> {
+    fn default() -> Self {
+        Mutex::with_level(T::default())
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("Mutex");
+        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
+        match self.inner.try_lock() {
+            Some(guard) => out.field("data", &&*guard),
+            None => out.field("data", &format_args!("<locked>")),
+        };
+        out.finish()
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`Mutex::lock`]: resolves to the guard and a token at `L`.
+    ///
+    /// A named type on purpose: an `impl Future` would capture the held level
+    /// and make rustc report an order violation three times.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct MutexLockFuture<'a, T: ?Sized, L> {
+        #[pin]
+        inner: async_lock::futures::Lock<'a, T>,
+        level: PhantomData<fn() -> L>,
+    }
+}
+
+impl<'a, T: ?Sized, L> Future for MutexLockFuture<'a, T, L> {
+    type Output = (MutexGuard<'a, T>, LockToken<'a, L>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .inner
+            .poll(cx)
+            .map(|guard| (MutexGuard { inner: guard }, LockToken::acquired()))
+    }
+}
+
+impl<T: ?Sized, L: Level> fmt::Debug for MutexLockFuture<'_, T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MutexLockFuture<{} (level {})>", L::NAME, L::LEVEL)
+    }
+}
+
+/// Access to the data of a [`Mutex`]; the lock is released when it drops.
+///
+/// It is `Send` when `T: Send`, so it may be held across `.await` in a task
+/// given to `tokio::spawn`.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct MutexGuard<'a, T: ?Sized> {
+    inner: async_lock::MutexGuard<'a, T>,
+}
+
+impl<T: ?Sized> Deref for MutexGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}

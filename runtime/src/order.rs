@@ -1,0 +1,71 @@
+//! [`LockBefore`]: the one relation every acquisition is checked against.
+
+use crate::level::Level;
+use crate::rank::{IsBelow, RankCmp};
+
+/// `H: LockBefore<M>` means "while holding level `H`, level `M` may be acquired",
+/// which is true exactly when `M`'s level is strictly above `H`'s.
+///
+/// It is the bound every lock method puts on the token's level, and the bound
+/// to write on generic helpers that take a token:
+///
+/// ```
+/// use lockladder::{lock_level, LockBefore, LockToken, Mutex};
+///
+/// #[lock_level(20)]
+/// struct CoinManager {
+///     coins: u64,
+/// }
+///
+/// async fn refund<H: LockBefore<CoinManager>>(
+///     token: &mut LockToken<'_, H>,
+///     manager: &Mutex<CoinManager>,
+/// ) {
+///     let (mut coins, _token) = manager.lock(token).await;
+///     coins.coins += 1;
+/// }
+/// # tokio_test_block_on(async {
+/// let manager = Mutex::new(CoinManager { coins: 0 });
+/// refund(&mut LockToken::new(), &manager).await;
+/// # });
+/// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+///
+/// The wrong order is a compile error that names both types:
+///
+/// ```compile_fail,E0277
+/// use lockladder::{lock_level, LockToken, Mutex};
+///
+/// #[lock_level(10)]
+/// struct Registry;
+/// #[lock_level(20)]
+/// struct CoinManager;
+///
+/// async fn inverted(registry: &Mutex<Registry>, coins: &Mutex<CoinManager>) {
+///     let mut token = LockToken::new();
+///     let (_coins, mut token) = coins.lock(&mut token).await;
+///     // error: lock order violation: cannot acquire `Registry` while holding `CoinManager`
+///     let (_registry, _token) = registry.lock(&mut token).await;
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "lock order violation: cannot acquire `{M}` while holding `{Self}`",
+    label = "`{M}` is not above `{Self}` in the lock hierarchy",
+    note = "a lock can only be taken while the token holds levels strictly below it, and `{M}` is not above `{Self}`",
+    note = "release `{Self}` (its guard and its token) before taking `{M}`, or take every lock you need at once, in any order, with `token.lock_all(..)` (`token.lock_many(..)` for locks of one level)"
+)]
+pub trait LockBefore<M: Level>: Level {}
+
+// `do_not_recommend` makes rustc report the unmet `LockBefore` itself (with the
+// message above) instead of the digit comparison deep inside this impl.
+#[diagnostic::do_not_recommend]
+impl<H, M> LockBefore<M> for H
+where
+    H: Level,
+    M: Level,
+    H::Rank: RankCmp<M::Rank>,
+    <H::Rank as RankCmp<M::Rank>>::Ordering: IsBelow,
+{
+}

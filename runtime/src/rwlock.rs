@@ -1,0 +1,343 @@
+//! The async [`RwLock`] and its guards and futures.
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use crate::error::TryLockError;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+/// An async reader-writer lock at level `L` in the lock hierarchy.
+///
+/// Many readers or one writer. Reading and writing are both acquisitions at
+/// level `L`: a task that holds a read guard cannot then take the write lock of
+/// the same `RwLock` (that would wait for itself), and the types reject it.
+///
+/// ```
+/// use lockladder::{lock_level, LockToken, RwLock};
+///
+/// #[lock_level(10)]
+/// struct Registry {
+///     accounts: Vec<u64>,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let registry = RwLock::new(Registry { accounts: vec![] });
+///
+/// let mut token = LockToken::new();
+/// {
+///     let (mut registry, _token) = registry.write(&mut token).await;
+///     registry.accounts.push(42);
+/// }
+/// let (registry, _token) = registry.read(&mut token).await;
+/// assert_eq!(registry.accounts, [42]);
+/// # });
+/// ```
+///
+/// # Guarantees
+///
+/// Built on [`async_lock::RwLock`] (named futures, no allocation, any executor).
+/// A waiting writer blocks new readers, so writers are not starved. The futures
+/// are cancel safe: dropping one before it completes acquires nothing.
+pub struct RwLock<T: ?Sized, L = T> {
+    level: PhantomData<fn() -> L>,
+    inner: async_lock::RwLock<T>,
+}
+
+impl<T: Level> RwLock<T> {
+    /// A reader-writer lock at the level of `T` itself.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// ```
+    pub const fn new(value: T) -> Self {
+        RwLock { level: PhantomData, inner: async_lock::RwLock::new(value) }
+    }
+}
+
+impl<T, L: Level> RwLock<T, L> {
+    /// A reader-writer lock at the level `L` named by the expected type.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, RwLock};
+    ///
+    /// #[lock_level(40)]
+    /// enum ConfigLevel {}
+    ///
+    /// let config: RwLock<String, ConfigLevel> = RwLock::with_level(String::from("v1"));
+    /// ```
+    pub const fn with_level(value: T) -> Self {
+        RwLock { level: PhantomData, inner: async_lock::RwLock::new(value) }
+    }
+}
+
+impl<T: ?Sized, L: Level> RwLock<T, L> {
+    /// Waits for shared access, then returns the read guard and a token at `L`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { accounts: vec![1, 2] });
+    /// let mut token = LockToken::new();
+    /// let (registry, _token) = registry.read(&mut token).await;
+    /// assert_eq!(registry.accounts.len(), 2);
+    /// # });
+    /// ```
+    pub fn read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> RwLockReadFuture<'a, T, L> {
+        let _ = token;
+        RwLockReadFuture { inner: self.inner.read(), level: PhantomData }
+    }
+
+    /// Waits for exclusive access, then returns the write guard and a token at `L`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { accounts: vec![] });
+    /// let mut token = LockToken::new();
+    /// let (mut registry, _token) = registry.write(&mut token).await;
+    /// registry.accounts.push(3);
+    /// # });
+    /// ```
+    pub fn write<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> RwLockWriteFuture<'a, T, L> {
+        let _ = token;
+        RwLockWriteFuture { inner: self.inner.write(), level: PhantomData }
+    }
+
+    /// Takes shared access if no writer holds or awaits the lock, without waiting.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// assert!(registry.try_read(&mut token).is_ok());
+    /// ```
+    pub fn try_read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        match self.inner.try_read() {
+            Some(guard) => Ok((RwLockReadGuard { inner: guard }, LockToken::acquired())),
+            None => Err(TryLockError::new::<L>("try_read")),
+        }
+    }
+
+    /// Takes exclusive access if nobody holds the lock, without waiting.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut reader = LockToken::new();
+    /// let (_shared, _) = registry.try_read(&mut reader).unwrap();
+    ///
+    /// let mut writer = LockToken::new();
+    /// assert!(registry.try_write(&mut writer).is_err());
+    /// ```
+    pub fn try_write<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        match self.inner.try_write() {
+            Some(guard) => Ok((RwLockWriteGuard { inner: guard }, LockToken::acquired())),
+            None => Err(TryLockError::new::<L>("try_write")),
+        }
+    }
+}
+
+impl<T: ?Sized, L> RwLock<T, L> {
+    /// A mutable reference to the data, with no locking: `&mut self` proves
+    /// exclusive access.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
+    /// registry.get_mut().accounts.push(1);
+    /// assert_eq!(registry.into_inner().accounts, [1]);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.inner.get_mut()
+    }
+
+    /// Consumes the lock and returns the data.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry(u32);
+    ///
+    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
+    /// ```
+    pub fn into_inner(self) -> T
+    where
+        T: Sized,
+    {
+        self.inner.into_inner()
+    }
+}
+
+impl<T: Default, L: Level> Default for RwLock<T, L> {
+    fn default() -> Self {
+        RwLock::with_level(T::default())
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("RwLock");
+        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
+        match self.inner.try_read() {
+            Some(guard) => out.field("data", &&*guard),
+            None => out.field("data", &format_args!("<locked>")),
+        };
+        out.finish()
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`RwLock::read`]: resolves to the read guard and a token at `L`.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct RwLockReadFuture<'a, T: ?Sized, L> {
+        #[pin]
+        inner: async_lock::futures::Read<'a, T>,
+        level: PhantomData<fn() -> L>,
+    }
+}
+
+impl<'a, T: ?Sized, L> Future for RwLockReadFuture<'a, T, L> {
+    type Output = (RwLockReadGuard<'a, T>, LockToken<'a, L>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .inner
+            .poll(cx)
+            .map(|guard| (RwLockReadGuard { inner: guard }, LockToken::acquired()))
+    }
+}
+
+impl<T: ?Sized, L: Level> fmt::Debug for RwLockReadFuture<'_, T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RwLockReadFuture<{} (level {})>", L::NAME, L::LEVEL)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`RwLock::write`]: resolves to the write guard and a token at `L`.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct RwLockWriteFuture<'a, T: ?Sized, L> {
+        #[pin]
+        inner: async_lock::futures::Write<'a, T>,
+        level: PhantomData<fn() -> L>,
+    }
+}
+
+impl<'a, T: ?Sized, L> Future for RwLockWriteFuture<'a, T, L> {
+    type Output = (RwLockWriteGuard<'a, T>, LockToken<'a, L>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .inner
+            .poll(cx)
+            .map(|guard| (RwLockWriteGuard { inner: guard }, LockToken::acquired()))
+    }
+}
+
+impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RwLockWriteFuture<{} (level {})>", L::NAME, L::LEVEL)
+    }
+}
+
+/// Shared access to the data of an [`RwLock`]; released when it drops.
+///
+/// `Send` when `T: Sync`, as tokio's read guard.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct RwLockReadGuard<'a, T: ?Sized> {
+    inner: async_lock::RwLockReadGuard<'a, T>,
+}
+
+impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// Exclusive access to the data of an [`RwLock`]; released when it drops.
+///
+/// `Send` when `T: Send`.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct RwLockWriteGuard<'a, T: ?Sized> {
+    inner: async_lock::RwLockWriteGuard<'a, T>,
+}
+
+impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}

@@ -1,0 +1,6 @@
+use lockladder::lock_level;
+
+#[lock_level]
+struct CoinManager;
+
+fn main() {}

@@ -1,0 +1,17 @@
+// The parent token cannot take a second lock "beside" the first while the guard lives.
+use lockladder::{lock_level, LockToken, Mutex};
+
+#[lock_level(10)]
+struct Registry;
+
+#[lock_level(20)]
+struct CoinManager;
+
+async fn beside(registry: &Mutex<Registry>, coins: &Mutex<CoinManager>) {
+    let mut token = LockToken::new();
+    let (registry_guard, _child) = registry.lock(&mut token).await;
+    let (coins_guard, _) = coins.lock(&mut token).await;
+    drop((registry_guard, coins_guard));
+}
+
+fn main() {}
