@@ -5,6 +5,7 @@
 //! the `#[lock_level]` attribute, and holds the guide.
 
 mod error;
+mod held;
 mod level;
 mod mutex;
 mod order;

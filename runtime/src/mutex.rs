@@ -8,6 +8,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::TryLockError;
+use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -116,12 +117,17 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     /// guard.coins += 1;
     /// # });
     /// ```
+    #[track_caller]
     pub fn lock<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> MutexLockFuture<'a, T, L> {
         let _ = token;
-        MutexLockFuture { inner: self.inner.lock(), level: PhantomData }
+        MutexLockFuture {
+            inner: self.inner.lock(),
+            acquisition: Acquisition::begin::<L>(),
+            level: PhantomData,
+        }
     }
 
     /// Takes the lock if it is free right now, without waiting.
@@ -139,13 +145,17 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     /// let (mut guard, _token) = manager.try_lock(&mut token).expect("nobody else holds it");
     /// guard.coins += 1;
     /// ```
+    #[track_caller]
     pub fn try_lock<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
+        let mut acquisition = Acquisition::begin::<L>();
         match self.inner.try_lock() {
-            Some(guard) => Ok((MutexGuard { inner: guard }, LockToken::acquired())),
+            Some(guard) => {
+                Ok((MutexGuard::new(guard, acquisition.granted()), LockToken::acquired()))
+            }
             None => Err(TryLockError::new::<L>("try_lock")),
         }
     }
@@ -219,6 +229,7 @@ pin_project_lite::pin_project! {
     pub struct MutexLockFuture<'a, T: ?Sized, L> {
         #[pin]
         inner: async_lock::futures::Lock<'a, T>,
+        acquisition: Acquisition,
         level: PhantomData<fn() -> L>,
     }
 }
@@ -227,10 +238,17 @@ impl<'a, T: ?Sized, L> Future for MutexLockFuture<'a, T, L> {
     type Output = (MutexGuard<'a, T>, LockToken<'a, L>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map(|guard| (MutexGuard { inner: guard }, LockToken::acquired()))
+        let this = self.project();
+        match this.inner.poll(cx) {
+            Poll::Ready(guard) => {
+                let hold = this.acquisition.granted();
+                Poll::Ready((MutexGuard::new(guard, hold), LockToken::acquired()))
+            }
+            Poll::Pending => {
+                this.acquisition.contended();
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -247,6 +265,14 @@ impl<T: ?Sized, L: Level> fmt::Debug for MutexLockFuture<'_, T, L> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct MutexGuard<'a, T: ?Sized> {
     inner: async_lock::MutexGuard<'a, T>,
+    // Dropped after `inner`: the hold ends once the lock is released.
+    _hold: Hold,
+}
+
+impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    pub(crate) fn new(inner: async_lock::MutexGuard<'a, T>, hold: Hold) -> Self {
+        MutexGuard { inner, _hold: hold }
+    }
 }
 
 impl<T: ?Sized> Deref for MutexGuard<'_, T> {

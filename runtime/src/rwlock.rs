@@ -8,6 +8,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::error::TryLockError;
+use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -99,12 +100,17 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     /// assert_eq!(registry.accounts.len(), 2);
     /// # });
     /// ```
+    #[track_caller]
     pub fn read<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> RwLockReadFuture<'a, T, L> {
         let _ = token;
-        RwLockReadFuture { inner: self.inner.read(), level: PhantomData }
+        RwLockReadFuture {
+            inner: self.inner.read(),
+            acquisition: Acquisition::begin::<L>(),
+            level: PhantomData,
+        }
     }
 
     /// Waits for exclusive access, then returns the write guard and a token at `L`.
@@ -124,12 +130,17 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     /// registry.accounts.push(3);
     /// # });
     /// ```
+    #[track_caller]
     pub fn write<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> RwLockWriteFuture<'a, T, L> {
         let _ = token;
-        RwLockWriteFuture { inner: self.inner.write(), level: PhantomData }
+        RwLockWriteFuture {
+            inner: self.inner.write(),
+            acquisition: Acquisition::begin::<L>(),
+            level: PhantomData,
+        }
     }
 
     /// Takes shared access if no writer holds or awaits the lock, without waiting.
@@ -144,13 +155,17 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     /// let mut token = LockToken::new();
     /// assert!(registry.try_read(&mut token).is_ok());
     /// ```
+    #[track_caller]
     pub fn try_read<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
+        let mut acquisition = Acquisition::begin::<L>();
         match self.inner.try_read() {
-            Some(guard) => Ok((RwLockReadGuard { inner: guard }, LockToken::acquired())),
+            Some(guard) => {
+                Ok((RwLockReadGuard::new(guard, acquisition.granted()), LockToken::acquired()))
+            }
             None => Err(TryLockError::new::<L>("try_read")),
         }
     }
@@ -170,13 +185,17 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     /// let mut writer = LockToken::new();
     /// assert!(registry.try_write(&mut writer).is_err());
     /// ```
+    #[track_caller]
     pub fn try_write<'a, H: LockBefore<L>>(
         &'a self,
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
+        let mut acquisition = Acquisition::begin::<L>();
         match self.inner.try_write() {
-            Some(guard) => Ok((RwLockWriteGuard { inner: guard }, LockToken::acquired())),
+            Some(guard) => {
+                Ok((RwLockWriteGuard::new(guard, acquisition.granted()), LockToken::acquired()))
+            }
             None => Err(TryLockError::new::<L>("try_write")),
         }
     }
@@ -244,6 +263,7 @@ pin_project_lite::pin_project! {
     pub struct RwLockReadFuture<'a, T: ?Sized, L> {
         #[pin]
         inner: async_lock::futures::Read<'a, T>,
+        acquisition: Acquisition,
         level: PhantomData<fn() -> L>,
     }
 }
@@ -252,10 +272,17 @@ impl<'a, T: ?Sized, L> Future for RwLockReadFuture<'a, T, L> {
     type Output = (RwLockReadGuard<'a, T>, LockToken<'a, L>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map(|guard| (RwLockReadGuard { inner: guard }, LockToken::acquired()))
+        let this = self.project();
+        match this.inner.poll(cx) {
+            Poll::Ready(guard) => {
+                let hold = this.acquisition.granted();
+                Poll::Ready((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
+            }
+            Poll::Pending => {
+                this.acquisition.contended();
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -271,6 +298,7 @@ pin_project_lite::pin_project! {
     pub struct RwLockWriteFuture<'a, T: ?Sized, L> {
         #[pin]
         inner: async_lock::futures::Write<'a, T>,
+        acquisition: Acquisition,
         level: PhantomData<fn() -> L>,
     }
 }
@@ -279,10 +307,17 @@ impl<'a, T: ?Sized, L> Future for RwLockWriteFuture<'a, T, L> {
     type Output = (RwLockWriteGuard<'a, T>, LockToken<'a, L>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.project()
-            .inner
-            .poll(cx)
-            .map(|guard| (RwLockWriteGuard { inner: guard }, LockToken::acquired()))
+        let this = self.project();
+        match this.inner.poll(cx) {
+            Poll::Ready(guard) => {
+                let hold = this.acquisition.granted();
+                Poll::Ready((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
+            }
+            Poll::Pending => {
+                this.acquisition.contended();
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -298,6 +333,14 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
     inner: async_lock::RwLockReadGuard<'a, T>,
+    // Dropped after `inner`: the hold ends once the lock is released.
+    _hold: Hold,
+}
+
+impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
+    pub(crate) fn new(inner: async_lock::RwLockReadGuard<'a, T>, hold: Hold) -> Self {
+        RwLockReadGuard { inner, _hold: hold }
+    }
 }
 
 impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
@@ -320,6 +363,14 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
     inner: async_lock::RwLockWriteGuard<'a, T>,
+    // Dropped after `inner`: the hold ends once the lock is released.
+    _hold: Hold,
+}
+
+impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
+    pub(crate) fn new(inner: async_lock::RwLockWriteGuard<'a, T>, hold: Hold) -> Self {
+        RwLockWriteGuard { inner, _hold: hold }
+    }
 }
 
 impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
