@@ -29,6 +29,7 @@ import argparse
 import csv
 import os
 import pathlib
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,8 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WORK = ROOT / "target" / "compile-scaling"
+# The lockladder checkout the generated crates depend on (`--lockladder`).
+LOCKLADDER = ROOT
 # `--opt-macros`: build proc macros optimized (a profile setting users may have).
 OPT_MACROS = "\n[profile.dev.build-override]\nopt-level = 3\n"
 OPTIMIZE_MACROS = False
@@ -57,6 +60,10 @@ def generic_pair(i, n):
     if i + 1 >= n:
         return (0, n - 1)
     return (i, i + 1 + (i * 7919) % (n - 1 - i))
+
+
+# Call sites per level of each construct.
+SITES = {"decl": 0, "decl-expanded": 0, "direct": 1, "generic": 1, "full": 2, "spawn": 2}
 
 
 def sites(construct):
@@ -204,7 +211,7 @@ def manifest(name, flavour):
     tokio_features = '["sync", "rt"]'
     deps = f'tokio = {{ version = "1", default-features = false, features = {tokio_features} }}\n'
     if flavour == "ladder":
-        deps += f'lockladder = {{ path = "{ROOT.as_posix()}" }}\n'
+        deps += f'lockladder = {{ path = "{LOCKLADDER.as_posix()}" }}\n'
     return (
         "[package]\n"
         f'name = "{name}"\n'
@@ -228,12 +235,14 @@ def write_crate(flavour, n, construct):
 
 
 def cargo_check(crate):
-    """Wall time of one `cargo check` of the crate alone, in seconds."""
+    """Wall and CPU (user + system) time of one `cargo check` of the crate alone,
+    in seconds. CPU time is the steadier of the two on a loaded machine."""
     # Incremental compilation would reuse the previous check of the touched, unchanged
     # source and time almost nothing; without it every run checks the whole crate.
     env = dict(os.environ, CARGO_TARGET_DIR=str(WORK / "target"), CARGO_INCREMENTAL="0")
     env.pop("RUSTFLAGS", None)
     (crate / "src" / "lib.rs").touch()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         ["cargo", "check", "--quiet", "--offline", "--manifest-path", str(crate / "Cargo.toml")],
@@ -242,9 +251,11 @@ def cargo_check(crate):
         text=True,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"cargo check failed for {crate.name}:\n{done.stderr}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def load():
@@ -252,6 +263,7 @@ def load():
 
 
 def main():
+    global OPTIMIZE_MACROS, LOCKLADDER, WORK
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--runs", type=int, default=3)
@@ -262,10 +274,23 @@ def main():
         default=ROOT / "benches" / "results" / "compile-scaling.csv",
     )
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--lockladder",
+        type=pathlib.Path,
+        default=ROOT,
+        help="the lockladder checkout to depend on (to compare two versions)",
+    )
+    parser.add_argument(
+        "--work",
+        type=pathlib.Path,
+        default=WORK,
+        help="where the generated crates and their target dir go",
+    )
     parser.add_argument("--opt-macros", action="store_true", help=OPT_MACROS.strip())
     args = parser.parse_args()
-    global OPTIMIZE_MACROS
     OPTIMIZE_MACROS = args.opt_macros
+    LOCKLADDER = args.lockladder.resolve()
+    WORK = args.work.resolve()
 
     rows = []
     for construct in args.construct:
@@ -275,29 +300,37 @@ def main():
                 continue
             for crate in crates.values():
                 cargo_check(crate)  # builds the dependencies once; not measured
-            times = {f: [] for f in crates}
+            wall = {f: [] for f in crates}
+            cpu = {f: [] for f in crates}
             loads = []
             for _ in range(args.runs):
                 for flavour, crate in crates.items():
                     loads.append(load())
-                    times[flavour].append(cargo_check(crate))
-            ladder = statistics.median(times["ladder"])
-            tokio = statistics.median(times["tokio"])
+                    w, c = cargo_check(crate)
+                    wall[flavour].append(w)
+                    cpu[flavour].append(c)
+            med = {k: {f: statistics.median(v[f]) for f in crates} for k, v in (("wall", wall), ("cpu", cpu))}
+            ratio = med["wall"]["ladder"] / med["wall"]["tokio"]
+            cpu_ratio = med["cpu"]["ladder"] / med["cpu"]["tokio"]
             row = {
                 "construct": construct,
                 "levels": n,
-                "sites": 2 * n if construct in ("full", "spawn") else (0 if construct.startswith("decl") else n),
-                "ladder_s": f"{ladder:.3f}",
-                "tokio_s": f"{tokio:.3f}",
-                "ratio": f"{ladder / tokio:.2f}",
-                "ladder_runs": " ".join(f"{t:.3f}" for t in times["ladder"]),
-                "tokio_runs": " ".join(f"{t:.3f}" for t in times["tokio"]),
-                "load1": f"{max(loads):.2f}",
+                "sites": SITES[construct] * n,
+                "ladder_s": f"{med['wall']['ladder']:.3f}",
+                "tokio_s": f"{med['wall']['tokio']:.3f}",
+                "ratio": f"{ratio:.2f}",
+                "ladder_cpu_s": f"{med['cpu']['ladder']:.3f}",
+                "tokio_cpu_s": f"{med['cpu']['tokio']:.3f}",
+                "cpu_ratio": f"{cpu_ratio:.2f}",
+                "ladder_runs": " ".join(f"{t:.3f}" for t in wall["ladder"]),
+                "tokio_runs": " ".join(f"{t:.3f}" for t in wall["tokio"]),
+                "max_load1": f"{max(loads):.2f}",
             }
             rows.append(row)
             print(
-                f"{construct:8} N={n:4}  lockladder {ladder:7.3f}s  tokio {tokio:7.3f}s  "
-                f"ratio {ladder / tokio:5.2f}  (max load {max(loads):.2f})",
+                f"{construct:13} N={n:4}  wall: lockladder {med['wall']['ladder']:7.3f}s "
+                f"tokio {med['wall']['tokio']:7.3f}s ratio {ratio:5.2f}  "
+                f"cpu ratio {cpu_ratio:5.2f}  (max load {max(loads):.2f})",
                 flush=True,
             )
     if rows:

@@ -35,11 +35,16 @@ pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
-    let doc = format!(
+/// The doc line added to a leveled type.
+pub fn level_doc(level: u16) -> String {
+    format!(
         " **Lock level {level}** (`#[lock_level({level})]`): acquire it only while \
          holding levels below {level}."
-    );
+    )
+}
+
+fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
+    let doc = level_doc(level);
     let attrs = attrs_mut(&mut item);
     if attrs.iter().any(|attr| attr.path().is_ident("doc")) {
         attrs.push(syn::parse_quote!(#[doc = ""]));
@@ -59,7 +64,7 @@ fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
 }
 
 /// `impl Level`, with `LEVEL`, `NAME` and the rank as four hexadecimal digit types.
-fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
+pub fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
     let level_u32 = u32::from(level);

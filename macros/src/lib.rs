@@ -4,6 +4,7 @@
 //! everything through `::lockladder`, so this crate is never a direct dependency.
 
 mod expand;
+mod fast;
 mod parse;
 mod validate;
 
@@ -12,5 +13,9 @@ use proc_macro::TokenStream;
 /// Gives a struct or enum a level in the lock hierarchy. See `lockladder::lock_level`.
 #[proc_macro_attribute]
 pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::lock_level(args.into(), item.into()).into()
+    let (args, item) = (args.into(), item.into());
+    match fast::lock_level(&args, &item) {
+        Some(expanded) => expanded.into(),
+        None => expand::lock_level(args, item).into(),
+    }
 }
