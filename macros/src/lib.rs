@@ -5,6 +5,8 @@
 
 mod expand;
 mod parse;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use proc_macro::TokenStream;
