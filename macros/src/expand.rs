@@ -13,8 +13,7 @@ use crate::validate::{self, LeveledItem};
 pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
     let item: Item = match syn::parse2(item.clone()) {
         Ok(item) => item,
-        // Not an item at all: rustc reports the syntax error itself.
-        Err(_) => return item,
+        Err(error) => return with_errors(item, error),
     };
     let arg_level = parse::level_arg(args).and_then(|arg| validate::level(&arg));
     let mut item = match validate::item(item) {

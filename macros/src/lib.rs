@@ -6,6 +6,8 @@
 mod expand;
 mod fast;
 mod parse;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 use proc_macro::TokenStream;
