@@ -4,13 +4,22 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 use syn::{Attribute, Generics, Item};
 
-use crate::parse;
 use crate::validate::{self, LeveledItem};
+use crate::{fast, parse};
+
+/// The expansion: the syn-free [`fast`] path when the input is the common valid
+/// case, otherwise [`full`].
+pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
+    match fast::lock_level(&args, &item) {
+        Some(expanded) => expanded,
+        None => full(args, item),
+    }
+}
 
 /// Runs the three stages. On any error the item is still emitted as written
 /// (without the faulty attribute's effect), so the user sees the real error and
 /// not a cascade of "no such type".
-pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
+pub fn full(args: TokenStream, item: TokenStream) -> TokenStream {
     let item: Item = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(error) => return with_errors(item, error),
@@ -54,16 +63,21 @@ fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
         LeveledItem::Struct(item) => (&item.ident, &item.generics),
         LeveledItem::Enum(item) => (&item.ident, &item.generics),
     };
-    let level_impl = level_impl(ident, generics, level);
+    let additions = additions(ident, generics, level);
     let item = item_tokens(&item);
     quote! {
         #item
-        #level_impl
+        #additions
     }
 }
 
+/// Everything emitted after the item, on both paths: keep them in step here.
+pub fn additions(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
+    level_impl(ident, generics, level)
+}
+
 /// `impl Level`, with `LEVEL`, `NAME` and the rank as four hexadecimal digit types.
-pub fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
+fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
     let level_u32 = u32::from(level);

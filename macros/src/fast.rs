@@ -6,8 +6,9 @@
 //! times per `cargo check` (see `BENCHMARKS.md`, compile time). This path only
 //! looks at the tokens up to the type's name, passes the item's tokens through
 //! untouched (so every span is the user's own), and emits exactly what
-//! [`crate::expand`] emits for the same input. Anything else, every misuse
-//! included, returns `None` and takes the full path with its spanned errors.
+//! [`crate::expand::full`] emits for the same input (the tests below compare
+//! the two). Anything else, every misuse included, returns `None` and takes the
+//! full path with its spanned errors.
 
 use proc_macro2::{Delimiter, Ident, TokenStream, TokenTree};
 use quote::quote;
@@ -65,13 +66,13 @@ pub fn lock_level(args: &TokenStream, item: &TokenStream) -> Option<TokenStream>
     let (attrs, rest) = tokens.split_at(attrs_end);
     let separator = has_doc.then(|| quote!(#[doc = ""]));
     let doc = expand::level_doc(level);
-    let level_impl = expand::level_impl(name, &syn::Generics::default(), level);
+    let additions = expand::additions(name, &syn::Generics::default(), level);
     Some(quote! {
         #(#attrs)*
         #separator
         #[doc = #doc]
         #(#rest)*
-        #level_impl
+        #additions
     })
 }
 
@@ -103,4 +104,155 @@ fn attr_path(attr: TokenStream) -> Vec<Ident> {
         }
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use crate::expand;
+
+    /// The fast path takes `item` and expands it exactly as the full path does.
+    fn same_as_full(args: TokenStream, item: TokenStream) {
+        let fast = super::lock_level(&args, &item).expect("the fast path takes it");
+        assert_eq!(fast.to_string(), expand::full(args, item).to_string());
+    }
+
+    #[test]
+    fn fast_path_expands_common_types_like_the_full_path() {
+        same_as_full(
+            quote!(20),
+            quote!(
+                struct CoinManager {
+                    coins: u64,
+                }
+            ),
+        );
+        same_as_full(
+            quote!(1),
+            quote!(
+                enum Marker {}
+            ),
+        );
+        same_as_full(
+            quote!(65535),
+            quote!(
+                pub(crate) struct Top;
+            ),
+        );
+        same_as_full(
+            quote!(300),
+            quote!(
+                pub struct Pair(u8, u16);
+            ),
+        );
+        same_as_full(
+            quote!(7),
+            quote!(
+                /// Money owed.
+                #[derive(Debug, Default)]
+                pub struct Ledger {
+                    owed: u64,
+                }
+            ),
+        );
+    }
+
+    #[test]
+    fn fast_path_leaves_everything_else_to_the_full_path() {
+        let declined = [
+            (
+                quote!(20),
+                quote!(
+                    struct Generic<T> {
+                        value: T,
+                    }
+                ),
+            ),
+            (
+                quote!(20),
+                quote!(
+                    struct Bounded
+                    where
+                        u8: Copy,
+                    {
+                        value: u8,
+                    }
+                ),
+            ),
+            (
+                quote!(20),
+                quote!(
+                    #[lock_level(30)]
+                    struct Twice;
+                ),
+            ),
+            (
+                quote!(20),
+                quote!(
+                    #[lockladder::lock_level(30)]
+                    struct Twice;
+                ),
+            ),
+            (
+                quote!(20),
+                quote!(
+                    fn not_a_type() {}
+                ),
+            ),
+            (quote!(20), quote!(union Bits { a: u8 })),
+            (
+                quote!(0x14),
+                quote!(
+                    struct Hex;
+                ),
+            ),
+            (
+                quote!(20u16),
+                quote!(
+                    struct Suffixed;
+                ),
+            ),
+            (
+                quote!(0),
+                quote!(
+                    struct Zero;
+                ),
+            ),
+            (
+                quote!(65536),
+                quote!(
+                    struct TooHigh;
+                ),
+            ),
+            (
+                quote!(-1),
+                quote!(
+                    struct Negative;
+                ),
+            ),
+            (
+                quote!(1, 2),
+                quote!(
+                    struct TwoArgs;
+                ),
+            ),
+            (
+                quote!(),
+                quote!(
+                    struct NoArg;
+                ),
+            ),
+            (
+                quote!(x),
+                quote!(
+                    struct NotANumber;
+                ),
+            ),
+        ];
+        for (args, item) in declined {
+            assert!(super::lock_level(&args, &item).is_none(), "took `{args}` on `{item}`");
+        }
+    }
 }

@@ -15,9 +15,5 @@ use proc_macro::TokenStream;
 /// Gives a struct or enum a level in the lock hierarchy. See `lockladder::lock_level`.
 #[proc_macro_attribute]
 pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
-    let (args, item) = (args.into(), item.into());
-    match fast::lock_level(&args, &item) {
-        Some(expanded) => expanded.into(),
-        None => expand::lock_level(args, item).into(),
-    }
+    expand::lock_level(args.into(), item.into()).into()
 }
