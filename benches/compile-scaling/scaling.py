@@ -322,6 +322,10 @@ def main():
                 "ladder_cpu_s": f"{med['cpu']['ladder']:.3f}",
                 "tokio_cpu_s": f"{med['cpu']['tokio']:.3f}",
                 "cpu_ratio": f"{cpu_ratio:.2f}",
+                # Noise on a shared machine only ever adds time: the minimum is the
+                # steadiest estimate when others are building.
+                "min_ratio": f"{min(wall['ladder']) / min(wall['tokio']):.2f}",
+                "min_cpu_ratio": f"{min(cpu['ladder']) / min(cpu['tokio']):.2f}",
                 "ladder_runs": " ".join(f"{t:.3f}" for t in wall["ladder"]),
                 "tokio_runs": " ".join(f"{t:.3f}" for t in wall["tokio"]),
                 "max_load1": f"{max(loads):.2f}",

@@ -1,9 +1,10 @@
 //! Renders the compile-time scaling plot of `BENCHMARKS.md` from the CSV that
-//! `benches/compile-scaling/scaling.py` writes.
+//! `benches/compile-scaling/scaling.py` writes: CPU time (user + system, the
+//! steady measure on a shared machine) on the left, wall time on the right.
 //!
 //! ```sh
 //! python3 benches/compile-scaling/scaling.py --levels 10 100 500 1000 --runs 3
-//! cargo run -p lockladder-benches --release -- benches/results/compile-scaling.csv benches/results/compile-scaling.png
+//! cargo run -p lockladder-benches --bin plot-compile-scaling -- benches/results/compile-scaling.csv benches/results/compile-scaling.png
 //! ```
 //!
 //! The font is compiled in (Hack, from `epaint_default_fonts`), so the text renders
@@ -12,17 +13,20 @@
 use std::error::Error;
 use std::path::Path;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-/// One `full` row of the CSV: levels, then median seconds for lockladder and tokio.
+/// One `full` row of the CSV: the number of levels, then median seconds.
 struct Point {
     levels: f64,
     ladder: f64,
     tokio: f64,
+    ladder_cpu: f64,
+    tokio_cpu: f64,
 }
 
-/// A line of the plot: its label, its colour and which seconds it shows.
+/// A line of a panel: its label, its colour and which seconds it shows.
 type Series = (&'static str, RGBColor, fn(&Point) -> f64);
 
 fn read_points(csv: &Path) -> Result<Vec<Point>, Box<dyn Error>> {
@@ -32,19 +36,21 @@ fn read_points(csv: &Path) -> Result<Vec<Point>, Box<dyn Error>> {
     let column = |name: &str| {
         header.iter().position(|h| *h == name).ok_or_else(|| format!("no `{name}` column"))
     };
-    let (construct, levels, ladder, tokio) =
-        (column("construct")?, column("levels")?, column("ladder_s")?, column("tokio_s")?);
+    let construct = column("construct")?;
+    let columns = ["levels", "ladder_s", "tokio_s", "ladder_cpu_s", "tokio_cpu_s"];
+    let columns = columns.map(column);
     let mut points = Vec::new();
     for line in lines.filter(|line| !line.trim().is_empty()) {
         let fields: Vec<&str> = line.split(',').collect();
         if fields[construct] != "full" {
             continue;
         }
-        points.push(Point {
-            levels: fields[levels].parse()?,
-            ladder: fields[ladder].parse()?,
-            tokio: fields[tokio].parse()?,
-        });
+        let mut values = [0.0; 5];
+        for (value, index) in values.iter_mut().zip(&columns) {
+            *value = fields[index.clone()?].parse()?;
+        }
+        let [levels, ladder, tokio, ladder_cpu, tokio_cpu] = values;
+        points.push(Point { levels, ladder, tokio, ladder_cpu, tokio_cpu });
     }
     points.sort_by(|a, b| a.levels.total_cmp(&b.levels));
     if points.is_empty() {
@@ -53,38 +59,29 @@ fn read_points(csv: &Path) -> Result<Vec<Point>, Box<dyn Error>> {
     Ok(points)
 }
 
-fn plot(points: &[Point], png: &Path) -> Result<(), Box<dyn Error>> {
-    plotters::style::register_font(
-        "sans-serif",
-        FontStyle::Normal,
-        epaint_default_fonts::HACK_REGULAR,
-    )
-    .map_err(|_| "the bundled font does not parse")?;
-
+fn panel(
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    title: &str,
+    points: &[Point],
+    series: [Series; 2],
+) -> Result<(), Box<dyn Error>> {
     let max_n = points.iter().map(|p| p.levels).fold(0.0, f64::max);
-    let max_s = points.iter().map(|p| p.ladder.max(p.tokio)).fold(0.0, f64::max);
-
-    let root = BitMapBackend::new(png, (900, 560)).into_drawing_area();
-    root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption("cargo check of one crate: N levels, 2N nested lock sites", ("sans-serif", 24))
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0.0..max_n * 1.05, 0.0..max_s * 1.15)?;
+    let max_s = points.iter().flat_map(|p| series.map(|(_, _, s)| s(p))).fold(0.0, f64::max);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 20))
+        .margin(14)
+        .x_label_area_size(44)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0.0..max_n * 1.08, 0.0..max_s * 1.15)?;
     chart
         .configure_mesh()
-        .x_desc("levels N (call sites M = 2N)")
-        .y_desc("seconds (median of runs)")
-        .label_style(("sans-serif", 16))
-        .axis_desc_style(("sans-serif", 18))
+        .x_desc("levels N (lock sites M = 2N)")
+        .y_desc("seconds, median")
+        .x_label_formatter(&|n| format!("{n:.0}"))
+        .y_label_formatter(&|s| format!("{s:.0}"))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
         .draw()?;
-
-    let ladder_color = RGBColor(200, 60, 40);
-    let series: [Series; 2] = [
-        ("lockladder", ladder_color, |p| p.ladder),
-        ("plain tokio", RGBColor(40, 90, 190), |p| p.tokio),
-    ];
     for (label, color, seconds) in series {
         chart
             .draw_series(LineSeries::new(
@@ -97,20 +94,46 @@ fn plot(points: &[Point], png: &Path) -> Result<(), Box<dyn Error>> {
             points.iter().map(|p| Circle::new((p.levels, seconds(p)), 5, color.filled())),
         )?;
     }
+    let [(_, color, ladder), (_, _, tokio)] = series;
     chart.draw_series(points.iter().map(|p| {
         Text::new(
-            format!("{:.2}x", p.ladder / p.tokio),
-            (p.levels, p.ladder + max_s * 0.03),
-            ("sans-serif", 16).into_font().color(&ladder_color),
+            format!("{:.2}x", ladder(p) / tokio(p)),
+            (p.levels - max_n * 0.06, ladder(p) + max_s * 0.05),
+            ("sans-serif", 16).into_font().color(&color),
         )
     }))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .label_font(("sans-serif", 18))
+        .label_font(("sans-serif", 16))
         .border_style(BLACK)
         .background_style(WHITE.mix(0.9))
         .draw()?;
+    Ok(())
+}
+
+fn plot(points: &[Point], png: &Path) -> Result<(), Box<dyn Error>> {
+    plotters::style::register_font(
+        "sans-serif",
+        FontStyle::Normal,
+        epaint_default_fonts::HACK_REGULAR,
+    )
+    .map_err(|_| "the bundled font does not parse")?;
+
+    let root = BitMapBackend::new(png, (1200, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let root = root.titled(
+        "cargo check of one crate: N levels, 2N nested lock sites (ratio = lockladder / tokio)",
+        ("sans-serif", 22),
+    )?;
+    let (left, right) = root.split_horizontally(600);
+    let (ladder, tokio) = (RGBColor(200, 60, 40), RGBColor(40, 90, 190));
+    let cpu: [Series; 2] =
+        [("lockladder", ladder, |p| p.ladder_cpu), ("plain tokio", tokio, |p| p.tokio_cpu)];
+    let wall: [Series; 2] =
+        [("lockladder", ladder, |p| p.ladder), ("plain tokio", tokio, |p| p.tokio)];
+    panel(&left, "CPU time (user + system)", points, cpu)?;
+    panel(&right, "wall time", points, wall)?;
     root.present()?;
     Ok(())
 }
