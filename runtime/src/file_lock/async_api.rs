@@ -217,7 +217,8 @@ impl<L: Level> FileLock<L> {
     ///
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// let mut held_token = LockToken::new();
+    /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     ///
     /// let err = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// assert!(err.to_string().contains(&format!("is held by pid {}", std::process::id())));
@@ -242,7 +243,8 @@ impl<L: Level> FileLock<L> {
     ///
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (_reader, _) = store.try_lock_shared(&mut LockToken::new()).unwrap();
+    /// let mut reader_token = LockToken::new();
+    /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
     /// assert!(store.try_lock(&mut LockToken::new()).is_err()); // a writer must wait
     /// ```
     #[track_caller]

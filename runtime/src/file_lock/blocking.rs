@@ -68,7 +68,8 @@ impl<L: Level> FileLock<L> {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> =
     ///     sync::FileLock::open(&path).unwrap().wait_at_most(Duration::from_millis(20));
-    /// let (_held, _) = store.lock(&mut LockToken::new()).unwrap();
+    /// let mut held_token = LockToken::new();
+    /// let (_held, _) = store.lock(&mut held_token).unwrap();
     /// let err = store.lock(&mut LockToken::new()).unwrap_err();
     /// assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     /// ```
@@ -98,7 +99,8 @@ impl<L: Level> FileLock<L> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
-    /// let (guard, _token) = store.lock(&mut LockToken::new()).unwrap();
+    /// let mut guard_token = LockToken::new();
+    /// let (guard, _token) = store.lock(&mut guard_token).unwrap();
     /// assert!(guard.is_exclusive());
     /// ```
     #[track_caller]
@@ -118,7 +120,8 @@ impl<L: Level> FileLock<L> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
-    /// let (guard, _token) = store.lock_shared(&mut LockToken::new()).unwrap();
+    /// let mut guard_token = LockToken::new();
+    /// let (guard, _token) = store.lock_shared(&mut guard_token).unwrap();
     /// assert!(!guard.is_exclusive());
     /// ```
     #[track_caller]
@@ -139,7 +142,8 @@ impl<L: Level> FileLock<L> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
-    /// let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// let mut held_token = LockToken::new();
+    /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// assert!(store.try_lock(&mut LockToken::new()).is_err());
     /// ```
     #[track_caller]
@@ -159,8 +163,10 @@ impl<L: Level> FileLock<L> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
-    /// let (_reader, _) = store.try_lock_shared(&mut LockToken::new()).unwrap();
-    /// let (_another, _) = store.try_lock_shared(&mut LockToken::new()).unwrap();
+    /// let mut reader_token = LockToken::new();
+    /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
+    /// let mut another_token = LockToken::new();
+    /// let (_another, _) = store.try_lock_shared(&mut another_token).unwrap();
     /// ```
     #[track_caller]
     pub fn try_lock_shared<'a, H: LockBefore<L>>(

@@ -147,7 +147,8 @@ impl FileLockError {
     ///
     /// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// let mut held_token = LockToken::new();
+    /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// assert_eq!(busy.holder().map(|h| h.pid()), Some(std::process::id()));
     /// ```

@@ -50,7 +50,8 @@ impl<'a> FileLockGuard<'a> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (guard, _token) = store.try_lock_shared(&mut LockToken::new()).unwrap();
+    /// let mut guard_token = LockToken::new();
+    /// let (guard, _token) = store.try_lock_shared(&mut guard_token).unwrap();
     /// assert_eq!(guard.path(), path);
     /// ```
     pub fn path(&self) -> &Path {
@@ -64,7 +65,8 @@ impl<'a> FileLockGuard<'a> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (guard, _token) = store.try_lock_shared(&mut LockToken::new()).unwrap();
+    /// let mut guard_token = LockToken::new();
+    /// let (guard, _token) = store.try_lock_shared(&mut guard_token).unwrap();
     /// assert!(!guard.is_exclusive());
     /// ```
     pub fn is_exclusive(&self) -> bool {
@@ -85,7 +87,8 @@ impl<'a> FileLockGuard<'a> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let (guard, _token) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// let mut guard_token = LockToken::new();
+    /// let (guard, _token) = store.try_lock(&mut guard_token).unwrap();
     /// assert!(guard.verify().is_ok());
     ///
     /// std::fs::remove_file(&path).unwrap(); // someone else's "stale lock cleanup"

@@ -49,7 +49,8 @@ impl FileLockHolder {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// # let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// # let mut held_token = LockToken::new();
+    /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert_eq!(holder.pid(), std::process::id());
@@ -65,7 +66,8 @@ impl FileLockHolder {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// # let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// # let mut held_token = LockToken::new();
+    /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.since() <= std::time::SystemTime::now());
@@ -82,7 +84,8 @@ impl FileLockHolder {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// # let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// # let mut held_token = LockToken::new();
+    /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.held_for() < std::time::Duration::from_secs(3600));
@@ -98,7 +101,8 @@ impl FileLockHolder {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// # let (_held, _) = store.try_lock(&mut LockToken::new()).unwrap();
+    /// # let mut held_token = LockToken::new();
+    /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.program().is_some());
