@@ -6,8 +6,7 @@ mod state;
 use core::fmt;
 use std::time::Instant;
 
-use event_listener::{Event, EventListener};
-
+use shim::{Listener, Notify};
 use state::{Claim, GateState};
 
 /// A quiescing gate: operations enter it, and one caller closes it and waits
@@ -51,7 +50,7 @@ use state::{Claim, GateState};
 /// waits for that pass too, until its deadline.
 pub struct Gate {
     state: GateState,
-    drained: Event,
+    drained: Notify,
 }
 
 /// The permission to run one operation behind a [`Gate`]; the operation has
@@ -102,7 +101,7 @@ impl Gate {
     /// assert!(!gate.is_closed());
     /// ```
     pub fn new() -> Self {
-        Gate { state: GateState::new(), drained: Event::new() }
+        Gate { state: GateState::new(), drained: Notify::new() }
     }
 
     /// A pass for one operation, or `None` once the gate is closing or closed.
@@ -122,7 +121,8 @@ impl Gate {
     /// }
     /// ```
     pub fn try_enter(&self) -> Option<GatePass<'_>> {
-        self.state.enter().then_some(GatePass { gate: self })
+        // `then`, not `then_some`: a pass built and dropped would count itself out.
+        self.state.enter().then(|| GatePass { gate: self })
     }
 
     /// Closes the gate and waits, without blocking the thread, until every
@@ -149,9 +149,8 @@ impl Gate {
     /// ```
     pub async fn close(&self, deadline: Instant) -> CloseOutcome {
         let Some(closer) = self.claim() else { return CloseOutcome::AlreadyClosing };
-        let deadline = tokio::time::Instant::from_std(deadline);
         while let Some(listener) = self.listen_unless_drained() {
-            if tokio::time::timeout_at(deadline, listener).await.is_err() {
+            if !listener.wait_async(deadline).await {
                 return closer.timed_out();
             }
         }
@@ -175,7 +174,7 @@ impl Gate {
     pub fn close_blocking(&self, deadline: Instant) -> CloseOutcome {
         let Some(closer) = self.claim() else { return CloseOutcome::AlreadyClosing };
         while let Some(listener) = self.listen_unless_drained() {
-            if !shim::wait_until(listener, deadline) {
+            if !listener.wait_until(deadline) {
                 return closer.timed_out();
             }
         }
@@ -205,7 +204,7 @@ impl Gate {
 
     /// A listener for the last pass's drop, or `None` if none is alive. The
     /// count is checked again after listening, so a drop in between is seen.
-    fn listen_unless_drained(&self) -> Option<EventListener> {
+    fn listen_unless_drained(&self) -> Option<Listener<'_>> {
         if self.state.is_drained() {
             return None;
         }
@@ -229,7 +228,7 @@ impl fmt::Debug for Gate {
 impl Drop for GatePass<'_> {
     fn drop(&mut self) {
         if self.gate.state.leave() {
-            self.gate.drained.notify(usize::MAX);
+            self.gate.drained.notify_all();
         }
     }
 }
