@@ -72,12 +72,7 @@ fn blocking_close_waits_for_the_pass_in_flight() {
     let gate = Gate::new();
     let in_flight = gate.try_enter().unwrap();
     std::thread::scope(|scope| {
-        let (done, closed) = mpsc::channel();
-        let gate = &gate;
-        scope.spawn(move || done.send(gate.close_blocking(far_deadline())).unwrap());
-        while !gate.is_closed() {
-            std::thread::yield_now();
-        }
+        let closed = start_blocking_close(scope, &gate);
         assert!(gate.try_enter().is_none(), "a pass was granted after close began");
         assert!(closed.try_recv().is_err(), "drained while a pass was out");
 
@@ -143,12 +138,7 @@ fn many_passes_drain_only_when_the_last_one_drops() {
     let gate = Gate::new();
     let mut passes: Vec<_> = (0..100).map(|_| gate.try_enter().unwrap()).collect();
     std::thread::scope(|scope| {
-        let (done, closed) = mpsc::channel();
-        let gate = &gate;
-        scope.spawn(move || done.send(gate.close_blocking(far_deadline())).unwrap());
-        while !gate.is_closed() {
-            std::thread::yield_now();
-        }
+        let closed = start_blocking_close(scope, &gate);
         while passes.len() > 1 {
             passes.pop();
             assert!(closed.try_recv().is_err(), "drained with {} passes out", passes.len());
@@ -156,6 +146,20 @@ fn many_passes_drain_only_when_the_last_one_drops() {
         passes.pop();
         assert_eq!(closed.recv_timeout(WATCHDOG).expect("watchdog"), CloseOutcome::Drained);
     });
+}
+
+/// Starts `close_blocking` on a thread of `scope` and returns once the gate is
+/// closed; the receiver gets the outcome.
+fn start_blocking_close<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    gate: &'scope Gate,
+) -> mpsc::Receiver<CloseOutcome> {
+    let (done, closed) = mpsc::channel();
+    scope.spawn(move || done.send(gate.close_blocking(far_deadline())).unwrap());
+    while !gate.is_closed() {
+        std::thread::yield_now();
+    }
+    closed
 }
 
 /// Polls `future` once; `Some` if it completed.
