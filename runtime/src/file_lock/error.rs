@@ -57,6 +57,12 @@ pub enum FileLockErrorKind {
 /// ```
 #[derive(Debug)]
 pub struct FileLockError {
+    // Boxed: a `Result` carrying it stays two words wide on the success path.
+    inner: Box<Context>,
+}
+
+#[derive(Debug)]
+struct Context {
     kind: FileLockErrorKind,
     path: PathBuf,
     level_name: &'static str,
@@ -73,7 +79,7 @@ impl FileLockError {
         path: &Path,
         (level_name, level): (&'static str, u32),
     ) -> Self {
-        FileLockError {
+        let inner = Box::new(Context {
             kind,
             path: path.to_owned(),
             level_name,
@@ -82,26 +88,27 @@ impl FileLockError {
             waited: Duration::ZERO,
             operation: "",
             source: None,
-        }
+        });
+        FileLockError { inner }
     }
 
     pub(crate) fn with_source(mut self, source: io::Error) -> Self {
-        self.source = Some(source);
+        self.inner.source = Some(source);
         self
     }
 
     pub(crate) fn with_holder(mut self, holder: Option<FileLockHolder>) -> Self {
-        self.holder = holder;
+        self.inner.holder = holder;
         self
     }
 
     pub(crate) fn with_operation(mut self, operation: &'static str) -> Self {
-        self.operation = operation;
+        self.inner.operation = operation;
         self
     }
 
     pub(crate) fn with_waited(mut self, waited: Duration) -> Self {
-        self.waited = waited;
+        self.inner.waited = waited;
         self
     }
 
@@ -117,7 +124,7 @@ impl FileLockError {
     /// assert_eq!(err.kind(), FileLockErrorKind::Open);
     /// ```
     pub fn kind(&self) -> FileLockErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The lock file's path.
@@ -132,7 +139,7 @@ impl FileLockError {
     /// assert_eq!(err.path(), std::path::Path::new("/nonexistent-dir/x.lock"));
     /// ```
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     /// The holder in the way, for [`WouldBlock`](FileLockErrorKind::WouldBlock)
@@ -153,11 +160,11 @@ impl FileLockError {
     /// assert_eq!(busy.holder().map(|h| h.pid()), Some(std::process::id()));
     /// ```
     pub fn holder(&self) -> Option<&FileLockHolder> {
-        self.holder.as_ref()
+        self.inner.holder.as_ref()
     }
 
     fn level(&self) -> LevelName<'_> {
-        LevelName(self.level_name, self.level)
+        LevelName(self.inner.level_name, self.inner.level)
     }
 }
 
@@ -186,8 +193,9 @@ impl fmt::Display for HeldBy<'_> {
 
 impl fmt::Display for FileLockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (path, level, held_by) = (self.path.display(), self.level(), HeldBy(self.holder()));
-        match self.kind {
+        let (path, level, held_by) =
+            (self.inner.path.display(), self.level(), HeldBy(self.holder()));
+        match self.inner.kind {
             FileLockErrorKind::Open => {
                 write!(f, "cannot open or create the lock file `{path}` of {level}")
             }
@@ -198,12 +206,12 @@ impl fmt::Display for FileLockError {
             FileLockErrorKind::WouldBlock => write!(
                 f,
                 "lock file `{path}` of {level} is {held_by}; `{}` does not wait for it (use `lock` to wait)",
-                self.operation
+                self.inner.operation
             ),
             FileLockErrorKind::TimedOut => write!(
                 f,
                 "gave up after {:.1}s waiting for lock file `{path}` of {level}: it is {held_by}",
-                self.waited.as_secs_f64()
+                self.inner.waited.as_secs_f64()
             ),
             FileLockErrorKind::Lost => write!(
                 f,
@@ -215,6 +223,6 @@ impl fmt::Display for FileLockError {
 
 impl std::error::Error for FileLockError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|source| source as _)
+        self.inner.source.as_ref().map(|source| source as _)
     }
 }
