@@ -125,9 +125,6 @@ fn killed_holder_releases_the_lock() {
     assert_eq!(fs::read_to_string(store.path()).unwrap(), "");
 }
 
-#[cfg(not(target_os = "linux"))]
-fn killed_holder_releases_the_lock() {}
-
 fn lock_path(scratch: &Scratch) -> PathBuf {
     scratch.path("store.lock")
 }

@@ -24,4 +24,5 @@ fn main() {
     let cache = Arc::new(Mutex::new(Cache { entries: 0 }));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_time().build().unwrap();
     runtime.block_on(runtime.spawn(update(store, cache))).unwrap();
+    std::fs::remove_file(&path).unwrap();
 }

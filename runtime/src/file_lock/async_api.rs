@@ -46,6 +46,7 @@ use crate::token::LockToken;
 /// let (_store, mut token) = store.lock(&mut token).await?; // no other process holds it now
 /// let (mut cache, _token) = cache.lock(&mut token).await; // 10 -> 20: allowed
 /// cache.entries += 1;
+/// # std::fs::remove_file(&path).ok();
 /// # Ok::<(), lockladder::FileLockError>(())
 /// # }).unwrap();
 /// ```
@@ -106,6 +107,7 @@ impl<L: Level> FileLock<L> {
     /// # fn main() -> Result<(), lockladder::FileLockError> {
     /// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+    /// # std::fs::remove_file(&path).ok();
     /// # Ok(())
     /// # }
     /// ```
@@ -127,6 +129,7 @@ impl<L: Level> FileLock<L> {
     /// # fn main() -> Result<(), lockladder::FileLockError> {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path)?.wait_at_most(Duration::from_secs(10));
+    /// # std::fs::remove_file(&path).ok();
     /// # Ok(())
     /// # }
     /// ```
@@ -143,6 +146,7 @@ impl<L: Level> FileLock<L> {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// assert_eq!(store.path(), path);
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn path(&self) -> &Path {
         self.file.path()
@@ -166,6 +170,7 @@ impl<L: Level> FileLock<L> {
     /// let mut token = LockToken::new();
     /// let (_guard, _token) = store.lock(&mut token).await?;
     /// // ... update the store on disk ...
+    /// # std::fs::remove_file(&path).ok();
     /// # Ok::<(), lockladder::FileLockError>(())
     /// # }).unwrap();
     /// ```
@@ -193,6 +198,7 @@ impl<L: Level> FileLock<L> {
     /// let (mut first, mut second) = (LockToken::new(), LockToken::new());
     /// let (_reader, _) = store.lock_shared(&mut first).await?;
     /// let (_another, _) = store.lock_shared(&mut second).await?; // readers share it
+    /// # std::fs::remove_file(&path).ok();
     /// # Ok::<(), lockladder::FileLockError>(())
     /// # }).unwrap();
     /// ```
@@ -222,6 +228,7 @@ impl<L: Level> FileLock<L> {
     ///
     /// let err = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// assert!(err.to_string().contains(&format!("is held by pid {}", std::process::id())));
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn try_lock<'a, H: LockBefore<L>>(
@@ -246,6 +253,7 @@ impl<L: Level> FileLock<L> {
     /// let mut reader_token = LockToken::new();
     /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
     /// assert!(store.try_lock(&mut LockToken::new()).is_err()); // a writer must wait
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn try_lock_shared<'a, H: LockBefore<L>>(

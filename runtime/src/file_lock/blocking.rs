@@ -35,6 +35,7 @@ use crate::token::LockToken;
 /// let mut token = LockToken::new();
 /// let (_guard, _token) = store.lock(&mut token)?;
 /// // ... no other process holds the store now ...
+/// # std::fs::remove_file(&path).ok();
 /// # Ok(())
 /// # }
 /// ```
@@ -52,6 +53,7 @@ impl<L: Level> FileLock<L> {
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, FileLockError> {
         Ok(FileLock { file: LockFile::open::<L>(path.as_ref())?, level: PhantomData })
@@ -72,6 +74,7 @@ impl<L: Level> FileLock<L> {
     /// let (_held, _) = store.lock(&mut held_token).unwrap();
     /// let err = store.lock(&mut LockToken::new()).unwrap_err();
     /// assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn wait_at_most(mut self, limit: Duration) -> Self {
         self.file.set_wait_limit(limit);
@@ -86,6 +89,7 @@ impl<L: Level> FileLock<L> {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
     /// assert_eq!(store.path(), path);
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn path(&self) -> &Path {
         self.file.path()
@@ -102,6 +106,7 @@ impl<L: Level> FileLock<L> {
     /// let mut guard_token = LockToken::new();
     /// let (guard, _token) = store.lock(&mut guard_token).unwrap();
     /// assert!(guard.is_exclusive());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn lock<'a, H: LockBefore<L>>(
@@ -123,6 +128,7 @@ impl<L: Level> FileLock<L> {
     /// let mut guard_token = LockToken::new();
     /// let (guard, _token) = store.lock_shared(&mut guard_token).unwrap();
     /// assert!(!guard.is_exclusive());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn lock_shared<'a, H: LockBefore<L>>(
@@ -145,6 +151,7 @@ impl<L: Level> FileLock<L> {
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// assert!(store.try_lock(&mut LockToken::new()).is_err());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn try_lock<'a, H: LockBefore<L>>(
@@ -167,6 +174,7 @@ impl<L: Level> FileLock<L> {
     /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
     /// let mut another_token = LockToken::new();
     /// let (_another, _) = store.try_lock_shared(&mut another_token).unwrap();
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
     pub fn try_lock_shared<'a, H: LockBefore<L>>(

@@ -9,11 +9,28 @@ use super::holder::FileLockHolder;
 
 /// What went wrong with a lock file; see [`FileLockError::kind`].
 ///
-/// ```
-/// use lockladder::FileLockErrorKind;
+/// Contention ([`WouldBlock`](Self::WouldBlock), [`TimedOut`](Self::TimedOut))
+/// is worth a retry later; the others need the path, its permissions or the
+/// filesystem fixed.
 ///
-/// let kind = FileLockErrorKind::WouldBlock;
-/// assert!(matches!(kind, FileLockErrorKind::WouldBlock | FileLockErrorKind::TimedOut));
+/// ```
+/// use lockladder::{lock_level, FileLock, FileLockErrorKind, LockToken};
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
+/// let mut first = LockToken::new();
+/// let (_held, _) = store.try_lock(&mut first).unwrap();
+///
+/// let mut second = LockToken::new();
+/// match store.try_lock(&mut second) {
+///     Ok(_) => unreachable!("held above"),
+///     Err(busy) if busy.kind() == FileLockErrorKind::WouldBlock => { /* skip this run */ }
+///     Err(broken) => panic!("{broken}"),
+/// }
+/// # std::fs::remove_file(&path).ok();
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -158,6 +175,7 @@ impl FileLockError {
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// assert_eq!(busy.holder().map(|h| h.pid()), Some(std::process::id()));
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn holder(&self) -> Option<&FileLockHolder> {
         self.inner.holder.as_ref()

@@ -26,6 +26,7 @@ use crate::held::Hold;
 /// assert!(guard.is_exclusive());
 /// assert_eq!(guard.path(), path);
 /// drop(guard); // released
+/// # std::fs::remove_file(&path).ok();
 /// # Ok::<(), lockladder::FileLockError>(())
 /// # }).unwrap();
 /// ```
@@ -53,6 +54,7 @@ impl<'a> FileLockGuard<'a> {
     /// let mut guard_token = LockToken::new();
     /// let (guard, _token) = store.try_lock_shared(&mut guard_token).unwrap();
     /// assert_eq!(guard.path(), path);
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn path(&self) -> &Path {
         self.lock_file.path()
@@ -68,6 +70,7 @@ impl<'a> FileLockGuard<'a> {
     /// let mut guard_token = LockToken::new();
     /// let (guard, _token) = store.try_lock_shared(&mut guard_token).unwrap();
     /// assert!(!guard.is_exclusive());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn is_exclusive(&self) -> bool {
         self.mode == Mode::Exclusive
@@ -94,6 +97,7 @@ impl<'a> FileLockGuard<'a> {
     /// std::fs::remove_file(&path).unwrap(); // someone else's "stale lock cleanup"
     /// # #[cfg(unix)]
     /// assert_eq!(guard.verify().unwrap_err().kind(), FileLockErrorKind::Lost);
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn verify(&self) -> Result<(), FileLockError> {
         match self.lock_file.still_named(&self.file)? {

@@ -18,21 +18,24 @@ const MAX_RECORD: u64 = 512;
 /// Found in a [`FileLockError`](crate::FileLockError) when `try_lock` or a
 /// limited wait fails, so the message can say who to look at.
 ///
-/// ```no_run
+/// ```
 /// use lockladder::{lock_level, FileLock, LockToken};
 ///
 /// #[lock_level(10)]
 /// enum StoreLevel {}
 ///
-/// # fn main() -> Result<(), lockladder::FileLockError> {
-/// let store: FileLock<StoreLevel> = FileLock::open("/var/lib/app/store.lock")?;
-/// if let Err(busy) = store.try_lock(&mut LockToken::new()) {
-///     if let Some(holder) = busy.holder() {
-///         eprintln!("pid {} has held the store for {:?}", holder.pid(), holder.held_for());
-///     }
+/// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+/// let mut ours = LockToken::new();
+/// let (_held, _) = store.try_lock(&mut ours)?; // as if another process held it
+///
+/// let mut token = LockToken::new();
+/// if let Err(busy) = store.try_lock(&mut token) {
+///     let holder = busy.holder().expect("exclusive holders record themselves");
+///     eprintln!("pid {} has held the store for {:?}", holder.pid(), holder.held_for());
 /// }
-/// # Ok(())
-/// # }
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), lockladder::FileLockError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileLockHolder {
@@ -54,6 +57,7 @@ impl FileLockHolder {
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert_eq!(holder.pid(), std::process::id());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn pid(&self) -> u32 {
         self.pid
@@ -71,6 +75,7 @@ impl FileLockHolder {
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.since() <= std::time::SystemTime::now());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn since(&self) -> SystemTime {
         self.since
@@ -89,6 +94,7 @@ impl FileLockHolder {
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.held_for() < std::time::Duration::from_secs(3600));
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn held_for(&self) -> Duration {
         self.since.elapsed().unwrap_or_default()
@@ -106,6 +112,7 @@ impl FileLockHolder {
     /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.program().is_some());
+    /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn program(&self) -> Option<&str> {
         self.program.as_deref()
