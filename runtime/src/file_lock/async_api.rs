@@ -81,7 +81,9 @@ use crate::token::LockToken;
 /// `select!`, a timeout, a cancelled task) abandons the wait at once. The
 /// alternative, a kernel wait on `spawn_blocking`, wakes sooner but cannot be
 /// cancelled: each abandoned wait would keep a blocking-pool thread until the
-/// lock came, and would then take and drop the lock. The blocking
+/// lock came, and would then take and drop the lock. Polling is not fair: a
+/// lock that is released and re-taken within a pause is never seen free by
+/// the poller, so keep holds short when many processes contend. The blocking
 /// [`lockladder::sync::FileLock`](crate::sync::FileLock) waits in the kernel.
 ///
 /// Contended waits need a tokio runtime with the time driver enabled
@@ -96,7 +98,8 @@ pub struct FileLock<L> {
 impl<L: Level> FileLock<L> {
     /// A lock on the file at `path`, at the level `L` named by the expected
     /// type. Creates the file if it is missing (never truncates or removes
-    /// it), so a wrong directory or permission fails here.
+    /// it), so a wrong directory or permission fails here. The process needs
+    /// read and write access to the file, shared holders too.
     ///
     /// ```
     /// use lockladder::{lock_level, FileLock};
