@@ -127,6 +127,15 @@ pub use lockladder_runtime::{
     TryLockError, Unlocked, future,
 };
 
+// Across processes and around teardown: `FileLock` and `Gate` (issue 4).
+pub use lockladder_runtime::{
+    CloseOutcome, FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder, Gate,
+    GatePass,
+};
+
+// Blocking locks (`lockladder::sync`); documented in the runtime.
+pub use lockladder_runtime::sync;
+
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]
 pub mod __private {
