@@ -126,6 +126,7 @@ pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TryLockError, Unlocked, future,
 };
+pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
 
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]

@@ -12,6 +12,8 @@ mod order;
 #[doc(hidden)]
 pub mod rank;
 mod rwlock;
+mod set;
+pub mod sync;
 mod token;
 
 pub use error::TryLockError;
@@ -19,6 +21,7 @@ pub use level::{Level, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
 /// The futures returned by the async lock methods. They are named types (not
@@ -26,4 +29,5 @@ pub use token::LockToken;
 pub mod future {
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+    pub use crate::set::{LockAllFuture, LockManyFuture};
 }

@@ -1,0 +1,312 @@
+//! `token.lock_all((..))`: several locks of any levels, taken in the one global
+//! order, with the order of distinct levels decided at compile time.
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+
+use super::highest::MaxLevel;
+use super::member::{LockSetMember, Seal, sealed};
+use super::order::{MAX_SET, Plan, begin_member, settle_ties};
+use super::slot::Slot;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+/// A tuple of 1 to 8 locks that `token.lock_all(..)` takes together: each
+/// element a [`LockSetMember`] (`&Mutex`, `Read(&RwLock)`, `Write(&RwLock)`, or
+/// their [`sync`](crate::sync) counterparts).
+///
+/// Implemented by this crate only.
+///
+/// ```
+/// use lockladder::{lock_level, Level, LockSet, Mutex, Read, RwLock};
+///
+/// #[lock_level(10)]
+/// struct Registry;
+/// #[lock_level(20)]
+/// struct CoinManager;
+///
+/// fn highest<S: LockSet>(_: &S) -> &'static str {
+///     <S::Highest as Level>::NAME
+/// }
+///
+/// let (registry, coins) = (RwLock::new(Registry), Mutex::new(CoinManager));
+/// assert_eq!(highest(&(&coins, Read(&registry))), "CoinManager");
+/// ```
+pub trait LockSet: sealed::Sealed + Sized {
+    /// The highest level in the set: the level of the token `lock_all` returns.
+    type Highest: Level;
+    /// The guards, in the order of the tuple's elements.
+    type Guards<'g>
+    where
+        Self: 'g;
+
+    #[doc(hidden)]
+    /// One [`Slot`] per member.
+    type Slots;
+    #[doc(hidden)]
+    /// The members' levels, in argument order.
+    const LEVELS: &'static [u32];
+    #[doc(hidden)]
+    /// The members' level names, in argument order.
+    const NAMES: &'static [&'static str];
+    #[doc(hidden)]
+    /// The acquisition order by level, evaluated at compile time.
+    const PLAN: Plan;
+
+    #[doc(hidden)]
+    /// The members' addresses, in argument order.
+    fn addresses(&self) -> [usize; MAX_SET];
+    #[doc(hidden)]
+    /// Begins every member's acquisition (at the user's call).
+    #[track_caller]
+    fn begin(self, in_set: [bool; MAX_SET], seal: Seal) -> Self::Slots;
+    #[doc(hidden)]
+    /// Polls the acquisition of the member at `index`.
+    fn poll_member(slots: &mut Self::Slots, index: usize, cx: &mut Context<'_>) -> Poll<()>;
+    #[doc(hidden)]
+    /// The guards, once every member is held.
+    fn take_guards<'g>(slots: &mut Self::Slots) -> Option<Self::Guards<'g>>
+    where
+        Self: 'g;
+}
+
+/// `S: LockSetAbove<H>`: every lock of the set `S` is above level `H`, so a
+/// token holding `H` may take them all with `lock_all`. It is `H: LockBefore<_>`
+/// for each member, and a violation is reported as that, naming the lock.
+///
+/// ```
+/// use lockladder::{lock_level, LockSetAbove, LockToken, Mutex, Unlocked};
+///
+/// #[lock_level(10)]
+/// struct Registry;
+/// #[lock_level(20)]
+/// struct CoinManager;
+///
+/// fn takes<S: LockSetAbove<Unlocked>>(_: S) {}
+/// takes((&Mutex::new(CoinManager), &Mutex::new(Registry)));
+/// ```
+pub trait LockSetAbove<H: Level>: LockSet {}
+
+// One blanket impl over a per-tuple check: rustc then reports the unmet
+// `H: LockBefore<_>` of the offending member, without listing every tuple size
+// as "other types that implement" the trait.
+impl<H: Level, S: LockSet + EachLockAbove<H>> LockSetAbove<H> for S {}
+
+/// Every member of a tuple is above `H`; one impl per tuple size.
+pub trait EachLockAbove<H> {}
+
+impl<'t, H: Level> LockToken<'t, H> {
+    /// Takes every lock of a tuple at once, in the one global order, and returns
+    /// their guards in the tuple's order with a token at the highest level.
+    ///
+    /// Use it when one piece of work needs several locks: it closes the gap
+    /// between two separate holds (where another task can change what the first
+    /// hold saw) and it accepts the locks in any order. Locks are taken by
+    /// ascending level, an order fixed at compile time; locks of one level are
+    /// taken by ascending address, so two tasks asking for `(a, b)` and `(b, a)`
+    /// cannot deadlock. Every lock must be above the token's level, which is a
+    /// compile error otherwise, naming the lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex, Read, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     affected: Vec<usize>,
+    /// }
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { affected: vec![1] });
+    /// let coins = Mutex::new(CoinManager { balances: vec![10, 20] });
+    ///
+    /// let mut token = LockToken::new();
+    /// // Any argument order; `Registry` (10) is taken before `CoinManager` (20).
+    /// let ((mut coins, registry), _token) = token.lock_all((&coins, Read(&registry))).await;
+    /// for &account in &registry.affected {
+    ///     coins.balances[account] += 1;
+    /// }
+    /// assert_eq!(coins.balances, [10, 21]);
+    /// # });
+    /// ```
+    ///
+    /// A lock at or below the held level does not compile:
+    ///
+    /// ```compile_fail,E0277
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    /// #[lock_level(20)]
+    /// struct CoinManager;
+    /// #[lock_level(30)]
+    /// struct Ledger;
+    ///
+    /// async fn late(registry: &Mutex<Registry>, coins: &Mutex<CoinManager>, ledger: &Mutex<Ledger>) {
+    ///     let mut token = LockToken::new();
+    ///     let (_coins, mut token) = coins.lock(&mut token).await;
+    ///     // error: lock order violation: cannot acquire `Registry` while holding `CoinManager`
+    ///     let _all = token.lock_all((ledger, registry)).await;
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the call, before anything is taken, if one lock is passed twice (also
+    /// as `Read` and `Write` of one `RwLock`): the task would wait for itself.
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the future before it completes releases every lock it took.
+    /// A blocking ([`sync`](crate::sync)) lock in the set is tried without
+    /// blocking and, while it is held elsewhere, the task yields and retries.
+    #[track_caller]
+    pub fn lock_all<'a, S>(&'a mut self, locks: S) -> LockAllFuture<'a, S>
+    where
+        S: LockSetAbove<H> + 'a,
+    {
+        let _ = self;
+        let mut order = S::PLAN.order;
+        let in_set = if S::PLAN.ties {
+            let addresses = locks.addresses();
+            settle_ties(&mut order[..S::PLAN.len], S::LEVELS, &addresses, S::NAMES)
+        } else {
+            [false; MAX_SET]
+        };
+        LockAllFuture {
+            slots: locks.begin(in_set, Seal(())),
+            order,
+            next: 0,
+            lifetime: PhantomData,
+        }
+    }
+}
+
+/// The future of [`LockToken::lock_all`]: resolves to the guards, in the order
+/// of the tuple, and a token at the highest level of the set.
+///
+/// A named type that does not mention the held level, so an order violation is
+/// reported once. Dropping it releases every lock it took.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct LockAllFuture<'a, S: LockSet> {
+    slots: S::Slots,
+    order: [u8; MAX_SET],
+    /// How many members of `order` are held.
+    next: usize,
+    lifetime: PhantomData<&'a ()>,
+}
+
+// Nothing in it is pinned: a member that must wait boxes its wait.
+impl<S: LockSet> Unpin for LockAllFuture<'_, S> {}
+
+impl<'a, S: LockSet + 'a> Future for LockAllFuture<'a, S> {
+    type Output = (S::Guards<'a>, LockToken<'a, S::Highest>);
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        while this.next < S::PLAN.len {
+            ready!(S::poll_member(&mut this.slots, usize::from(this.order[this.next]), cx));
+            this.next += 1;
+        }
+        match S::take_guards(&mut this.slots) {
+            Some(guards) => Poll::Ready((guards, LockToken::acquired())),
+            None => panic!("a `lock_all` future was polled after it completed"),
+        }
+    }
+}
+
+impl<S: LockSet> fmt::Debug for LockAllFuture<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockAllFuture").field("locks", &S::NAMES).field("held", &self.next).finish()
+    }
+}
+
+/// `LockSet` and `LockSetAbove` for one tuple size. The highest level is
+/// folded from the head and the highest level of the tail tuple.
+macro_rules! lock_set {
+    (@common $($member:ident $index:tt),+) => {
+        impl<$($member: LockSetMember),+> sealed::Sealed for ($($member,)+) {}
+
+        impl<H: Level, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
+        where
+            $(H: LockBefore<$member::Level>,)+
+        {
+        }
+    };
+    (@body $($member:ident $index:tt),+) => {
+        type Guards<'g>
+            = ($($member::Guard<'g>,)+)
+        where
+            Self: 'g;
+        type Slots = ($(Slot<$member>,)+);
+        const LEVELS: &'static [u32] = &[$(<$member::Level as Level>::LEVEL),+];
+        const NAMES: &'static [&'static str] = &[$(<$member::Level as Level>::NAME),+];
+        const PLAN: Plan = Plan::of(Self::LEVELS);
+
+        #[inline]
+        fn addresses(&self) -> [usize; MAX_SET] {
+            let mut addresses = [0; MAX_SET];
+            $(addresses[$index] = self.$index.address();)+
+            addresses
+        }
+
+        #[track_caller]
+        #[inline]
+        fn begin(self, in_set: [bool; MAX_SET], _: Seal) -> Self::Slots {
+            ($(Slot::new(self.$index, begin_member::<$member::Level>(in_set[$index])),)+)
+        }
+
+        #[inline]
+        fn poll_member(slots: &mut Self::Slots, index: usize, cx: &mut Context<'_>) -> Poll<()> {
+            match index {
+                $($index => slots.$index.poll_acquire(cx),)+
+                _ => Poll::Ready(()),
+            }
+        }
+
+        #[inline]
+        fn take_guards<'g>(slots: &mut Self::Slots) -> Option<Self::Guards<'g>>
+        where
+            Self: 'g,
+        {
+            Some(($(slots.$index.take_guard()?,)+))
+        }
+    };
+    ($only:ident 0) => {
+        lock_set!(@common $only 0);
+
+        impl<$only: LockSetMember> LockSet for ($only,) {
+            type Highest = $only::Level;
+            lock_set!(@body $only 0);
+        }
+    };
+    ($head:ident $head_index:tt, $($tail:ident $tail_index:tt),+) => {
+        lock_set!(@common $head $head_index, $($tail $tail_index),+);
+
+        impl<$head: LockSetMember, $($tail: LockSetMember),+> LockSet for ($head, $($tail,)+)
+        where
+            ($($tail,)+): LockSet,
+            $head::Level: MaxLevel<<($($tail,)+) as LockSet>::Highest>,
+        {
+            type Highest = <$head::Level as MaxLevel<<($($tail,)+) as LockSet>::Highest>>::Max;
+            lock_set!(@body $head $head_index, $($tail $tail_index),+);
+        }
+    };
+}
+
+lock_set!(A 0);
+lock_set!(A 0, B 1);
+lock_set!(A 0, B 1, C 2);
+lock_set!(A 0, B 1, C 2, D 3);
+lock_set!(A 0, B 1, C 2, D 3, E 4);
+lock_set!(A 0, B 1, C 2, D 3, E 4, F 5);
+lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, I 7);
