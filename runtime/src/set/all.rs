@@ -99,80 +99,12 @@ impl<H: Level, S: LockSet + EachLockAbove<H>> LockSetAbove<H> for S {}
 /// Every member of a tuple is above `H`; one impl per tuple size.
 pub trait EachLockAbove<H> {}
 
-impl<'t, H: Level> LockToken<'t, H> {
-    /// Takes every lock of a tuple at once, in the one global order, and returns
-    /// their guards in the tuple's order with a token at the highest level.
-    ///
-    /// Use it when one piece of work needs several locks: it closes the gap
-    /// between two separate holds (where another task can change what the first
-    /// hold saw) and it accepts the locks in any order. Locks are taken by
-    /// ascending level, an order fixed at compile time; locks of one level are
-    /// taken by ascending address, so two tasks asking for `(a, b)` and `(b, a)`
-    /// cannot deadlock. Every lock must be above the token's level, which is a
-    /// compile error otherwise, naming the lock.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, LockToken, Mutex, Read, RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry {
-    ///     affected: Vec<usize>,
-    /// }
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     balances: Vec<u64>,
-    /// }
-    ///
-    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-    /// let registry = RwLock::new(Registry { affected: vec![1] });
-    /// let coins = Mutex::new(CoinManager { balances: vec![10, 20] });
-    ///
-    /// let mut token = LockToken::new();
-    /// // Any argument order; `Registry` (10) is taken before `CoinManager` (20).
-    /// let ((mut coins, registry), _token) = token.lock_all((&coins, Read(&registry))).await;
-    /// for &account in &registry.affected {
-    ///     coins.balances[account] += 1;
-    /// }
-    /// assert_eq!(coins.balances, [10, 21]);
-    /// # });
-    /// ```
-    ///
-    /// A lock at or below the held level does not compile:
-    ///
-    /// ```compile_fail,E0277
-    /// use lockladder::{lock_level, LockToken, Mutex};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry;
-    /// #[lock_level(20)]
-    /// struct CoinManager;
-    /// #[lock_level(30)]
-    /// struct Ledger;
-    ///
-    /// async fn late(registry: &Mutex<Registry>, coins: &Mutex<CoinManager>, ledger: &Mutex<Ledger>) {
-    ///     let mut token = LockToken::new();
-    ///     let (_coins, mut token) = coins.lock(&mut token).await;
-    ///     // error: lock order violation: cannot acquire `Registry` while holding `CoinManager`
-    ///     let _all = token.lock_all((ledger, registry)).await;
-    /// }
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// At the call, before anything is taken, if one lock is passed twice (also
-    /// as `Read` and `Write` of one `RwLock`): the task would wait for itself.
-    ///
-    /// # Cancellation
-    ///
-    /// Dropping the future before it completes releases every lock it took.
-    /// A blocking ([`sync`](crate::sync)) lock in the set is tried without
-    /// blocking and, while it is held elsewhere, the task yields and retries.
+impl<'a, S: LockSet> LockAllFuture<'a, S> {
+    /// Orders the set (ties by address, panicking on a lock given twice) and
+    /// begins every acquisition; nothing is taken until the first poll.
     #[track_caller]
-    pub fn lock_all<'a, S>(&'a mut self, locks: S) -> LockAllFuture<'a, S>
-    where
-        S: LockSetAbove<H> + 'a,
-    {
-        let _ = self;
+    #[inline]
+    pub(crate) fn begin(locks: S) -> Self {
         let mut order = S::PLAN.order;
         let in_set = if S::PLAN.ties {
             let addresses = locks.addresses();

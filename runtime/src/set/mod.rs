@@ -10,4 +10,5 @@ mod slot;
 
 pub use all::{LockAllFuture, LockSet, LockSetAbove};
 pub use many::LockManyFuture;
+pub(crate) use many::try_take_many;
 pub use member::{LockSetMember, Read, Write};
