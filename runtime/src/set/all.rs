@@ -112,12 +112,7 @@ impl<'a, S: LockSet> LockAllFuture<'a, S> {
         } else {
             [false; MAX_SET]
         };
-        LockAllFuture {
-            slots: locks.begin(in_set, Seal(())),
-            order,
-            next: 0,
-            lifetime: PhantomData,
-        }
+        LockAllFuture { slots: locks.begin(in_set, Seal(())), order, lifetime: PhantomData }
     }
 }
 
@@ -129,9 +124,8 @@ impl<'a, S: LockSet> LockAllFuture<'a, S> {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct LockAllFuture<'a, S: LockSet> {
     slots: S::Slots,
+    /// The acquisition order when levels tie; else `S::PLAN.order` is used.
     order: [u8; MAX_SET],
-    /// How many members of `order` are held.
-    next: usize,
     lifetime: PhantomData<&'a ()>,
 }
 
@@ -144,9 +138,17 @@ impl<'a, S: LockSet + 'a> Future for LockAllFuture<'a, S> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        while this.next < S::PLAN.len {
-            ready!(S::poll_member(&mut this.slots, usize::from(this.order[this.next]), cx));
-            this.next += 1;
+        // Each poll walks the set in acquisition order; members already held
+        // are passed at once. With distinct levels the order is a constant, so
+        // the walk unrolls into straight-line code with no dispatch.
+        if S::PLAN.ties {
+            for &member in &this.order[..S::PLAN.len] {
+                ready!(S::poll_member(&mut this.slots, usize::from(member), cx));
+            }
+        } else {
+            for &member in &S::PLAN.order[..S::PLAN.len] {
+                ready!(S::poll_member(&mut this.slots, usize::from(member), cx));
+            }
         }
         match S::take_guards(&mut this.slots) {
             Some(guards) => Poll::Ready((guards, LockToken::acquired())),
@@ -157,7 +159,7 @@ impl<'a, S: LockSet + 'a> Future for LockAllFuture<'a, S> {
 
 impl<S: LockSet> fmt::Debug for LockAllFuture<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LockAllFuture").field("locks", &S::NAMES).field("held", &self.next).finish()
+        f.debug_struct("LockAllFuture").field("locks", &S::NAMES).finish_non_exhaustive()
     }
 }
 

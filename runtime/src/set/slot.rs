@@ -1,6 +1,7 @@
 //! [`Slot`]: one lock of a set, from "asked for" to "held".
 
 use core::future::Future;
+use core::mem;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
@@ -13,47 +14,56 @@ use crate::held::{Acquisition, Hold};
 pub struct Slot<M: LockSetMember> {
     member: M,
     acquisition: Acquisition,
-    // Boxed only when the lock was not free at once: the uncontended path does
-    // not allocate, and the slots need no pinning of their own.
-    waiting: Option<Pin<Box<M::Wait>>>,
-    granted: Option<(M::Raw, Hold)>,
+    state: State<M>,
+}
+
+enum State<M: LockSetMember> {
+    /// Not tried yet.
+    Begun,
+    /// Was not free at once. Boxed only then: the uncontended path does not
+    /// allocate, and the slots need no pinning of their own.
+    Waiting(Pin<Box<M::Wait>>),
+    /// Held; the guard is not handed out yet.
+    Held(M::Raw, Hold),
+    /// The guard was handed out.
+    Taken,
 }
 
 impl<M: LockSetMember> Slot<M> {
     /// A slot whose acquisition has begun (at the user's call).
     #[inline]
     pub(crate) fn new(member: M, acquisition: Acquisition) -> Self {
-        Slot { member, acquisition, waiting: None, granted: None }
+        Slot { member, acquisition, state: State::Begun }
     }
 
-    /// Takes the lock: at once if it is free, else waits. Ready once held.
+    /// Takes the lock: at once if it is free, else waits. Ready once held (or
+    /// once its guard was handed out).
     #[inline]
     pub(crate) fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.granted.is_some() {
-            return Poll::Ready(());
-        }
-        let raw = match &mut self.waiting {
-            Some(waiting) => ready!(waiting.as_mut().poll(cx)),
-            None => match self.member.try_raw(Seal(())) {
+        let raw = match &mut self.state {
+            State::Held(..) | State::Taken => return Poll::Ready(()),
+            State::Waiting(waiting) => ready!(waiting.as_mut().poll(cx)),
+            State::Begun => match self.member.try_raw(Seal(())) {
                 Some(raw) => raw,
                 None => {
                     self.acquisition.contended();
-                    let waiting = self.waiting.insert(Box::pin(self.member.wait(Seal(()))));
-                    ready!(waiting.as_mut().poll(cx))
+                    let mut waiting = Box::pin(self.member.wait(Seal(())));
+                    let polled = waiting.as_mut().poll(cx);
+                    self.state = State::Waiting(waiting);
+                    ready!(polled)
                 }
             },
         };
-        self.waiting = None;
-        self.granted = Some((raw, self.acquisition.granted()));
+        self.state = State::Held(raw, self.acquisition.granted());
         Poll::Ready(())
     }
 
     /// Takes the lock if it is free right now; `false` if it is held elsewhere.
     #[inline]
     pub(crate) fn try_acquire(&mut self) -> bool {
-        if self.granted.is_none() {
+        if let State::Begun = self.state {
             match self.member.try_raw(Seal(())) {
-                Some(raw) => self.granted = Some((raw, self.acquisition.granted())),
+                Some(raw) => self.state = State::Held(raw, self.acquisition.granted()),
                 None => return false,
             }
         }
@@ -66,7 +76,12 @@ impl<M: LockSetMember> Slot<M> {
     where
         M: 'g,
     {
-        let (raw, hold) = self.granted.take()?;
-        Some(M::guard(raw, Granted(hold)))
+        match mem::replace(&mut self.state, State::Taken) {
+            State::Held(raw, hold) => Some(M::guard(raw, Granted(hold))),
+            other => {
+                self.state = other;
+                None
+            }
+        }
     }
 }
