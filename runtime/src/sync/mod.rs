@@ -35,6 +35,8 @@
 //! # });
 //! ```
 
+mod acquire;
+mod guard;
 mod mutex;
 mod rwlock;
 

@@ -2,13 +2,14 @@
 
 use core::fmt;
 use core::marker::PhantomData;
-use core::ops::{Deref, DerefMut};
 
+use super::acquire::{blocking, non_blocking};
 use crate::error::TryLockError;
-use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
+
+pub use super::guard::MutexGuard;
 
 /// A blocking mutex at level `L` in the lock hierarchy.
 ///
@@ -102,15 +103,8 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (MutexGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        let guard = match self.inner.try_lock() {
-            Some(guard) => guard,
-            None => {
-                acquisition.contended();
-                self.inner.lock()
-            }
-        };
-        (MutexGuard::new(guard, acquisition.granted()), LockToken::acquired())
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_lock(), || self.inner.lock());
+        (MutexGuard::new(guard, hold), LockToken::acquired())
     }
 
     /// Takes the lock if it is free right now, without blocking.
@@ -133,13 +127,8 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        match self.inner.try_lock() {
-            Some(guard) => {
-                Ok((MutexGuard::new(guard, acquisition.granted()), LockToken::acquired()))
-            }
-            None => Err(TryLockError::new::<L>("try_lock")),
-        }
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_lock(), "try_lock")?;
+        Ok((MutexGuard::new(guard, hold), LockToken::acquired()))
     }
 }
 
@@ -203,48 +192,5 @@ impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
             None => out.field("data", &format_args!("<locked>")),
         };
         out.finish()
-    }
-}
-
-/// Access to the data of a blocking [`Mutex`]; the lock is released when it drops.
-///
-/// Not `Send`: it must be dropped on the thread that took the lock. It is `Sync`
-/// when `T: Sync`.
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct MutexGuard<'a, T: ?Sized> {
-    inner: parking_lot::MutexGuard<'a, T>,
-    // Dropped after `inner`: the hold ends once the lock is released.
-    _hold: Hold,
-}
-
-impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    pub(crate) fn new(inner: parking_lot::MutexGuard<'a, T>, hold: Hold) -> Self {
-        MutexGuard { inner, _hold: hold }
-    }
-}
-
-impl<T: ?Sized> Deref for MutexGuard<'_, T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.inner
-    }
-}
-
-impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.inner
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
-impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&**self, f)
     }
 }

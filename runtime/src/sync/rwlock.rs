@@ -2,13 +2,14 @@
 
 use core::fmt;
 use core::marker::PhantomData;
-use core::ops::{Deref, DerefMut};
 
+use super::acquire::{blocking, non_blocking};
 use crate::error::TryLockError;
-use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
+
+pub use super::guard::{RwLockReadGuard, RwLockWriteGuard};
 
 /// A blocking reader-writer lock at level `L` in the lock hierarchy.
 ///
@@ -97,15 +98,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (RwLockReadGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        let guard = match self.inner.try_read() {
-            Some(guard) => guard,
-            None => {
-                acquisition.contended();
-                self.inner.read()
-            }
-        };
-        (RwLockReadGuard::new(guard, acquisition.granted()), LockToken::acquired())
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_read(), || self.inner.read());
+        (RwLockReadGuard::new(guard, hold), LockToken::acquired())
     }
 
     /// Blocks until exclusive access is free, then returns the write guard and a
@@ -130,15 +124,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (RwLockWriteGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        let guard = match self.inner.try_write() {
-            Some(guard) => guard,
-            None => {
-                acquisition.contended();
-                self.inner.write()
-            }
-        };
-        (RwLockWriteGuard::new(guard, acquisition.granted()), LockToken::acquired())
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_write(), || self.inner.write());
+        (RwLockWriteGuard::new(guard, hold), LockToken::acquired())
     }
 
     /// Takes shared access if no writer holds the lock, without blocking.
@@ -159,13 +146,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        match self.inner.try_read() {
-            Some(guard) => {
-                Ok((RwLockReadGuard::new(guard, acquisition.granted()), LockToken::acquired()))
-            }
-            None => Err(TryLockError::new::<L>("try_read")),
-        }
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_read(), "try_read")?;
+        Ok((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
     }
 
     /// Takes exclusive access if nobody holds the lock, without blocking.
@@ -189,13 +171,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let mut acquisition = Acquisition::begin::<L>();
-        match self.inner.try_write() {
-            Some(guard) => {
-                Ok((RwLockWriteGuard::new(guard, acquisition.granted()), LockToken::acquired()))
-            }
-            None => Err(TryLockError::new::<L>("try_write")),
-        }
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_write(), "try_write")?;
+        Ok((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
     }
 }
 
@@ -257,71 +234,5 @@ impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
             None => out.field("data", &format_args!("<locked>")),
         };
         out.finish()
-    }
-}
-
-/// Shared access to the data of a blocking [`RwLock`]; released when it drops.
-///
-/// Not `Send`; `Sync` when `T: Sync`.
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct RwLockReadGuard<'a, T: ?Sized> {
-    inner: parking_lot::RwLockReadGuard<'a, T>,
-    // Dropped after `inner`: the hold ends once the lock is released.
-    _hold: Hold,
-}
-
-impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
-    pub(crate) fn new(inner: parking_lot::RwLockReadGuard<'a, T>, hold: Hold) -> Self {
-        RwLockReadGuard { inner, _hold: hold }
-    }
-}
-
-impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.inner
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
-/// Exclusive access to the data of a blocking [`RwLock`]; released when it drops.
-///
-/// Not `Send`; `Sync` when `T: Sync`.
-#[must_use = "the lock is released as soon as the guard is dropped"]
-pub struct RwLockWriteGuard<'a, T: ?Sized> {
-    inner: parking_lot::RwLockWriteGuard<'a, T>,
-    // Dropped after `inner`: the hold ends once the lock is released.
-    _hold: Hold,
-}
-
-impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
-    pub(crate) fn new(inner: parking_lot::RwLockWriteGuard<'a, T>, hold: Hold) -> Self {
-        RwLockWriteGuard { inner, _hold: hold }
-    }
-}
-
-impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.inner
-    }
-}
-
-impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.inner
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
