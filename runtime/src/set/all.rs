@@ -9,7 +9,7 @@ use core::task::{Context, Poll, ready};
 
 use super::highest::MaxLevel;
 use super::member::{LockSetMember, Seal, sealed};
-use super::order::{MAX_SET, Plan, begin_member, settle_ties};
+use super::order::{MAX_SET, Plan, settle_ties};
 use super::slot::Slot;
 use crate::level::Level;
 use crate::order::LockBefore;
@@ -61,9 +61,9 @@ pub trait LockSet: sealed::Sealed + Sized {
     /// The members' addresses, in argument order.
     fn addresses(&self) -> [usize; MAX_SET];
     #[doc(hidden)]
-    /// Begins every member's acquisition (at the user's call).
+    /// Begins every member's acquisition (at the user's call), in `order`.
     #[track_caller]
-    fn begin(self, in_set: [bool; MAX_SET], seal: Seal) -> Self::Slots;
+    fn begin(self, order: &[u8], in_set: [bool; MAX_SET], seal: Seal) -> Self::Slots;
     #[doc(hidden)]
     /// Polls the acquisition of the member at `index`.
     fn poll_member(slots: &mut Self::Slots, index: usize, cx: &mut Context<'_>) -> Poll<()>;
@@ -112,7 +112,8 @@ impl<'a, S: LockSet> LockAllFuture<'a, S> {
         } else {
             [false; MAX_SET]
         };
-        LockAllFuture { slots: locks.begin(in_set, Seal(())), order, lifetime: PhantomData }
+        let slots = locks.begin(&order[..S::PLAN.len], in_set, Seal(()));
+        LockAllFuture { slots, order, lifetime: PhantomData }
     }
 }
 
@@ -194,8 +195,16 @@ macro_rules! lock_set {
 
         #[track_caller]
         #[inline]
-        fn begin(self, in_set: [bool; MAX_SET], _: Seal) -> Self::Slots {
-            ($(Slot::new(self.$index, begin_member::<$member::Level>(in_set[$index])),)+)
+        fn begin(self, order: &[u8], in_set: [bool; MAX_SET], _: Seal) -> Self::Slots {
+            let mut slots = ($(Slot::new(self.$index),)+);
+            // In acquisition order: the order the safety net checks levels in.
+            for &member in order {
+                match usize::from(member) {
+                    $($index => slots.$index.begin(in_set[$index]),)+
+                    _ => {}
+                }
+            }
+            slots
         }
 
         #[inline]

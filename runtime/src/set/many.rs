@@ -8,7 +8,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
 use super::member::LockSetMember;
-use super::order::{begin_member, by_address};
+use super::order::by_address;
 use super::slot::Slot;
 use crate::error::TryLockError;
 use crate::level::Level;
@@ -57,10 +57,13 @@ fn begin_many<M: LockSetMember>(
         addresses.push(member.address());
     }
     let order = by_address::<M::Level>(&addresses, call);
-    let first = order.first().copied();
     let mut slots = Vec::with_capacity(members.len());
-    for (position, member) in members.into_iter().enumerate() {
-        slots.push(Slot::new(member, begin_member::<M::Level>(Some(position) != first)));
+    for member in members {
+        slots.push(Slot::new(member));
+    }
+    // All of one level: the first begun is the set's first, the rest join it.
+    for (rank, &position) in order.iter().enumerate() {
+        slots[position].begin(rank > 0);
     }
     (slots, order)
 }

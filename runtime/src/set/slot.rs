@@ -6,6 +6,7 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
 use super::member::{Granted, LockSetMember, Seal};
+use super::order::begin_member;
 use crate::held::{Acquisition, Hold};
 
 /// One lock of a `lock_all`/`lock_many` call. Dropping it releases the lock if
@@ -13,7 +14,8 @@ use crate::held::{Acquisition, Hold};
 /// dropped multi-lock future release everything it took.
 pub struct Slot<M: LockSetMember> {
     member: M,
-    acquisition: Acquisition,
+    /// Begun at the user's call, in acquisition order (see [`Slot::begin`]).
+    acquisition: Option<Acquisition>,
     state: State<M>,
 }
 
@@ -30,10 +32,27 @@ enum State<M: LockSetMember> {
 }
 
 impl<M: LockSetMember> Slot<M> {
-    /// A slot whose acquisition has begun (at the user's call).
+    /// A slot for one member; its acquisition begins with [`Slot::begin`].
     #[inline]
-    pub(crate) fn new(member: M, acquisition: Acquisition) -> Self {
-        Slot { member, acquisition, state: State::Begun }
+    pub(crate) fn new(member: M) -> Self {
+        Slot { member, acquisition: None, state: State::Begun }
+    }
+
+    /// Begins the acquisition. Called at the user's call for every member, in
+    /// acquisition order: the safety net checks each level against the levels
+    /// begun before it, so the order of these calls is the order it checks.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn begin(&mut self, in_set: bool) {
+        self.acquisition = Some(begin_member::<M::Level>(in_set));
+    }
+
+    /// Records the grant and keeps the lock.
+    #[inline]
+    fn grant(&mut self, raw: M::Raw) {
+        // Always begun already; beginning here only keeps this function total.
+        let acquisition = self.acquisition.get_or_insert_with(Acquisition::begin::<M::Level>);
+        self.state = State::Held(raw, acquisition.granted());
     }
 
     /// Takes the lock: at once if it is free, else waits. Ready once held (or
@@ -46,7 +65,9 @@ impl<M: LockSetMember> Slot<M> {
             State::Begun => match self.member.try_raw(Seal(())) {
                 Some(raw) => raw,
                 None => {
-                    self.acquisition.contended();
+                    if let Some(acquisition) = &mut self.acquisition {
+                        acquisition.contended();
+                    }
                     let mut waiting = Box::pin(self.member.wait(Seal(())));
                     let polled = waiting.as_mut().poll(cx);
                     self.state = State::Waiting(waiting);
@@ -54,7 +75,7 @@ impl<M: LockSetMember> Slot<M> {
                 }
             },
         };
-        self.state = State::Held(raw, self.acquisition.granted());
+        self.grant(raw);
         Poll::Ready(())
     }
 
@@ -63,7 +84,7 @@ impl<M: LockSetMember> Slot<M> {
     pub(crate) fn try_acquire(&mut self) -> bool {
         if let State::Begun = self.state {
             match self.member.try_raw(Seal(())) {
-                Some(raw) => self.state = State::Held(raw, self.acquisition.granted()),
+                Some(raw) => self.grant(raw),
                 None => return false,
             }
         }
