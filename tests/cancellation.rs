@@ -6,10 +6,11 @@ mod set_support;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+use std::thread::Scope;
 use std::time::Duration;
 
 use lockladder::{LockToken, Mutex, Read, RwLock, Write, lock_level, sync};
-use set_support::{Rng, env_or, multi_thread_runtime, watchdog};
+use set_support::{Held, Rng, elsewhere, env_or, hold_elsewhere, multi_thread_runtime, watchdog};
 
 #[lock_level(10)]
 struct Registry {
@@ -29,10 +30,6 @@ struct Ledger {
 fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(Waker::noop()))
 }
-
-/// Anything held, kept alive until dropped.
-trait Held {}
-impl<T> Held for T {}
 
 struct Locks {
     registry: RwLock<Registry>,
@@ -55,31 +52,38 @@ impl Locks {
         if std::ptr::from_ref(a) < std::ptr::from_ref(b) { [a, b] } else { [b, a] }
     }
 
-    /// Whether each lock is free, proven with `try_*`, in `lock_all`'s
-    /// acquisition order: registry (10), accounts (20, by address), ledger (30).
+    /// Whether each lock is free, proven with `try_*` by another task, in
+    /// `lock_all`'s acquisition order: registry (10), accounts (20, by address),
+    /// ledger (30).
     fn free_in_acquisition_order(&self) -> [bool; 4] {
         let [first, second] = self.accounts_by_address();
-        [
-            self.registry.try_write(&mut LockToken::new()).is_ok(),
-            first.try_lock(&mut LockToken::new()).is_ok(),
-            second.try_lock(&mut LockToken::new()).is_ok(),
-            self.ledger.try_lock(&mut LockToken::new()).is_ok(),
-        ]
+        elsewhere(|| {
+            [
+                self.registry.try_write(&mut LockToken::new()).is_ok(),
+                first.try_lock(&mut LockToken::new()).is_ok(),
+                second.try_lock(&mut LockToken::new()).is_ok(),
+                self.ledger.try_lock(&mut LockToken::new()).is_ok(),
+            ]
+        })
     }
 
-    /// Holds the member at `position` of the acquisition order elsewhere.
-    fn hold<'a>(
-        &'a self,
+    /// Holds the member at `position` of the acquisition order, on another
+    /// thread, until released.
+    fn hold<'scope>(
+        &'scope self,
+        scope: &'scope Scope<'scope, '_>,
         position: usize,
-        token: &'a mut LockToken<'static, lockladder::Unlocked>,
-    ) -> Box<dyn Held + 'a> {
+    ) -> Held<'scope> {
         let [first, second] = self.accounts_by_address();
-        match position {
-            0 => Box::new(self.registry.try_read(token).unwrap()),
-            1 => Box::new(first.try_lock(token).unwrap()),
-            2 => Box::new(second.try_lock(token).unwrap()),
-            _ => Box::new(self.ledger.try_lock(token).unwrap().0),
-        }
+        hold_elsewhere(scope, move |wait| {
+            let mut token = LockToken::new();
+            match position {
+                0 => drop((self.registry.try_read(&mut token).unwrap(), wait())),
+                1 => drop((first.try_lock(&mut token).unwrap(), wait())),
+                2 => drop((second.try_lock(&mut token).unwrap(), wait())),
+                _ => drop((self.ledger.try_lock(&mut token).unwrap(), wait())),
+            }
+        })
     }
 }
 
@@ -89,26 +93,27 @@ fn dropping_lock_all_at_each_await_point_releases_what_it_took() {
     // member's await point, then drop it there.
     for blocked in 0..4 {
         let locks = Locks::new();
-        let mut other = LockToken::new();
-        let blocker = locks.hold(blocked, &mut other);
-        {
-            let mut token = LockToken::new();
-            let mut all = pin!(token.lock_all((
-                &locks.ledger,
-                &locks.accounts[1],
-                Write(&locks.registry),
-                &locks.accounts[0],
-            )));
-            assert!(poll_once(all.as_mut()).is_pending(), "member {blocked} is held elsewhere");
-            let free = locks.free_in_acquisition_order();
-            for (position, free) in free.into_iter().enumerate() {
-                // Before the blocked member: taken by `all`; at it: held by the
-                // blocker; after it: not taken yet.
-                assert_eq!(free, position > blocked, "position {position}, blocked {blocked}");
+        std::thread::scope(|scope| {
+            let blocker = locks.hold(scope, blocked);
+            {
+                let mut token = LockToken::new();
+                let mut all = pin!(token.lock_all((
+                    &locks.ledger,
+                    &locks.accounts[1],
+                    Write(&locks.registry),
+                    &locks.accounts[0],
+                )));
+                assert!(poll_once(all.as_mut()).is_pending(), "member {blocked} is held elsewhere");
+                let free = locks.free_in_acquisition_order();
+                for (position, free) in free.into_iter().enumerate() {
+                    // Before the blocked member: taken by `all`; at it: held by
+                    // the blocker; after it: not taken yet.
+                    assert_eq!(free, position > blocked, "position {position}, blocked {blocked}");
+                }
+                // `all` is dropped here, pending at member `blocked`.
             }
-            // `all` is dropped here, pending at member `blocked`.
-        }
-        drop(blocker);
+            blocker.release();
+        });
         assert_eq!(locks.free_in_acquisition_order(), [true; 4], "free after the drop ({blocked})");
     }
 }
@@ -119,20 +124,30 @@ fn dropping_lock_many_at_each_await_point_releases_what_it_took() {
         (0..4).map(|_| Mutex::new(Account { balance: 0 })).collect();
     let mut by_address: Vec<&Mutex<Account>> = accounts.iter().collect();
     by_address.sort_by_key(|account| std::ptr::from_ref(*account));
+    let free =
+        |account: &Mutex<Account>| elsewhere(|| account.try_lock(&mut LockToken::new()).is_ok());
     for blocked in 0..4 {
-        let mut other = LockToken::new();
-        let (blocker, _other) = by_address[blocked].try_lock(&mut other).unwrap();
-        {
-            let mut token = LockToken::new();
-            let mut many = pin!(token.lock_many(accounts.iter().rev()));
-            assert!(poll_once(many.as_mut()).is_pending());
-            for (position, account) in by_address.iter().enumerate() {
-                let free = account.try_lock(&mut LockToken::new()).is_ok();
-                assert_eq!(free, position > blocked, "position {position}, blocked {blocked}");
+        std::thread::scope(|scope| {
+            let blocker = hold_elsewhere(scope, |wait| {
+                let mut token = LockToken::new();
+                let _held = by_address[blocked].try_lock(&mut token).unwrap();
+                wait();
+            });
+            {
+                let mut token = LockToken::new();
+                let mut many = pin!(token.lock_many(accounts.iter().rev()));
+                assert!(poll_once(many.as_mut()).is_pending());
+                for (position, account) in by_address.iter().enumerate() {
+                    assert_eq!(
+                        free(account),
+                        position > blocked,
+                        "position {position}, blocked {blocked}"
+                    );
+                }
             }
-        }
-        drop(blocker);
-        assert!(accounts.iter().all(|account| account.try_lock(&mut LockToken::new()).is_ok()));
+            blocker.release();
+        });
+        assert!(accounts.iter().all(free));
     }
 }
 

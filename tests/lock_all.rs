@@ -1,10 +1,16 @@
 //! `token.lock_all(..)`: order, guards, tokens, duplicates, blocking members.
+//!
+//! Locks "held elsewhere" are held, and tried, on other threads: to the
+//! `lockdep` safety net each thread is its own task with its own root token.
+
+mod set_support;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use lockladder::{LockToken, Mutex, Read, RwLock, Write, lock_level, sync};
+use set_support::{elsewhere, hold_elsewhere};
 
 #[lock_level(10)]
 #[derive(Debug)]
@@ -33,11 +39,12 @@ fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(Waker::noop()))
 }
 
-fn is_free<T, L: lockladder::Level>(lock: &Mutex<T, L>) -> bool
+/// Free right now, as another task sees it.
+fn is_free<T: Send, L: lockladder::Level>(lock: &Mutex<T, L>) -> bool
 where
     lockladder::Unlocked: lockladder::LockBefore<L>,
 {
-    lock.try_lock(&mut LockToken::new()).is_ok()
+    elsewhere(|| lock.try_lock(&mut LockToken::new()).is_ok())
 }
 
 #[test]
@@ -76,22 +83,26 @@ fn lock_all_takes_levels_in_ascending_order_whatever_the_argument_order() {
     let ledger = Mutex::new(Ledger { entries: vec![] });
     // Hold the middle level elsewhere: the lower one must already be taken
     // (ascending order) and the higher one not yet.
-    let mut other = LockToken::new();
-    let (held, _other) = account.try_lock(&mut other).unwrap();
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _held = account.try_lock(&mut elsewhere).unwrap();
+            wait();
+        });
+        let mut token = LockToken::new();
+        let mut all = pin!(token.lock_all((&ledger, &account, &registry)));
+        assert!(poll_once(all.as_mut()).is_pending());
+        assert!(!is_free(&registry), "the lowest level is taken first");
+        assert!(is_free(&ledger), "the highest level waits for the middle one");
 
-    let mut token = LockToken::new();
-    let mut all = pin!(token.lock_all((&ledger, &account, &registry)));
-    assert!(poll_once(all.as_mut()).is_pending());
-    assert!(!is_free(&registry), "the lowest level is taken first");
-    assert!(is_free(&ledger), "the highest level waits for the middle one");
-
-    drop(held);
-    let Poll::Ready(((ledger_guard, account_guard, registry_guard), _token)) =
-        poll_once(all.as_mut())
-    else {
-        panic!("every lock is free now");
-    };
-    drop((ledger_guard, account_guard, registry_guard));
+        held.release();
+        let Poll::Ready(((ledger_guard, account_guard, registry_guard), _token)) =
+            poll_once(all.as_mut())
+        else {
+            panic!("every lock is free now");
+        };
+        drop((ledger_guard, account_guard, registry_guard));
+    });
     assert!(is_free(&registry) && is_free(&account) && is_free(&ledger));
 }
 
@@ -104,18 +115,23 @@ fn lock_all_takes_equal_levels_by_address_whatever_the_argument_order() {
         (&accounts[1], &accounts[0])
     };
     for high_first in [true, false] {
-        let mut other = LockToken::new();
-        let (held, _other) = high.try_lock(&mut other).unwrap();
-        let mut token = LockToken::new();
-        let mut all = if high_first {
-            Box::pin(token.lock_all((high, low)))
-        } else {
-            Box::pin(token.lock_all((low, high)))
-        };
-        assert!(poll_once(all.as_mut()).is_pending());
-        assert!(!is_free(low), "the lower address is taken first");
-        drop(all);
-        drop(held);
+        std::thread::scope(|scope| {
+            let held = hold_elsewhere(scope, |wait| {
+                let mut elsewhere = LockToken::new();
+                let _held = high.try_lock(&mut elsewhere).unwrap();
+                wait();
+            });
+            let mut token = LockToken::new();
+            let mut all = if high_first {
+                Box::pin(token.lock_all((high, low)))
+            } else {
+                Box::pin(token.lock_all((low, high)))
+            };
+            assert!(poll_once(all.as_mut()).is_pending());
+            assert!(!is_free(low), "the lower address is taken first");
+            drop(all);
+            held.release();
+        });
         assert!(is_free(low) && is_free(high));
     }
 }
@@ -167,18 +183,22 @@ fn lock_all_mixes_blocking_and_async_locks() {
 fn lock_all_waits_for_a_blocking_lock_held_elsewhere_without_blocking_the_thread() {
     let account = Mutex::new(Account { balance: 0 });
     let ledger = sync::Mutex::new(Ledger { entries: vec![] });
-    let mut other = LockToken::new();
-    let (mut held, _other) = ledger.lock(&mut other);
-
-    let mut token = LockToken::new();
-    let mut all = pin!(token.lock_all((&ledger, &account)));
-    // Held elsewhere: each poll returns at once instead of blocking.
-    assert!(poll_once(all.as_mut()).is_pending());
-    assert!(poll_once(all.as_mut()).is_pending());
-    held.entries.push("first");
-    drop(held);
-    let Poll::Ready(((ledger_guard, _account), _token)) = poll_once(all.as_mut()) else {
-        panic!("the blocking lock is free now");
-    };
-    assert_eq!(ledger_guard.entries, ["first"]);
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let (mut held, _elsewhere) = ledger.lock(&mut elsewhere);
+            wait();
+            held.entries.push("first");
+        });
+        let mut token = LockToken::new();
+        let mut all = pin!(token.lock_all((&ledger, &account)));
+        // Held elsewhere: each poll returns at once instead of blocking.
+        assert!(poll_once(all.as_mut()).is_pending());
+        assert!(poll_once(all.as_mut()).is_pending());
+        held.release();
+        let Poll::Ready(((ledger_guard, _account), _token)) = poll_once(all.as_mut()) else {
+            panic!("the blocking lock is free now");
+        };
+        assert_eq!(ledger_guard.entries, ["first"]);
+    });
 }

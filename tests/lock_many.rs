@@ -1,10 +1,16 @@
 //! `token.lock_many(..)` and `token.try_lock_many(..)`.
+//!
+//! Locks "held elsewhere" are held, and tried, on other threads: to the
+//! `lockdep` safety net each thread is its own task with its own root token.
+
+mod set_support;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use lockladder::{LockToken, Mutex, Read, RwLock, lock_level, sync};
+use set_support::{elsewhere, hold_elsewhere};
 
 #[lock_level(20)]
 #[derive(Debug)]
@@ -24,8 +30,9 @@ fn accounts(count: u64) -> Vec<Mutex<Account>> {
     (0..count).map(|balance| Mutex::new(Account { balance })).collect()
 }
 
+/// Free right now, as another task sees it.
 fn is_free(account: &Mutex<Account>) -> bool {
-    account.try_lock(&mut LockToken::new()).is_ok()
+    elsewhere(|| account.try_lock(&mut LockToken::new()).is_ok())
 }
 
 #[test]
@@ -56,18 +63,23 @@ fn lock_many_takes_locks_by_ascending_address() {
     by_address.sort_by_key(|account| std::ptr::from_ref(*account));
     let (lowest, middle, highest) = (by_address[0], by_address[1], by_address[2]);
 
-    let mut other = LockToken::new();
-    let (held, _other) = middle.try_lock(&mut other).unwrap();
-    let mut token = LockToken::new();
-    let mut many = pin!(token.lock_many([highest, middle, lowest]));
-    assert!(poll_once(many.as_mut()).is_pending());
-    assert!(!is_free(lowest), "the lowest address is taken first");
-    assert!(is_free(highest), "the highest address waits for the middle one");
-    drop(held);
-    let Poll::Ready((guards, _token)) = poll_once(many.as_mut()) else {
-        panic!("every lock is free now");
-    };
-    assert_eq!(guards.len(), 3);
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _held = middle.try_lock(&mut elsewhere).unwrap();
+            wait();
+        });
+        let mut token = LockToken::new();
+        let mut many = pin!(token.lock_many([highest, middle, lowest]));
+        assert!(poll_once(many.as_mut()).is_pending());
+        assert!(!is_free(lowest), "the lowest address is taken first");
+        assert!(is_free(highest), "the highest address waits for the middle one");
+        held.release();
+        let Poll::Ready((guards, _token)) = poll_once(many.as_mut()) else {
+            panic!("every lock is free now");
+        };
+        assert_eq!(guards.len(), 3);
+    });
 }
 
 #[test]
@@ -108,30 +120,41 @@ fn try_lock_many_takes_all_when_all_are_free() {
 #[test]
 fn try_lock_many_takes_none_when_one_is_held() {
     let accounts = accounts(4);
-    let mut other = LockToken::new();
     // Held: whatever the address order, some of the others are tried first.
-    let (held, _other) = accounts[2].try_lock(&mut other).unwrap();
-    let mut token = LockToken::new();
-    let error = token.try_lock_many(&accounts).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
-    );
-    assert!([0, 1, 3].into_iter().all(|index| is_free(&accounts[index])));
-    drop(held);
-    assert!(token.try_lock_many(&accounts).is_ok());
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _held = accounts[2].try_lock(&mut elsewhere).unwrap();
+            wait();
+        });
+        let mut token = LockToken::new();
+        let error = token.try_lock_many(&accounts).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
+        );
+        assert!([0, 1, 3].into_iter().all(|index| is_free(&accounts[index])));
+        held.release();
+        assert!(token.try_lock_many(&accounts).is_ok());
+    });
 }
 
 #[test]
 fn lock_many_shares_read_locks_with_other_readers() {
     let shards: Vec<RwLock<Account>> =
         (0..3).map(|balance| RwLock::new(Account { balance })).collect();
-    let mut reader = LockToken::new();
-    let (_shared, _reader) = shards[1].try_read(&mut reader).unwrap();
-    block_on(async {
-        let mut token = LockToken::new();
-        let (guards, _token) = token.lock_many(shards.iter().map(Read)).await;
-        assert_eq!(guards.iter().map(|shard| shard.balance).sum::<u64>(), 3);
+    std::thread::scope(|scope| {
+        let reader = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _shared = shards[1].try_read(&mut elsewhere).unwrap();
+            wait();
+        });
+        block_on(async {
+            let mut token = LockToken::new();
+            let (guards, _token) = token.lock_many(shards.iter().map(Read)).await;
+            assert_eq!(guards.iter().map(|shard| shard.balance).sum::<u64>(), 3);
+        });
+        reader.release();
     });
 }
 

@@ -99,17 +99,20 @@ fn sync_try_lock_fails_while_another_thread_holds_it() {
 #[test]
 fn sync_rwlock_shares_readers_and_excludes_writers() {
     let registry = sync::RwLock::new(Registry::default());
-    let mut first = LockToken::new();
-    let (shared, _first) = registry.try_read(&mut first).unwrap();
-    let mut second = LockToken::new();
-    assert!(registry.try_read(&mut second).is_ok());
-    let mut writer = LockToken::new();
-    assert_eq!(
-        registry.try_write(&mut writer).unwrap_err().to_string(),
-        "`Registry` (lock level 10) is held elsewhere; `try_write` does not wait for it"
-    );
+    let mut reader = LockToken::new();
+    let (shared, _reader) = registry.try_read(&mut reader).unwrap();
+    // Other threads: other tasks, each with its own root token.
+    thread::scope(|scope| {
+        scope.spawn(|| assert!(registry.try_read(&mut LockToken::new()).is_ok()));
+        scope.spawn(|| {
+            assert_eq!(
+                registry.try_write(&mut LockToken::new()).unwrap_err().to_string(),
+                "`Registry` (lock level 10) is held elsewhere; `try_write` does not wait for it"
+            );
+        });
+    });
     drop(shared);
-    let (mut registry_guard, _writer) = registry.write(&mut writer);
+    let (mut registry_guard, _writer) = registry.write(&mut reader);
     registry_guard.accounts.push(5);
     drop(registry_guard);
     assert_eq!(

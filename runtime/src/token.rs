@@ -255,16 +255,20 @@ impl<'t, H: Level> LockToken<'t, H> {
     /// }
     ///
     /// let (a, b) = (Mutex::new(Account { balance: 1 }), Mutex::new(Account { balance: 2 }));
-    /// let mut other = LockToken::new();
-    /// let (_b_held, _) = b.try_lock(&mut other).unwrap();
-    ///
     /// let mut token = LockToken::new();
-    /// let error = token.try_lock_many([&a, &b]).unwrap_err();
-    /// assert_eq!(
-    ///     error.to_string(),
-    ///     "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
-    /// );
-    /// assert!(a.try_lock(&mut token).is_ok(), "`a` was released");
+    /// let (_b_held, _) = b.try_lock(&mut token).unwrap();
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         let error = elsewhere.try_lock_many([&a, &b]).unwrap_err();
+    ///         assert_eq!(
+    ///             error.to_string(),
+    ///             "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
+    ///         );
+    ///         assert!(a.try_lock(&mut elsewhere).is_ok(), "`a` was released");
+    ///     });
+    /// });
     /// ```
     ///
     /// # Panics

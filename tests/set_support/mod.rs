@@ -52,3 +52,43 @@ pub async fn watchdog<F: Future>(limit: Duration, work: F) -> F::Output {
         .await
         .unwrap_or_else(|_| panic!("deadlock: not finished within the {limit:?} watchdog"))
 }
+
+/// Runs `work` on another thread and returns its result. Another thread is
+/// another task to the runtime safety net (`lockdep`), so a lock taken or
+/// tried there with its own root token is not an order violation of this one.
+pub fn elsewhere<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| scope.spawn(work).join().unwrap())
+}
+
+/// A lock held by another thread until [`Held::release`].
+pub struct Held<'scope> {
+    release: std::sync::mpsc::Sender<()>,
+    thread: std::thread::ScopedJoinHandle<'scope, ()>,
+}
+
+impl Held<'_> {
+    /// Releases the lock and waits until it is released.
+    pub fn release(self) {
+        self.release.send(()).unwrap();
+        self.thread.join().unwrap();
+    }
+}
+
+/// Runs `hold` on another thread and returns once it calls the wait it is
+/// given: `hold` takes a lock, then waits while holding it until
+/// [`Held::release`].
+pub fn hold_elsewhere<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    hold: impl FnOnce(Box<dyn FnOnce() + '_>) + Send + 'scope,
+) -> Held<'scope> {
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let thread = scope.spawn(move || {
+        hold(Box::new(move || {
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+        }));
+    });
+    held_rx.recv().unwrap();
+    Held { release: release_tx, thread }
+}

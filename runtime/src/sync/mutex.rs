@@ -116,10 +116,15 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     /// struct CoinManager;
     ///
     /// let manager = Mutex::new(CoinManager);
-    /// let mut first = LockToken::new();
-    /// let (_held, _) = manager.try_lock(&mut first).expect("free");
-    /// let mut second = LockToken::new();
-    /// assert!(manager.try_lock(&mut second).is_err());
+    /// let mut token = LockToken::new();
+    /// let (_held, _) = manager.try_lock(&mut token).expect("free");
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         assert!(manager.try_lock(&mut elsewhere).is_err());
+    ///     });
+    /// });
     /// ```
     #[track_caller]
     pub fn try_lock<'a, H: LockBefore<L>>(
