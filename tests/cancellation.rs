@@ -58,12 +58,12 @@ impl Locks {
     fn free_in_acquisition_order(&self) -> [bool; 4] {
         let [first, second] = self.accounts_by_address();
         elsewhere(|| {
-            [
-                self.registry.try_write(&mut LockToken::new()).is_ok(),
-                first.try_lock(&mut LockToken::new()).is_ok(),
-                second.try_lock(&mut LockToken::new()).is_ok(),
-                self.ledger.try_lock(&mut LockToken::new()).is_ok(),
-            ]
+            // One statement each: a successful try's guard drops before the next.
+            let registry = self.registry.try_write(&mut LockToken::new()).is_ok();
+            let first = first.try_lock(&mut LockToken::new()).is_ok();
+            let second = second.try_lock(&mut LockToken::new()).is_ok();
+            let ledger = self.ledger.try_lock(&mut LockToken::new()).is_ok();
+            [registry, first, second, ledger]
         })
     }
 
