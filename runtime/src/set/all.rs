@@ -89,6 +89,11 @@ pub trait LockSet: sealed::Sealed + Sized {
 /// fn takes<S: LockSetAbove<Unlocked>>(_: S) {}
 /// takes((&Mutex::new(CoinManager), &Mutex::new(Registry)));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a set of locks that `lock_all` can take",
+    label = "expected a tuple of 1 to 8 locks",
+    note = "pass a tuple: `token.lock_all((&mutex, Read(&rwlock), Write(&other)))`; one lock is `(&mutex,)`, more than 8 take two calls or `lock_many`"
+)]
 pub trait LockSetAbove<H: Level>: LockSet {}
 
 // One blanket impl over a per-tuple check: rustc then reports the unmet
