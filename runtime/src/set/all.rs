@@ -36,6 +36,11 @@ use crate::token::LockToken;
 /// let (registry, coins) = (RwLock::new(Registry), Mutex::new(CoinManager));
 /// assert_eq!(highest(&(&coins, Read(&registry))), "CoinManager");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a set of locks that `lock_all` can take",
+    label = "expected a tuple of 1 to 8 locks",
+    note = "pass a tuple: `token.lock_all((&mutex, Read(&rwlock), Write(&other)))`; one lock is `(&mutex,)`, more than 8 take two calls or `lock_many`"
+)]
 pub trait LockSet: sealed::Sealed + Sized {
     /// The highest level in the set: the level of the token `lock_all` returns.
     type Highest: Level;
@@ -99,10 +104,10 @@ pub trait LockSetAbove<H: Level>: LockSet {}
 // One blanket impl over a per-tuple check: rustc then reports the unmet
 // `H: LockBefore<_>` of the offending member, without listing every tuple size
 // as "other types that implement" the trait.
-impl<H: Level, S: LockSet + EachLockAbove<H>> LockSetAbove<H> for S {}
+impl<H: Level, S: EachLockAbove<H>> LockSetAbove<H> for S {}
 
 /// Every member of a tuple is above `H`; one impl per tuple size.
-pub trait EachLockAbove<H> {}
+pub trait EachLockAbove<H>: LockSet {}
 
 impl<'a, S: LockSet> LockAllFuture<'a, S> {
     /// Orders the set (ties by address, panicking on a lock given twice) and
@@ -177,6 +182,7 @@ macro_rules! lock_set {
 
         impl<H: Level, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
         where
+            ($($member,)+): LockSet,
             $(H: LockBefore<$member::Level>,)+
         {
         }
