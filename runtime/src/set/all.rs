@@ -174,7 +174,7 @@ impl<S: LockSet> fmt::Debug for LockAllFuture<'_, S> {
     }
 }
 
-/// `LockSet` and `LockSetAbove` for one tuple size. The highest level is
+/// `LockSet` and `EachLockAbove` for one tuple size. The highest level is
 /// folded from the head and the highest level of the tail tuple.
 macro_rules! lock_set {
     (@common $($member:ident $index:tt),+) => {
