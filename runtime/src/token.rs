@@ -173,8 +173,13 @@ impl<'t, H: Level> LockToken<'t, H> {
     /// # Cancellation
     ///
     /// Dropping the future before it completes releases every lock it took.
-    /// A blocking ([`sync`](crate::sync)) lock in the set is tried without
-    /// blocking and, while it is held elsewhere, the task yields and retries.
+    ///
+    /// # Blocking locks in the set
+    ///
+    /// A [`sync`](crate::sync) lock in the set is tried without blocking and,
+    /// while it is held elsewhere, the task yields and retries: no executor
+    /// thread is parked, but the task keeps polling. Its guard is not `Send`, so
+    /// such a future cannot be awaited in `tokio::spawn` (`spawn_local` can).
     #[track_caller]
     pub fn lock_all<'a, S>(&'a mut self, locks: S) -> LockAllFuture<'a, S>
     where
