@@ -14,6 +14,7 @@ mod order;
 #[doc(hidden)]
 pub mod rank;
 mod rwlock;
+mod set;
 pub mod sync;
 mod token;
 
@@ -24,6 +25,7 @@ pub use level::{Level, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
 /// The futures returned by the async lock methods. They are named types (not
@@ -32,4 +34,5 @@ pub mod future {
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+    pub use crate::set::{LockAllFuture, LockManyFuture};
 }
