@@ -23,6 +23,14 @@ impl Acquisition {
         Acquisition {}
     }
 
+    /// Like [`Acquisition::begin`], for the members of a set taken together at
+    /// one level by `lock_all`/`lock_many`; equal levels are allowed between them.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn begin_in_set<L: Level>() -> Self {
+        Acquisition {}
+    }
+
     /// The lock was not free at the first attempt; the task waits.
     #[inline(always)]
     pub(crate) fn contended(&mut self) {}
