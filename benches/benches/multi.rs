@@ -1,7 +1,8 @@
 //! Several locks at once: `lock_all` of 2, 4 and 8 locks against the same locks
 //! taken by hand in level order, and `lock_many` of 2 and 8 same-level locks
 //! against happylock's `LockCollection` (built per call, as `lock_many` sorts per
-//! call, and built once). One task, current-thread runtime.
+//! call, and built once), over async and over blocking lockladder locks. One
+//! task, current-thread runtime.
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented items")]
 
@@ -11,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use happylock::{LockCollection, ThreadKey};
-use lockladder::{LockToken, Mutex, lock_level};
+use lockladder::{LockToken, Mutex, lock_level, sync};
 
 #[lock_level(1)]
 enum L1 {}
@@ -135,6 +136,7 @@ fn lock_all(c: &mut Criterion) {
 fn lock_many(c: &mut Criterion) {
     let rt = common::current_thread();
     let ladder: Vec<Mutex<u64, Account>> = (0..8).map(Mutex::with_level).collect();
+    let blocking: Vec<sync::Mutex<u64, Account>> = (0..8).map(sync::Mutex::with_level).collect();
     let happy: Vec<happylock::Mutex<u64>> = (0..8).map(happylock::Mutex::new).collect();
     let mut key = Some(ThreadKey::get().expect("one key for the bench thread"));
     let mut group = c.benchmark_group("lock_many");
@@ -145,6 +147,16 @@ fn lock_many(c: &mut Criterion) {
                 common::run_async(&rt, iters, || async {
                     let mut t = LockToken::new();
                     let (guards, _t) = t.lock_many(black_box(&ladder)[..n].iter().rev()).await;
+                    black_box(guards.iter().map(|g| **g).sum::<u64>());
+                })
+            })
+        });
+        // The same over blocking (parking_lot) locks, happylock's kind of lock.
+        group.bench_function(BenchmarkId::new("lockladder-sync", n), |b| {
+            b.iter_custom(|iters| {
+                common::run_async(&rt, iters, || async {
+                    let mut t = LockToken::new();
+                    let (guards, _t) = t.lock_many(black_box(&blocking)[..n].iter().rev()).await;
                     black_box(guards.iter().map(|g| **g).sum::<u64>());
                 })
             })

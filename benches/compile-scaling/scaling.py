@@ -3,22 +3,25 @@
 
 Writes, for each N, two crates that do the same thing:
 
-* ``ladder_nN``: N types with ``#[lock_level]``, one ``lockladder::Mutex`` each,
+* ``ladder_<construct>_nN``: N types with ``#[lock_level]``, one ``lockladder::Mutex`` each,
   and M = 2*N nested acquisition sites: N take two locks directly, N take the
   outer lock and call a generic helper ``H: LockBefore<Lj>`` that takes the inner;
-* ``tokio_nN``: the same types, locks and sites on plain ``tokio::sync::Mutex``.
+* ``tokio_<construct>_nN``: the same types, locks and sites on plain ``tokio::sync::Mutex``.
 
-Then it measures ``cargo check`` wall time of each crate alone (its dependencies
-are built once beforehand, in a target dir shared by all generated crates; the
-source is touched before every run, and incremental compilation is off so each run
-checks the whole crate), takes the median of ``--runs`` runs, and
-writes a CSV. Runs of the two crates alternate so that load drift on a shared
-machine hits both alike.
+Then it measures ``cargo check`` of each crate alone (its dependencies are
+built once beforehand, in a target dir shared by all generated crates; the
+source is touched before every run, and incremental compilation is off so each
+run checks the whole crate: with it, a touched but unchanged file re-checks in a
+tenth of the time and measures nothing), wall time and CPU time (user + system of
+cargo and rustc), takes the median of ``--runs`` runs and writes a CSV. Runs of
+the two crates alternate so that load drift on a shared machine hits both alike.
 
 ``--construct`` bisects the cost: ``decl`` (levels declared, no lock sites),
 ``direct`` (direct sites only), ``generic`` (helper sites only), ``full`` (both,
-the default) and ``spawn`` (full, plus every site spawned with ``tokio::spawn``,
-which adds the ``Send`` checks of every future).
+the default), ``spawn`` (full, plus every site spawned with ``tokio::spawn``,
+which adds the ``Send`` checks of every future) and ``decl-expanded`` (decl with
+the attribute's expansion written out by hand: the macro's own cost is the
+difference). ``--lockladder PATH --work DIR`` compares another checkout.
 
 Stdlib only. Run from anywhere:
 
@@ -245,7 +248,7 @@ def cargo_check(crate):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        ["cargo", "check", "--quiet", "--offline", "--manifest-path", str(crate / "Cargo.toml")],
+        ["cargo", "check", "--quiet", "--manifest-path", str(crate / "Cargo.toml")],
         env=env,
         capture_output=True,
         text=True,
