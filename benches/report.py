@@ -8,7 +8,15 @@ median to the group's baselines, all from the same run. Stdlib only:
 
     cargo bench -p lockladder-benches
     python3 benches/report.py > /tmp/tables.md
+
+Given several saved `target/criterion` directories (one per run), it prints
+instead the spread of every lockladder ratio across the runs: the median ratio
+and its range, the figure to quote on a noisy machine:
+
+    python3 benches/report.py /tmp/run1/criterion /tmp/run2/criterion ...
 """
+
+import statistics
 
 import json
 import pathlib
@@ -95,7 +103,41 @@ def table(group, by_value):
     return "\n".join(lines) + "\n"
 
 
+def spread(dirs):
+    """Median and range, across runs, of each lockladder figure over each baseline."""
+    runs = [load(pathlib.Path(d)) for d in dirs]
+    lines = [
+        f"| group | lock | baseline | median ratio over {len(runs)} runs | range |",
+        "|---|---|---|---|---|",
+    ]
+    for group in list(BASELINES) + sorted({g for r in runs for g in r} - set(BASELINES)):
+        keys = sorted({(v, f) for r in runs for v, fs in r.get(group, {}).items() for f in fs})
+        for value, function in keys:
+            if not function.startswith(("lockladder", "lock_all")):
+                continue
+            for baseline in BASELINES.get(group, []):
+                if baseline == function:
+                    continue
+                ratios = [
+                    r[group][value][function][0] / r[group][value][baseline][0]
+                    for r in runs
+                    if function in r.get(group, {}).get(value, {})
+                    and baseline in r[group][value]
+                ]
+                if not ratios:
+                    continue
+                label = f"{function} ({value})" if value else function
+                lines.append(
+                    f"| `{group}` | `{label}` | `{baseline}` | {statistics.median(ratios):.2f}× "
+                    f"| {min(ratios):.2f}–{max(ratios):.2f}× |"
+                )
+    return "\n".join(lines)
+
+
 def main():
+    if len(sys.argv) > 2:
+        print(spread(sys.argv[1:]))
+        return
     criterion_dir = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else CRITERION
     groups = load(criterion_dir)
     if not groups:
