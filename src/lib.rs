@@ -127,8 +127,18 @@ pub use lockladder_runtime::{
     TryLockError, Unlocked, future,
 };
 
+#[cfg(feature = "lockdep")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
+pub use lockladder_runtime::{lockdep, stats};
+
+#[cfg(feature = "hierarchy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
+pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
+
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]
 pub mod __private {
     pub use lockladder_runtime::rank;
+    // Registers a level for `hierarchy()`, or nothing without that feature.
+    pub use lockladder_runtime::__register_level as register_level;
 }
