@@ -40,7 +40,9 @@
 //! // A second root token in the same thread: the types cannot see it...
 //! let mut another = LockToken::new();
 //! // ...lockdep can: "lock order violation: cannot acquire `Registry` (level 10)
-//! // at src/main.rs:17:30 while holding `CoinManager` (level 20), acquired at ..."
+//! // at FILE:LINE:COLUMN while holding `CoinManager` (level 20), acquired at
+//! // FILE:LINE:COLUMN, in thread `main`. [...] Create one root `LockToken` per
+//! // task and pass `&mut token` down [...]"
 //! let (_registry, _) = registry.try_lock(&mut another).unwrap();
 //! ```
 
