@@ -191,7 +191,7 @@ fn a_failed_try_lock_is_forgotten() {
 }
 
 #[test]
-fn a_cancelled_lock_future_is_forgotten_and_waiting_counts_as_holding() {
+fn a_cancelled_lock_future_is_forgotten() {
     let registry = Mutex::new(Registry);
     let coins = Mutex::new(CoinManager);
     let (holding_tx, holding_rx) = mpsc::channel();
@@ -209,17 +209,45 @@ fn a_cancelled_lock_future_is_forgotten_and_waiting_counts_as_holding() {
         {
             let mut waiting = pin!(coins.lock(&mut token));
             assert!(poll_once(waiting.as_mut()).is_pending(), "the other thread holds it");
-            // Waiting for `CoinManager` while taking `Registry` is the inversion too.
-            let panic = catch_unwind(AssertUnwindSafe(|| {
-                let mut second_root = LockToken::new();
-                let _ = registry.try_lock(&mut second_root);
-            }));
-            let message = panic_message(panic.expect_err("waiting counts as holding"));
-            assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
         }
-        // The waiting future is dropped: this thread holds nothing any more.
+        // The waiting future is dropped: this thread holds nothing.
         let mut second_root = LockToken::new();
         assert!(registry.try_lock(&mut second_root).is_ok());
         done_tx.send(()).unwrap();
+    });
+}
+
+#[test]
+fn a_lock_granted_below_one_granted_meanwhile_panics_at_the_grant() {
+    let registry = Mutex::new(Registry);
+    let coins = Mutex::new(CoinManager);
+    let (holding_tx, holding_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel();
+    let (released_tx, released_rx) = mpsc::channel();
+    let holder = &registry;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut token = LockToken::new();
+            let held = holder.try_lock(&mut token).unwrap();
+            holding_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            drop(held);
+            released_tx.send(()).unwrap();
+        });
+        holding_rx.recv().unwrap();
+        // Two futures of one task, as `join!` polls them: `Registry` waits (it
+        // holds nothing yet, so taking `CoinManager` meanwhile is allowed)...
+        let mut token = LockToken::new();
+        let mut waiting = pin!(registry.lock(&mut token));
+        assert!(poll_once(waiting.as_mut()).is_pending(), "the other thread holds it");
+        let mut second_root = LockToken::new();
+        let (_coins, _token) = coins.try_lock(&mut second_root).unwrap();
+        release_tx.send(()).unwrap();
+        released_rx.recv().unwrap();
+        // ...but being granted `Registry` while holding `CoinManager` is the inversion.
+        let panic = catch_unwind(AssertUnwindSafe(|| poll_once(waiting.as_mut()).is_ready()));
+        let message = panic_message(panic.expect_err("granted below a held level"));
+        assert!(message.contains("cannot acquire `Registry` (level 110)"), "{message}");
+        assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
     });
 }

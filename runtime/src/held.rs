@@ -83,3 +83,66 @@ pub(crate) struct Hold {
 // The promise of the default build, checked when it compiles: the seam is empty.
 #[cfg(not(feature = "lockdep"))]
 const _: () = assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0);
+
+#[cfg(all(test, feature = "lockdep"))]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use super::*;
+    use crate::rank::{Rank, X0, X1, X2};
+
+    enum Account {}
+    impl Level for Account {
+        const LEVEL: u32 = 0x20;
+        const NAME: &'static str = "Account";
+        type Rank = Rank<X0, X0, X2, X0>;
+    }
+
+    enum Registry {}
+    impl Level for Registry {
+        const LEVEL: u32 = 0x10;
+        const NAME: &'static str = "Registry";
+        type Rank = Rank<X0, X0, X1, X0>;
+    }
+
+    // Each test runs on its own thread, so each is its own task for lockdep.
+
+    #[test]
+    fn later_members_of_a_same_level_set_may_equal_the_highest_held_level() {
+        let _first = Acquisition::begin::<Account>().granted();
+        let _second = Acquisition::begin_in_set::<Account>().granted();
+        let _third = Acquisition::begin_in_set::<Account>().granted();
+    }
+
+    #[test]
+    fn a_second_lock_at_the_held_level_outside_a_set_panics_at_begin() {
+        let _first = Acquisition::begin::<Account>().granted();
+        let second = catch_unwind(|| Acquisition::begin::<Account>().granted());
+        assert!(second.is_err());
+    }
+
+    #[test]
+    fn a_set_member_below_the_held_level_panics() {
+        let _held = Acquisition::begin::<Account>().granted();
+        let member = catch_unwind(|| Acquisition::begin_in_set::<Registry>().granted());
+        assert!(member.is_err());
+    }
+
+    #[test]
+    fn members_begun_in_any_order_and_granted_ascending_are_fine() {
+        // `lock_all` begins its members in the caller's order and grants them
+        // in ascending order.
+        let mut account = Acquisition::begin::<Account>();
+        let mut registry = Acquisition::begin::<Registry>();
+        let _registry = registry.granted();
+        let _account = account.granted();
+    }
+
+    #[test]
+    fn a_grant_below_a_level_granted_meanwhile_panics() {
+        let mut registry = Acquisition::begin::<Registry>();
+        let _account = Acquisition::begin::<Account>().granted();
+        let grant = catch_unwind(AssertUnwindSafe(|| registry.granted()));
+        assert!(grant.is_err());
+    }
+}

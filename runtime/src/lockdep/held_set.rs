@@ -2,10 +2,13 @@
 //!
 //! Entries live in shards chosen by task, each a short list behind its own
 //! mutex: an acquisition locks one shard (uncontended unless two tasks that
-//! hash alike lock at the same instant), and no global lock is taken. An entry
-//! is added when an acquisition *begins*, so a task waiting for a lock counts
-//! as holding its level: waiting for a lower level while holding (or waiting
-//! for) a higher one is exactly the cycle that deadlocks.
+//! hash alike lock at the same instant), and no global lock is taken.
+//!
+//! An acquisition is checked twice. When it begins, before any waiting, so a
+//! would-be deadlock is reported instead of hanging. And when it is granted,
+//! which is when its entry is added: `lock_all` begins all its members at the
+//! call, in the caller's order, and grants them in ascending order; and futures
+//! polled together (`join!`) may be granted in another order than they began.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -28,30 +31,47 @@ fn shard(task: TaskKey) -> MutexGuard<'static, Vec<Entry>> {
     HELD[index].lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Records that `task` is taking `site`'s level, after checking that the level
-/// is above every level the task holds (or equal to the highest one, for the
-/// second and later members of a set taken together).
+/// Checks that `task` may take `site`'s level: above every level it holds, or
+/// equal to the highest one for the second and later members of a set taken
+/// together (`in_set`).
 ///
 /// # Panics
 ///
 /// On a violation, naming both levels and both acquisition sites. This is the
 /// documented purpose of the `lockdep` feature.
 #[track_caller]
+pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) {
+    let held = shard(task);
+    if let Some(highest) = conflict(&held, task, site, in_set) {
+        drop(held);
+        violation(task, site, highest);
+    }
+}
+
+/// Checks as [`check`] does, then records that `task` holds `site`'s level.
+///
+/// # Panics
+///
+/// On a violation, as [`check`].
+#[track_caller]
 pub(crate) fn enter(task: TaskKey, site: &'static Site, in_set: bool) {
     let mut held = shard(task);
+    if let Some(highest) = conflict(&held, task, site, in_set) {
+        drop(held);
+        violation(task, site, highest);
+    }
+    held.push(Entry { task, site });
+}
+
+/// The highest level `task` holds, if taking `site` would violate the order.
+fn conflict(held: &[Entry], task: TaskKey, site: &Site, in_set: bool) -> Option<&'static Site> {
     let highest = held
         .iter()
         .filter(|entry| entry.task == task)
         .map(|entry| entry.site)
-        .max_by_key(|held| held.level);
-    if let Some(highest) = highest {
-        let allowed = site.level > highest.level || (in_set && site.level == highest.level);
-        if !allowed {
-            drop(held);
-            violation(task, site, highest);
-        }
-    }
-    held.push(Entry { task, site });
+        .max_by_key(|held| held.level)?;
+    let allowed = site.level > highest.level || (in_set && site.level == highest.level);
+    (!allowed).then_some(highest)
 }
 
 /// Forgets one entry of `task` at `site` (all entries at one site and level are

@@ -7,10 +7,11 @@
 //! tokio task, or the thread outside any task), the level taken and the call
 //! site, and:
 //!
-//! * panics when a task takes a level at or below one it already holds (or
-//!   waits for) through any token, naming both locks, both levels and both call
-//!   sites. The check runs when `lock`/`read`/`write` is called, before waiting,
-//!   so the would-be deadlock is reported instead of hanging;
+//! * panics when a task takes a level at or below one it already holds through
+//!   any token, naming both locks, both levels and both call sites. The check
+//!   runs when `lock`/`read`/`write` is called, before waiting, so the would-be
+//!   deadlock is reported instead of hanging (and again when the lock is
+//!   granted, for futures polled together);
 //! * counts acquisitions, contended acquisitions, wait and hold times per level
 //!   and per call site, read with [`stats::report`](crate::stats::report);
 //! * sends a `tracing` warning when a guard was held for at least
@@ -63,16 +64,18 @@ pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
 use site::Site;
 use task::TaskKey;
 
-/// An acquisition being waited for: its entry is in the task's held set.
-/// Dropped without [`Pending::granted`], it was abandoned and the entry goes.
+/// An acquisition asked for and not yet granted. It holds nothing yet:
+/// dropped without [`Pending::granted`] (a failed `try_*`, a cancelled future),
+/// it leaves no trace but its site's record.
 pub(crate) struct Pending {
     site: &'static Site,
     task: TaskKey,
+    in_set: bool,
     waiting_since: Option<Instant>,
 }
 
 impl Pending {
-    /// Checks the order and records the acquisition; panics on a violation.
+    /// Checks the order against what the task holds; panics on a violation.
     #[inline(never)]
     #[track_caller]
     pub(crate) fn begin(
@@ -83,8 +86,8 @@ impl Pending {
     ) -> Pending {
         let site = site::site(level, name, location);
         let task = TaskKey::current();
-        held_set::enter(task, site, in_set);
-        Pending { site, task, waiting_since: None }
+        held_set::check(task, site, in_set);
+        Pending { site, task, in_set, waiting_since: None }
     }
 
     /// The first failed attempt starts the wait.
@@ -95,19 +98,15 @@ impl Pending {
         }
     }
 
-    /// The lock is granted: the held-set entry passes to the returned hold.
+    /// The lock is granted: checks the order again (against what the task was
+    /// granted meanwhile), records the hold and counts the acquisition.
     #[inline]
+    #[track_caller]
     pub(crate) fn granted(self) -> Active {
+        held_set::enter(self.task, self.site, self.in_set);
         let now = Instant::now();
-        let this = core::mem::ManuallyDrop::new(self);
-        this.site.record_grant(this.waiting_since.map(|since| now - since));
-        Active { site: this.site, task: this.task, since: now }
-    }
-}
-
-impl Drop for Pending {
-    fn drop(&mut self) {
-        held_set::leave(self.task, self.site);
+        self.site.record_grant(self.waiting_since.map(|since| now - since));
+        Active { site: self.site, task: self.task, since: now }
     }
 }
 
