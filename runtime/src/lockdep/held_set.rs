@@ -10,6 +10,7 @@
 //! call, in the caller's order, and grants them in ascending order; and futures
 //! polled together (`join!`) may be granted in another order than they began.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::site::Site;
@@ -22,13 +23,26 @@ struct Entry {
     site: &'static Site,
 }
 
-static HELD: [Mutex<Vec<Entry>>; SHARDS] = [const { Mutex::new(Vec::new()) }; SHARDS];
+struct Shard {
+    entries: Mutex<Vec<Entry>>,
+    /// `entries.len()`, readable without the lock: a check against an empty
+    /// shard (the task holds nothing, the common case) skips locking it.
+    len: AtomicUsize,
+}
 
-fn shard(task: TaskKey) -> MutexGuard<'static, Vec<Entry>> {
-    let index = (task.spread() >> 58) as usize % SHARDS;
-    // Nothing panics while a shard is locked; recover anyway rather than
-    // cascade a panic from an unrelated thread.
-    HELD[index].lock().unwrap_or_else(PoisonError::into_inner)
+static HELD: [Shard; SHARDS] =
+    [const { Shard { entries: Mutex::new(Vec::new()), len: AtomicUsize::new(0) } }; SHARDS];
+
+fn shard(task: TaskKey) -> &'static Shard {
+    &HELD[(task.spread() >> 58) as usize % SHARDS]
+}
+
+impl Shard {
+    fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
+        // Nothing panics while a shard is locked; recover anyway rather than
+        // cascade a panic from an unrelated thread.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Checks that `task` may take `site`'s level: above every level it holds, or
@@ -41,7 +55,13 @@ fn shard(task: TaskKey) -> MutexGuard<'static, Vec<Entry>> {
 /// documented purpose of the `lockdep` feature.
 #[track_caller]
 pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) {
-    let held = shard(task);
+    let shard = shard(task);
+    // Only this task adds entries of its own, and it sees its own writes: an
+    // empty shard means it holds nothing.
+    if shard.len.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    let held = shard.lock();
     if let Some(highest) = conflict(&held, task, site, in_set) {
         drop(held);
         violation(task, site, highest);
@@ -55,12 +75,14 @@ pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) {
 /// On a violation, as [`check`].
 #[track_caller]
 pub(crate) fn enter(task: TaskKey, site: &'static Site, in_set: bool) {
-    let mut held = shard(task);
+    let shard = shard(task);
+    let mut held = shard.lock();
     if let Some(highest) = conflict(&held, task, site, in_set) {
         drop(held);
         violation(task, site, highest);
     }
     held.push(Entry { task, site });
+    shard.len.store(held.len(), Ordering::Release);
 }
 
 /// The highest level `task` holds, if taking `site` would violate the order.
@@ -77,11 +99,13 @@ fn conflict(held: &[Entry], task: TaskKey, site: &Site, in_set: bool) -> Option<
 /// Forgets one entry of `task` at `site` (all entries at one site and level are
 /// alike, so which one does not matter).
 pub(crate) fn leave(task: TaskKey, site: &'static Site) {
-    let mut held = shard(task);
+    let shard = shard(task);
+    let mut held = shard.lock();
     if let Some(index) =
         held.iter().rposition(|entry| entry.task == task && core::ptr::eq(entry.site, site))
     {
         held.swap_remove(index);
+        shard.len.store(held.len(), Ordering::Release);
     }
 }
 

@@ -17,8 +17,8 @@
 //! * sends a `tracing` warning when a guard was held for at least
 //!   [`long_hold_threshold`] (100 ms unless [set](set_long_hold_threshold)).
 //!
-//! It is meant for tests, staging and debug builds: each acquisition takes
-//! three short uncontended shard locks, a few atomic counters and two clock reads. Without the feature
+//! It is meant for tests, staging and debug builds: each acquisition takes two
+//! or three short shard locks, a few atomic counters and two clock reads. Without the feature
 //! none of this is compiled in and the locks cost what they cost before.
 //!
 //! Futures polled together in one task (`tokio::join!`, `select!`) are one
