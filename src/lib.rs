@@ -147,6 +147,14 @@ pub use lockladder_runtime::{lockdep, stats};
 #[cfg(feature = "hierarchy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
 pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
+// Across processes and around teardown: `FileLock` and `Gate` (issue 4).
+pub use lockladder_runtime::{
+    CloseOutcome, FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder, Gate,
+    GatePass,
+};
+
+// Blocking locks (`lockladder::sync`); documented in the runtime.
+pub use lockladder_runtime::sync;
 
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]

@@ -49,6 +49,25 @@ assert_not_impl_any!(MutexLockFuture<'static, Rc<u8>, Level10>: Send);
 
 assert_impl_all!(TryLockError: Send, Sync, std::error::Error, Clone);
 
+// FileLock and Gate: the guard, future and pass may cross `.await` in a spawned
+// task; the error goes through `?` into `Box<dyn Error + Send + Sync>`.
+assert_impl_all!(lockladder::FileLock<Level10>: Send, Sync);
+assert_impl_all!(lockladder::sync::FileLock<Level10>: Send, Sync);
+assert_impl_all!(lockladder::FileLockGuard<'static>: Send, Sync);
+assert_impl_all!(lockladder::future::FileLockFuture<'static, Level10>: Send, Sync);
+assert_impl_all!(lockladder::FileLockError: Send, Sync, std::error::Error);
+assert_impl_all!(lockladder::FileLockHolder: Send, Sync, Clone);
+assert_impl_all!(lockladder::Gate: Send, Sync);
+assert_impl_all!(lockladder::GatePass<'static>: Send, Sync);
+assert_impl_all!(lockladder::CloseOutcome: Send, Sync, Copy);
+
+// `Gate::close` is an `async fn`: its future cannot be named, so check it here.
+#[allow(dead_code)]
+fn gate_close_future_is_send(gate: &lockladder::Gate) {
+    fn send<T: Send>(_: T) {}
+    send(gate.close(std::time::Instant::now()));
+}
+
 #[test]
 fn auto_traits_hold() {
     // The assertions above are checked at compile time; this test only makes the

@@ -6,6 +6,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
+mod file_lock;
+mod gate;
 mod held;
 #[cfg(feature = "hierarchy")]
 mod hierarchy;
@@ -22,9 +24,12 @@ mod rwlock;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;
+pub mod sync;
 mod token;
 
 pub use error::TryLockError;
+pub use file_lock::{FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder};
+pub use gate::{CloseOutcome, Gate, GatePass};
 pub use level::{Level, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
@@ -42,6 +47,7 @@ pub use inventory as __inventory;
 /// The futures returned by the async lock methods. They are named types (not
 /// `impl Future`) so that an order violation is reported exactly once.
 pub mod future {
+    pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
 }

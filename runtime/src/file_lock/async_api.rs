@@ -1,0 +1,364 @@
+//! The async [`FileLock`] and its future.
+
+use core::fmt;
+use core::future::Future;
+use core::marker::PhantomData;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+use std::path::Path;
+use std::time::Duration;
+
+use super::backoff::Backoff;
+use super::error::FileLockError;
+use super::guard::FileLockGuard;
+use super::lock_file::{Attempt, LockFile, Mode};
+use crate::held::Acquisition;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+/// A lock shared between processes, on a file, at level `L` in the same
+/// hierarchy as the in-process locks.
+///
+/// Use it where several processes (or several runs of one program) must not
+/// work on a resource at once: a store on disk, a cache directory, a socket
+/// path. In one process a [`Mutex`](crate::Mutex) is cheaper; take the
+/// `FileLock` first and in-process locks above it, or give it whatever level
+/// its place in your hierarchy demands: the order rules are the same.
+///
+/// ```
+/// use lockladder::{lock_level, FileLock, LockToken, Mutex};
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// #[lock_level(20)]
+/// struct Cache {
+///     entries: u64,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+/// let cache = Mutex::new(Cache { entries: 0 });
+///
+/// let mut token = LockToken::new();
+/// let (_store, mut token) = store.lock(&mut token).await?; // no other process holds it now
+/// let (mut cache, _token) = cache.lock(&mut token).await; // 10 -> 20: allowed
+/// cache.entries += 1;
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), lockladder::FileLockError>(())
+/// # }).unwrap();
+/// ```
+///
+/// # Guarantees
+///
+/// * Built on the kernel's advisory lock (`flock` on Unix, `LockFileEx` on
+///   Windows, through std's [`File::lock`](std::fs::File::lock)): a process
+///   that dies holding the lock releases it, so there is no stale lock to
+///   recover and no staleness heuristic. Only processes that take the lock
+///   are excluded; it does not stop anyone from reading or writing the file.
+/// * The lock file is created if missing and never removed, by design:
+///   removing a lock file that others have open lets two processes hold the
+///   lock at once. Every acquisition opens the file anew and, after the lock
+///   is granted, checks (device and inode, on Unix) that the path still names
+///   that file; if it was replaced or removed meanwhile, it lets go and tries
+///   again, so every successful acquisition holds the file the path names.
+///   If someone removes the file *while* it is held, [`FileLockGuard::verify`]
+///   tells the holder.
+/// * Each acquisition has a handle of its own, so two acquisitions in one
+///   process exclude each other like two processes do.
+/// * An exclusive holder writes its pid, start time and program name into the
+///   file, so a failed [`try_lock`](FileLock::try_lock) or a
+///   [`wait_at_most`](FileLock::wait_at_most) timeout says who holds it.
+///
+/// # Waiting without blocking the runtime
+///
+/// [`lock`](FileLock::lock) polls: it tries without waiting and, while the
+/// file is held elsewhere, retries after pauses that double from 1 ms to
+/// 32 ms on tokio's timer. A waiter thus notices a release within 32 ms, and
+/// the future holds nothing but a timer between attempts, so dropping it (a
+/// `select!`, a timeout, a cancelled task) abandons the wait at once. The
+/// alternative, a kernel wait on `spawn_blocking`, wakes sooner but cannot be
+/// cancelled: each abandoned wait would keep a blocking-pool thread until the
+/// lock came, and would then take and drop the lock. Polling is not fair: a
+/// lock that is released and re-taken within a pause is never seen free by
+/// the poller, so keep holds short when many processes contend. The blocking
+/// [`lockladder::sync::FileLock`](crate::sync::FileLock) waits in the kernel.
+///
+/// Contended waits need a tokio runtime with the time driver enabled
+/// (`#[tokio::main]` and `#[tokio::test]` enable it); the uncontended path
+/// needs no timer. Opening and locking are quick system calls made on the
+/// polling thread.
+pub struct FileLock<L> {
+    file: LockFile,
+    level: PhantomData<fn() -> L>,
+}
+
+impl<L: Level> FileLock<L> {
+    /// A lock on the file at `path`, at the level `L` named by the expected
+    /// type. Creates the file if it is missing (never truncates or removes
+    /// it), so a wrong directory or permission fails here. The process needs
+    /// read and write access to the file, shared holders too.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, FileLock};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # fn main() -> Result<(), lockladder::FileLockError> {
+    /// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, FileLockError> {
+        Ok(FileLock { file: LockFile::open::<L>(path.as_ref())?, level: PhantomData })
+    }
+
+    /// Makes [`lock`](FileLock::lock) and [`lock_shared`](FileLock::lock_shared)
+    /// give up after `limit` with a [`TimedOut`](crate::FileLockErrorKind::TimedOut)
+    /// error that names the holder. Without it they wait as long as it takes.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, FileLock};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # fn main() -> Result<(), lockladder::FileLockError> {
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path)?.wait_at_most(Duration::from_secs(10));
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_at_most(mut self, limit: Duration) -> Self {
+        self.file.set_wait_limit(limit);
+        self
+    }
+
+    /// The lock file's absolute path.
+    ///
+    /// ```
+    /// # use lockladder::{lock_level, FileLock};
+    /// # #[lock_level(10)] enum StoreLevel {}
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
+    /// assert_eq!(store.path(), path);
+    /// # std::fs::remove_file(&path).ok();
+    /// ```
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Waits for the lock exclusively, then returns the guard and a token at
+    /// level `L`.
+    ///
+    /// The token passed in must hold a level below `L`; otherwise this is a
+    /// compile error naming both levels.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, FileLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+    /// let mut token = LockToken::new();
+    /// let (_guard, _token) = store.lock(&mut token).await?;
+    /// // ... update the store on disk ...
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), lockladder::FileLockError>(())
+    /// # }).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> FileLockFuture<'a, L> {
+        let _ = token;
+        FileLockFuture::new(&self.file, Mode::Exclusive, Acquisition::begin::<L>())
+    }
+
+    /// Waits for the lock in shared mode: any number of shared holders at once,
+    /// none while an exclusive holder has it.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, FileLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+    /// let (mut first, mut second) = (LockToken::new(), LockToken::new());
+    /// let (_reader, _) = store.lock_shared(&mut first).await?;
+    /// let (_another, _) = store.lock_shared(&mut second).await?; // readers share it
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok::<(), lockladder::FileLockError>(())
+    /// # }).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn lock_shared<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> FileLockFuture<'a, L> {
+        let _ = token;
+        FileLockFuture::new(&self.file, Mode::Shared, Acquisition::begin::<L>())
+    }
+
+    /// Takes the lock exclusively if nobody holds it right now; otherwise a
+    /// [`WouldBlock`](crate::FileLockErrorKind::WouldBlock) error that names
+    /// the holder.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, FileLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
+    /// let mut held_token = LockToken::new();
+    /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
+    ///
+    /// let err = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// assert!(err.to_string().contains(&format!("is held by pid {}", std::process::id())));
+    /// # std::fs::remove_file(&path).ok();
+    /// ```
+    #[track_caller]
+    pub fn try_lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
+        let _ = token;
+        let guard = try_now(&self.file, Mode::Exclusive, Acquisition::begin::<L>())?;
+        Ok((guard, LockToken::acquired()))
+    }
+
+    /// Takes the lock in shared mode if no exclusive holder has it right now.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, FileLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// enum StoreLevel {}
+    ///
+    /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+    /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
+    /// let mut reader_token = LockToken::new();
+    /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
+    /// assert!(store.try_lock(&mut LockToken::new()).is_err()); // a writer must wait
+    /// # std::fs::remove_file(&path).ok();
+    /// ```
+    #[track_caller]
+    pub fn try_lock_shared<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
+        let _ = token;
+        let guard = try_now(&self.file, Mode::Shared, Acquisition::begin::<L>())?;
+        Ok((guard, LockToken::acquired()))
+    }
+}
+
+/// The one attempt of `try_lock` / `try_lock_shared`, async or blocking.
+pub(super) fn try_now(
+    file: &LockFile,
+    mode: Mode,
+    mut acquisition: Acquisition,
+) -> Result<FileLockGuard<'_>, FileLockError> {
+    match file.try_acquire(mode)? {
+        Attempt::Held(held) => Ok(FileLockGuard::new(held, file, mode, acquisition.granted())),
+        Attempt::Busy(busy) => {
+            let operation = match mode {
+                Mode::Exclusive => "try_lock",
+                Mode::Shared => "try_lock_shared",
+            };
+            Err(file.would_block(&busy, operation))
+        }
+    }
+}
+
+impl<L: Level> fmt::Debug for FileLock<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileLock")
+            .field("level", &format_args!("{} ({})", L::NAME, L::LEVEL))
+            .field("path", &self.path())
+            .field("wait_limit", &self.file.wait_limit())
+            .finish()
+    }
+}
+
+/// The future of [`FileLock::lock`] and [`FileLock::lock_shared`]: resolves to
+/// the guard and a token at `L`, or the error that stopped it.
+///
+/// A named type on purpose: an `impl Future` would capture the held level and
+/// make rustc report an order violation three times. Dropping it abandons the
+/// wait; nothing is held between attempts.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct FileLockFuture<'a, L> {
+    file: &'a LockFile,
+    mode: Mode,
+    acquisition: Acquisition,
+    backoff: Backoff,
+    // Boxed: allocated only once the lock turns out to be contended.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    level: PhantomData<fn() -> L>,
+}
+
+impl<'a, L> FileLockFuture<'a, L> {
+    fn new(file: &'a LockFile, mode: Mode, acquisition: Acquisition) -> Self {
+        FileLockFuture {
+            file,
+            mode,
+            acquisition,
+            backoff: Backoff::new(file.wait_limit()),
+            pause: None,
+            level: PhantomData,
+        }
+    }
+}
+
+impl<'a, L> Future for FileLockFuture<'a, L> {
+    type Output = Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        loop {
+            if let Some(pause) = &mut this.pause {
+                ready!(pause.as_mut().poll(cx));
+            }
+            let busy = match this.file.try_acquire(this.mode)? {
+                Attempt::Held(held) => {
+                    let hold = this.acquisition.granted();
+                    let guard = FileLockGuard::new(held, this.file, this.mode, hold);
+                    return Poll::Ready(Ok((guard, LockToken::acquired())));
+                }
+                Attempt::Busy(busy) => busy,
+            };
+            this.acquisition.contended();
+            let Some(pause) = this.backoff.next_pause() else {
+                return Poll::Ready(Err(this.file.timed_out(&busy, this.backoff.waited())));
+            };
+            let wake_at = tokio::time::Instant::now() + pause;
+            match &mut this.pause {
+                Some(sleep) => sleep.as_mut().reset(wake_at),
+                None => this.pause = Some(Box::pin(tokio::time::sleep_until(wake_at))),
+            }
+        }
+    }
+}
+
+impl<L: Level> fmt::Debug for FileLockFuture<'_, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FileLockFuture<{} (level {})>", L::NAME, L::LEVEL)
+    }
+}
