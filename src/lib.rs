@@ -78,6 +78,47 @@
 //! * Generic helpers state what they need with [`LockBefore`]:
 //!   `fn refund<H: LockBefore<CoinManager>>(token: &mut LockToken<'_, H>, ..)`.
 //!
+//! ## Several locks at once
+//!
+//! * [`LockToken::lock_all`] takes a tuple of up to 8 locks of any levels, in any
+//!   argument order (an `RwLock` as [`Read`]`(&lock)` or [`Write`]`(&lock)`), by
+//!   ascending level, and returns the guards in the tuple's order with a token
+//!   at the highest level. Locks of one level are taken by address.
+//! * [`LockToken::lock_many`] takes any number of locks of one level (accounts,
+//!   shards) by address; [`LockToken::try_lock_many`] takes all or none.
+//! * Dropping either future releases everything it took; the same lock given
+//!   twice panics at the call.
+//!
+//! ```
+//! use lockladder::{lock_level, LockToken, Mutex, Read, RwLock};
+//!
+//! #[lock_level(10)]
+//! struct Registry {
+//!     affected: Vec<usize>,
+//! }
+//! #[lock_level(20)]
+//! struct Account {
+//!     balance: u64,
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let registry = RwLock::new(Registry { affected: vec![1] });
+//! let accounts = [Mutex::new(Account { balance: 5 }), Mutex::new(Account { balance: 0 })];
+//!
+//! let mut token = LockToken::new();
+//! let ((registry, mut to, mut from), _token) =
+//!     token.lock_all((Read(&registry), &accounts[1], &accounts[0])).await;
+//! from.balance -= registry.affected.len() as u64;
+//! to.balance += registry.affected.len() as u64;
+//! # });
+//! ```
+//!
+//! ## Blocking locks
+//!
+//! [`sync::Mutex`] and [`sync::RwLock`] block the thread instead of awaiting, with
+//! the same tokens, levels and checks, in one hierarchy with the async locks.
+//! They wrap parking_lot's locks, which do not poison.
+//!
 //! ## What the types cannot see
 //!
 //! Two root tokens in one task, or a token smuggled into a place that already
@@ -139,6 +180,7 @@ pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TryLockError, Unlocked, future,
 };
+pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
 
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
@@ -147,14 +189,12 @@ pub use lockladder_runtime::{lockdep, stats};
 #[cfg(feature = "hierarchy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
 pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
-// Across processes and around teardown: `FileLock` and `Gate` (issue 4).
+
+// Across processes and around teardown: `FileLock` and `Gate`.
 pub use lockladder_runtime::{
     CloseOutcome, FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder, Gate,
     GatePass,
 };
-
-// Blocking locks (`lockladder::sync`); documented in the runtime.
-pub use lockladder_runtime::sync;
 
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]

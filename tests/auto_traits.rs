@@ -73,3 +73,45 @@ fn auto_traits_hold() {
     // The assertions above are checked at compile time; this test only makes the
     // file show up in the test report.
 }
+
+// Multi-lock helpers and blocking locks.
+mod multi_lock {
+    use super::{Level10, SendOnly};
+    use lockladder::future::{LockAllFuture, LockManyFuture};
+    use lockladder::{Mutex, Read, RwLock, Write, lock_level, sync};
+    use static_assertions::{assert_impl_all, assert_not_impl_any};
+    use std::rc::Rc;
+
+    #[lock_level(20)]
+    struct Level20;
+
+    type AsyncSet = (&'static Mutex<u8, Level10>, Read<&'static RwLock<u8, Level20>>);
+    type WriteSet = (Write<&'static RwLock<u8, Level10>>, &'static Mutex<SendOnly, Level20>);
+    type BlockingSet = (&'static sync::Mutex<u8, Level10>, &'static Mutex<u8, Level20>);
+
+    // Blocking locks follow parking_lot: the locks as std's, guards not `Send`.
+    assert_impl_all!(sync::Mutex<u8, Level10>: Send, Sync);
+    assert_impl_all!(sync::Mutex<SendOnly, Level10>: Send, Sync);
+    assert_not_impl_any!(sync::Mutex<Rc<u8>, Level10>: Send, Sync);
+    assert_impl_all!(sync::RwLock<u8, Level10>: Send, Sync);
+    assert_not_impl_any!(sync::RwLock<SendOnly, Level10>: Sync);
+    assert_impl_all!(sync::MutexGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MutexGuard<'static, u8>: Send);
+    assert_impl_all!(sync::RwLockReadGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::RwLockReadGuard<'static, u8>: Send);
+    assert_impl_all!(sync::RwLockWriteGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::RwLockWriteGuard<'static, u8>: Send);
+
+    // The wrappers are plain references.
+    assert_impl_all!(Read<&'static RwLock<u8, Level10>>: Send, Sync, Copy);
+    assert_impl_all!(Write<&'static sync::RwLock<u8, Level10>>: Send, Sync, Copy);
+
+    // Multi-lock futures: `Send` for `Send` data and async locks, so a spawned
+    // task may await them; a blocking member's guard keeps them on one thread.
+    assert_impl_all!(LockAllFuture<'static, AsyncSet>: Send, Sync, Unpin);
+    assert_impl_all!(LockAllFuture<'static, WriteSet>: Send);
+    assert_not_impl_any!(LockAllFuture<'static, BlockingSet>: Send);
+    assert_impl_all!(LockManyFuture<'static, &'static Mutex<u8, Level10>>: Send, Sync, Unpin);
+    assert_impl_all!(LockManyFuture<'static, Read<&'static RwLock<u8, Level10>>>: Send, Sync);
+    assert_not_impl_any!(LockManyFuture<'static, &'static Mutex<Rc<u8>, Level10>>: Send);
+}

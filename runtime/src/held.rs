@@ -45,7 +45,6 @@ impl Acquisition {
     /// (`lock_all`, `lock_many`): the level may equal the highest one held.
     #[track_caller]
     #[inline(always)]
-    #[allow(dead_code, reason = "called by `lock_all`/`lock_many`, which land on another branch")]
     pub(crate) fn begin_in_set<L: Level>() -> Self {
         Acquisition {
             #[cfg(feature = "lockdep")]

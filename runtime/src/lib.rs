@@ -21,6 +21,7 @@ mod order;
 pub mod rank;
 mod register;
 mod rwlock;
+mod set;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;
@@ -34,6 +35,7 @@ pub use level::{Level, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
 #[cfg(feature = "hierarchy")]
@@ -50,4 +52,5 @@ pub mod future {
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+    pub use crate::set::{LockAllFuture, LockManyFuture};
 }

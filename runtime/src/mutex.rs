@@ -300,3 +300,10 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
         fmt::Display::fmt(&**self, f)
     }
 }
+
+impl<T: ?Sized, L> Mutex<T, L> {
+    /// The wrapped lock, for the multi-lock helpers (`lock_all`, `lock_many`).
+    pub(crate) fn raw(&self) -> &async_lock::Mutex<T> {
+        &self.inner
+    }
+}

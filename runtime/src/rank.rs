@@ -94,3 +94,20 @@ where
 /// Implemented by [`Below`] alone: the bound that says "strictly lower".
 pub trait IsBelow {}
 impl IsBelow for Below {}
+
+/// Picks one of two types by a comparison result: `Left` unless the left side
+/// is [`Below`]. `<<A as RankCmp<B>>::Ordering as Select<A, B>>::Output` is the
+/// higher of two levels (the left one when they are equal).
+pub trait Select<Left, Right> {
+    /// `Left` or `Right`.
+    type Output;
+}
+impl<Left, Right> Select<Left, Right> for Below {
+    type Output = Right;
+}
+impl<Left, Right> Select<Left, Right> for Same {
+    type Output = Left;
+}
+impl<Left, Right> Select<Left, Right> for Above {
+    type Output = Left;
+}

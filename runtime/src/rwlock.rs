@@ -396,3 +396,10 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
         fmt::Debug::fmt(&**self, f)
     }
 }
+
+impl<T: ?Sized, L> RwLock<T, L> {
+    /// The wrapped lock, for the multi-lock helpers (`lock_all`, `lock_many`).
+    pub(crate) fn raw(&self) -> &async_lock::RwLock<T> {
+        &self.inner
+    }
+}

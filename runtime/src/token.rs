@@ -3,7 +3,10 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use crate::error::TryLockError;
 use crate::level::{Level, Unlocked};
+use crate::order::LockBefore;
+use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, try_take_many};
 
 /// Proof of the highest lock level the current task holds.
 ///
@@ -97,5 +100,197 @@ impl<L> LockToken<'_, L> {
 impl<L: Level> fmt::Debug for LockToken<'_, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LockToken<{} (level {})>", L::NAME, L::LEVEL)
+    }
+}
+
+/// The guards of `lock_many`/`try_lock_many` with the token at their level.
+type ManyGuards<'a, M> =
+    (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
+
+impl<'t, H: Level> LockToken<'t, H> {
+    /// Takes every lock of a tuple at once, in the one global order, and returns
+    /// their guards in the tuple's order with a token at the highest level.
+    ///
+    /// Use it when one piece of work needs several locks: it closes the gap
+    /// between two separate holds (where another task can change what the first
+    /// hold saw) and it accepts the locks in any order. Locks are taken by
+    /// ascending level, an order fixed at compile time; locks of one level are
+    /// taken by ascending address, so two tasks asking for `(a, b)` and `(b, a)`
+    /// cannot deadlock. Every lock must be above the token's level, which is a
+    /// compile error otherwise, naming the lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex, Read, RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     affected: Vec<usize>,
+    /// }
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { affected: vec![1] });
+    /// let coins = Mutex::new(CoinManager { balances: vec![10, 20] });
+    ///
+    /// let mut token = LockToken::new();
+    /// // Any argument order; `Registry` (10) is taken before `CoinManager` (20).
+    /// let ((mut coins, registry), _token) = token.lock_all((&coins, Read(&registry))).await;
+    /// for &account in &registry.affected {
+    ///     coins.balances[account] += 1;
+    /// }
+    /// assert_eq!(coins.balances, [10, 21]);
+    /// # });
+    /// ```
+    ///
+    /// A lock at or below the held level does not compile:
+    ///
+    /// ```compile_fail,E0277
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    /// #[lock_level(20)]
+    /// struct CoinManager;
+    /// #[lock_level(30)]
+    /// struct Ledger;
+    ///
+    /// async fn late(registry: &Mutex<Registry>, coins: &Mutex<CoinManager>, ledger: &Mutex<Ledger>) {
+    ///     let mut token = LockToken::new();
+    ///     let (_coins, mut token) = coins.lock(&mut token).await;
+    ///     // error: lock order violation: cannot acquire `Registry` while holding `CoinManager`
+    ///     let _all = token.lock_all((ledger, registry)).await;
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the call, before anything is taken, if one lock is passed twice (also
+    /// as `Read` and `Write` of one `RwLock`): the task would wait for itself.
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the future before it completes releases every lock it took.
+    ///
+    /// # Blocking locks in the set
+    ///
+    /// A [`sync`](crate::sync) lock in the set is tried without blocking and,
+    /// while it is held elsewhere, the task yields and retries: no executor
+    /// thread is parked, but the task keeps polling. Its guard is not `Send`, so
+    /// such a future cannot be awaited in `tokio::spawn` (`spawn_local` can).
+    #[track_caller]
+    pub fn lock_all<'a, S>(&'a mut self, locks: S) -> LockAllFuture<'a, S>
+    where
+        S: LockSetAbove<H> + 'a,
+    {
+        let _ = self;
+        LockAllFuture::begin(locks)
+    }
+
+    /// Takes any number of locks of one level, in the one global order, and
+    /// returns their guards in the caller's order with a token at that level.
+    ///
+    /// Use it for a set chosen at run time among peers: the accounts of a
+    /// transfer, the shards a batch touches. They are taken by ascending
+    /// address, so two tasks asking for `[a, b]` and `[b, a]` cannot deadlock.
+    /// The level must be above the token's, as for a single lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct Account {
+    ///     balance: u64,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let accounts: Vec<Mutex<Account>> =
+    ///     (0..3).map(|_| Mutex::new(Account { balance: 100 })).collect();
+    ///
+    /// let mut token = LockToken::new();
+    /// let (mut pair, _token) = token.lock_many([&accounts[2], &accounts[0]]).await;
+    /// pair[0].balance -= 30; // accounts[2], as asked
+    /// pair[1].balance += 30; // accounts[0]
+    /// # });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the call, before anything is taken, if one lock appears twice: the
+    /// task would wait for itself.
+    ///
+    /// ```should_panic
+    /// # use lockladder::{lock_level, LockToken, Mutex};
+    /// # #[lock_level(20)]
+    /// # struct Account;
+    /// let account = Mutex::new(Account);
+    /// let mut token = LockToken::new();
+    /// // panics: `lock_many` was given the same lock twice (`Account`, level 20, ...)
+    /// let _never = token.lock_many([&account, &account]);
+    /// ```
+    ///
+    /// # Cancellation
+    ///
+    /// Dropping the future before it completes releases every lock it took.
+    #[track_caller]
+    pub fn lock_many<'a, I>(&'a mut self, locks: I) -> LockManyFuture<'a, I::Item>
+    where
+        I: IntoIterator,
+        I::Item: LockSetMember + 'a,
+        H: LockBefore<<I::Item as LockSetMember>::Level>,
+    {
+        let _ = self;
+        LockManyFuture::begin(locks)
+    }
+
+    /// Takes every lock of one level if all are free right now, else none.
+    ///
+    /// On failure the locks it took are released and the error names the level
+    /// of the lock that was held elsewhere.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// #[derive(Debug)]
+    /// struct Account {
+    ///     balance: u64,
+    /// }
+    ///
+    /// let (a, b) = (Mutex::new(Account { balance: 1 }), Mutex::new(Account { balance: 2 }));
+    /// let mut token = LockToken::new();
+    /// let (_b_held, _) = b.try_lock(&mut token).unwrap();
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         let error = elsewhere.try_lock_many([&a, &b]).unwrap_err();
+    ///         assert_eq!(
+    ///             error.to_string(),
+    ///             "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
+    ///         );
+    ///         assert!(a.try_lock(&mut elsewhere).is_ok(), "`a` was released");
+    ///     });
+    /// });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If one lock appears twice, as [`lock_many`](LockToken::lock_many).
+    #[track_caller]
+    pub fn try_lock_many<'a, I>(
+        &'a mut self,
+        locks: I,
+    ) -> Result<ManyGuards<'a, I::Item>, TryLockError>
+    where
+        I: IntoIterator,
+        I::Item: LockSetMember + 'a,
+        H: LockBefore<<I::Item as LockSetMember>::Level>,
+    {
+        let _ = self;
+        let guards = try_take_many(locks)?;
+        Ok((guards, LockToken::acquired()))
     }
 }

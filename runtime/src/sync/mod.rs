@@ -1,5 +1,47 @@
-//! Blocking locks, for threads that may block: the same tokens, levels and
-//! checks as the async locks, in one hierarchy with them.
+//! Blocking locks with the same levels, tokens and checks as the async ones.
+//!
+//! Use them for short critical sections with no `.await` inside: they are
+//! cheaper than the async locks and can be taken from plain threads. They share
+//! one hierarchy with the async locks, so a task may hold an async
+//! `lockladder::Mutex` at level 10 and take a `sync::Mutex` at level 20 with the
+//! token it got back, or the other way round.
+//!
+//! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
+//! poison: a panic while a guard is held releases the lock and leaves the data
+//! as the panicking code left it. That is why `lock`, `read` and `write` return
+//! the guard directly instead of a `Result`; if a panic can leave your data
+//! half-updated, restore its invariants where you catch the panic.
+//!
+//! ```
+//! use lockladder::{lock_level, sync, LockToken, Mutex};
+//!
+//! #[lock_level(10)]
+//! struct Registry {
+//!     accounts: Vec<u64>,
+//! }
+//! #[lock_level(20)]
+//! struct Stats {
+//!     lookups: u64,
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let registry = Mutex::new(Registry { accounts: vec![3] });
+//! let stats = sync::Mutex::new(Stats { lookups: 0 });
+//!
+//! let mut token = LockToken::new();
+//! let (registry, mut token) = registry.lock(&mut token).await; // async, level 10
+//! let (mut stats, _token) = stats.lock(&mut token); // blocking, 10 -> 20
+//! stats.lookups += registry.accounts.len() as u64;
+//! # });
+//! ```
 
-// The blocking FileLock (issue 4); the lead merges this beside `sync::{Mutex, RwLock}`.
+mod acquire;
+mod guard;
+mod mutex;
+mod rwlock;
+
+pub use mutex::{Mutex, MutexGuard};
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+// The blocking FileLock lives with the async one; exported here beside its peers.
 pub use crate::file_lock::blocking::FileLock;

@@ -1,0 +1,14 @@
+//! Taking several locks at once, in the one global order: `lock_all` for a
+//! fixed tuple of locks of any levels, `lock_many` for any number of one level.
+
+mod all;
+mod highest;
+mod many;
+mod member;
+mod order;
+mod slot;
+
+pub use all::{LockAllFuture, LockSet, LockSetAbove};
+pub use many::LockManyFuture;
+pub(crate) use many::try_take_many;
+pub use member::{LockSetMember, Read, Write};

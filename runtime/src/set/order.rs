@@ -1,0 +1,116 @@
+//! The one global acquisition order: ascending level, then ascending address
+//! among locks of one level. Two tasks that take overlapping sets in this order
+//! cannot wait for each other in a cycle.
+
+use crate::held::Acquisition;
+use crate::level::Level;
+
+/// The most locks one `lock_all` call takes.
+pub(crate) const MAX_SET: usize = 8;
+
+/// The acquisition order of a `lock_all` set, decided at compile time from the
+/// members' levels (`LockSet::PLAN` is an associated constant).
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Member indices, lowest level first; equal levels keep argument order
+    /// until [`settle_ties`] orders them by address.
+    pub(crate) order: [u8; MAX_SET],
+    pub(crate) len: usize,
+    /// Some members share a level: their order needs their addresses.
+    pub(crate) ties: bool,
+}
+
+impl Plan {
+    /// A stable insertion sort of the member indices by level, in a `const fn`.
+    pub(crate) const fn of(levels: &[u32]) -> Plan {
+        let len = levels.len();
+        let mut order = [0u8; MAX_SET];
+        let mut i = 0;
+        while i < len {
+            order[i] = i as u8;
+            i += 1;
+        }
+        let mut ties = false;
+        let mut i = 1;
+        while i < len {
+            let mut j = i;
+            while j > 0 && levels[order[j - 1] as usize] > levels[order[j] as usize] {
+                let lower = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = lower;
+                j -= 1;
+            }
+            i += 1;
+        }
+        let mut i = 1;
+        while i < len {
+            ties |= levels[order[i - 1] as usize] == levels[order[i] as usize];
+            i += 1;
+        }
+        Plan { order, len, ties }
+    }
+}
+
+/// Orders each run of equal levels in `order` by address, and panics if one
+/// lock appears twice (it would wait for itself).
+#[track_caller]
+pub(crate) fn settle_ties(
+    order: &mut [u8],
+    levels: &[u32],
+    addresses: &[usize],
+    names: &[&str],
+) -> [bool; MAX_SET] {
+    let key = |member: u8| (levels[usize::from(member)], addresses[usize::from(member)]);
+    // Insertion sort: sets are at most `MAX_SET` long and the levels already sorted.
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && key(order[j - 1]) > key(order[j]) {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let mut in_set = [false; MAX_SET];
+    for i in 1..order.len() {
+        let (before, member) = (usize::from(order[i - 1]), usize::from(order[i]));
+        if levels[before] == levels[member] {
+            if addresses[before] == addresses[member] {
+                same_lock_twice("lock_all", names[member], levels[member], before, member);
+            }
+            in_set[member] = true;
+        }
+    }
+    in_set
+}
+
+/// Positions in the caller's order, sorted by address; panics if one lock
+/// appears twice.
+#[track_caller]
+pub(crate) fn by_address<L: Level>(addresses: &[usize], call: &str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_unstable_by_key(|&position| (addresses[position], position));
+    for pair in order.windows(2) {
+        if addresses[pair[0]] == addresses[pair[1]] {
+            same_lock_twice(call, L::NAME, L::LEVEL, pair[0], pair[1]);
+        }
+    }
+    order
+}
+
+#[cold]
+#[track_caller]
+fn same_lock_twice(call: &str, name: &str, level: u32, first: usize, second: usize) -> ! {
+    let (first, second) = (first.min(second), first.max(second));
+    panic!(
+        "`{call}` was given the same lock twice (`{name}`, level {level}, at positions \
+         {first} and {second}): a lock can be taken only once per call, or the task would \
+         wait for itself; pass each lock once"
+    )
+}
+
+/// Begins the acquisition of one member: the second and later members of a
+/// same-level run are marked as taken together with the first.
+#[track_caller]
+#[inline(always)]
+pub(crate) fn begin_member<L: Level>(in_set: bool) -> Acquisition {
+    if in_set { Acquisition::begin_in_set::<L>() } else { Acquisition::begin::<L>() }
+}

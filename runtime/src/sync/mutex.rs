@@ -1,0 +1,201 @@
+//! The blocking [`Mutex`] and its guard.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use super::acquire::{blocking, non_blocking};
+use crate::error::TryLockError;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+pub use super::guard::MutexGuard;
+
+/// A blocking mutex at level `L` in the lock hierarchy.
+///
+/// The same rules as the async [`crate::Mutex`]: [`lock`](Mutex::lock) takes the
+/// task's token, which must hold a level below `L`, and returns the guard and a
+/// token at `L`. It blocks the thread while it waits, so inside async code keep
+/// the critical section short and free of `.await`, or use the async mutex.
+///
+/// ```
+/// use lockladder::{lock_level, sync::Mutex, LockToken};
+///
+/// #[lock_level(20)]
+/// struct CoinManager {
+///     coins: u64,
+/// }
+///
+/// let manager = Mutex::new(CoinManager { coins: 0 });
+/// let mut token = LockToken::new();
+/// let (mut manager, _token) = manager.lock(&mut token);
+/// manager.coins += 5;
+/// ```
+///
+/// # Guarantees
+///
+/// Built on [`parking_lot::Mutex`]: no poisoning (a panic while the guard is held
+/// releases the lock; the data stays as the panicking code left it), eventual
+/// fairness, and a guard that is not `Send` (it must be released on the thread
+/// that took it), as with `std`.
+pub struct Mutex<T: ?Sized, L = T> {
+    level: PhantomData<fn() -> L>,
+    inner: parking_lot::Mutex<T>,
+}
+
+impl<T: Level> Mutex<T> {
+    /// A mutex at the level of `T` itself.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// ```
+    pub const fn new(value: T) -> Self {
+        Mutex { level: PhantomData, inner: parking_lot::const_mutex(value) }
+    }
+}
+
+impl<T, L: Level> Mutex<T, L> {
+    /// A mutex at the level `L` named by the expected type, for data that has no
+    /// level of its own.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex};
+    ///
+    /// #[lock_level(30)]
+    /// enum CacheLevel {}
+    ///
+    /// let cache: Mutex<Vec<u8>, CacheLevel> = Mutex::with_level(Vec::new());
+    /// ```
+    pub const fn with_level(value: T) -> Self {
+        Mutex { level: PhantomData, inner: parking_lot::const_mutex(value) }
+    }
+}
+
+impl<T: ?Sized, L: Level> Mutex<T, L> {
+    /// Blocks until the lock is free, then returns the guard and a token at `L`.
+    ///
+    /// The token passed in must hold a level below `L`; otherwise this is a
+    /// compile error naming both levels.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// let mut token = LockToken::new();
+    /// let (mut guard, _token) = manager.lock(&mut token);
+    /// guard.coins += 1;
+    /// ```
+    #[track_caller]
+    pub fn lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> (MutexGuard<'a, T>, LockToken<'a, L>) {
+        let _ = token;
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_lock(), || self.inner.lock());
+        (MutexGuard::new(guard, hold), LockToken::acquired())
+    }
+
+    /// Takes the lock if it is free right now, without blocking.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager;
+    ///
+    /// let manager = Mutex::new(CoinManager);
+    /// let mut token = LockToken::new();
+    /// let (_held, _) = manager.try_lock(&mut token).expect("free");
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         assert!(manager.try_lock(&mut elsewhere).is_err());
+    ///     });
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn try_lock<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_lock(), "try_lock")?;
+        Ok((MutexGuard::new(guard, hold), LockToken::acquired()))
+    }
+}
+
+impl<T: ?Sized, L> Mutex<T, L> {
+    /// A mutable reference to the data: no lock is taken, since `&mut self`
+    /// already proves that nobody else can hold it.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let mut manager = Mutex::new(CoinManager { coins: 0 });
+    /// manager.get_mut().coins = 3;
+    /// assert_eq!(manager.into_inner().coins, 3);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.inner.get_mut()
+    }
+
+    /// Consumes the mutex and returns the data.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// assert_eq!(Mutex::new(CoinManager { coins: 7 }).into_inner().coins, 7);
+    /// ```
+    pub fn into_inner(self) -> T
+    where
+        T: Sized,
+    {
+        self.inner.into_inner()
+    }
+
+    /// The wrapped lock, for the multi-lock helpers.
+    pub(crate) fn raw(&self) -> &parking_lot::Mutex<T> {
+        &self.inner
+    }
+}
+
+impl<T: Default, L: Level> Default for Mutex<T, L> {
+    fn default() -> Self {
+        Mutex::with_level(T::default())
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("sync::Mutex");
+        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
+        match self.inner.try_lock() {
+            Some(guard) => out.field("data", &&*guard),
+            None => out.field("data", &format_args!("<locked>")),
+        };
+        out.finish()
+    }
+}

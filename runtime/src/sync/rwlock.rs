@@ -1,0 +1,242 @@
+//! The blocking [`RwLock`] and its guards.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use super::acquire::{blocking, non_blocking};
+use crate::error::TryLockError;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+pub use super::guard::{RwLockReadGuard, RwLockWriteGuard};
+
+/// A blocking reader-writer lock at level `L` in the lock hierarchy.
+///
+/// Many readers or one writer; reading and writing are both acquisitions at
+/// level `L`, checked like every other lock.
+///
+/// ```
+/// use lockladder::{lock_level, sync::RwLock, LockToken};
+///
+/// #[lock_level(10)]
+/// struct Registry {
+///     accounts: Vec<u64>,
+/// }
+///
+/// let registry = RwLock::new(Registry { accounts: vec![] });
+/// let mut token = LockToken::new();
+/// {
+///     let (mut registry, _token) = registry.write(&mut token);
+///     registry.accounts.push(42);
+/// }
+/// let (registry, _token) = registry.read(&mut token);
+/// assert_eq!(registry.accounts, [42]);
+/// ```
+///
+/// # Guarantees
+///
+/// Built on [`parking_lot::RwLock`]: no poisoning, eventual fairness (a waiting
+/// writer is not starved by a stream of readers), guards that are not `Send`.
+pub struct RwLock<T: ?Sized, L = T> {
+    level: PhantomData<fn() -> L>,
+    inner: parking_lot::RwLock<T>,
+}
+
+impl<T: Level> RwLock<T> {
+    /// A reader-writer lock at the level of `T` itself.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// ```
+    pub const fn new(value: T) -> Self {
+        RwLock { level: PhantomData, inner: parking_lot::const_rwlock(value) }
+    }
+}
+
+impl<T, L: Level> RwLock<T, L> {
+    /// A reader-writer lock at the level `L` named by the expected type.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock};
+    ///
+    /// #[lock_level(40)]
+    /// enum ConfigLevel {}
+    ///
+    /// let config: RwLock<String, ConfigLevel> = RwLock::with_level(String::from("v1"));
+    /// ```
+    pub const fn with_level(value: T) -> Self {
+        RwLock { level: PhantomData, inner: parking_lot::const_rwlock(value) }
+    }
+}
+
+impl<T: ?Sized, L: Level> RwLock<T, L> {
+    /// Blocks until shared access is free, then returns the read guard and a
+    /// token at `L`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: vec![1, 2] });
+    /// let mut token = LockToken::new();
+    /// let (registry, _token) = registry.read(&mut token);
+    /// assert_eq!(registry.accounts.len(), 2);
+    /// ```
+    #[track_caller]
+    pub fn read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> (RwLockReadGuard<'a, T>, LockToken<'a, L>) {
+        let _ = token;
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_read(), || self.inner.read());
+        (RwLockReadGuard::new(guard, hold), LockToken::acquired())
+    }
+
+    /// Blocks until exclusive access is free, then returns the write guard and a
+    /// token at `L`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: vec![] });
+    /// let mut token = LockToken::new();
+    /// let (mut registry, _token) = registry.write(&mut token);
+    /// registry.accounts.push(3);
+    /// ```
+    #[track_caller]
+    pub fn write<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> (RwLockWriteGuard<'a, T>, LockToken<'a, L>) {
+        let _ = token;
+        let (guard, hold) = blocking::<L, _>(|| self.inner.try_write(), || self.inner.write());
+        (RwLockWriteGuard::new(guard, hold), LockToken::acquired())
+    }
+
+    /// Takes shared access if no writer holds the lock, without blocking.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// assert!(registry.try_read(&mut token).is_ok());
+    /// ```
+    #[track_caller]
+    pub fn try_read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_read(), "try_read")?;
+        Ok((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
+    }
+
+    /// Takes exclusive access if nobody holds the lock, without blocking.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut reader = LockToken::new();
+    /// let (_shared, _) = registry.try_read(&mut reader).unwrap();
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut writer = LockToken::new(); // another thread, its own root token
+    ///         assert!(registry.try_write(&mut writer).is_err());
+    ///     });
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn try_write<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_write(), "try_write")?;
+        Ok((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
+    }
+}
+
+impl<T: ?Sized, L> RwLock<T, L> {
+    /// A mutable reference to the data, with no locking: `&mut self` proves
+    /// exclusive access.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
+    /// registry.get_mut().accounts.push(1);
+    /// assert_eq!(registry.into_inner().accounts, [1]);
+    /// ```
+    pub fn get_mut(&mut self) -> &mut T {
+        self.inner.get_mut()
+    }
+
+    /// Consumes the lock and returns the data.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry(u32);
+    ///
+    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
+    /// ```
+    pub fn into_inner(self) -> T
+    where
+        T: Sized,
+    {
+        self.inner.into_inner()
+    }
+
+    /// The wrapped lock, for the multi-lock helpers.
+    pub(crate) fn raw(&self) -> &parking_lot::RwLock<T> {
+        &self.inner
+    }
+}
+
+impl<T: Default, L: Level> Default for RwLock<T, L> {
+    fn default() -> Self {
+        RwLock::with_level(T::default())
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("sync::RwLock");
+        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
+        match self.inner.try_read() {
+            Some(guard) => out.field("data", &&*guard),
+            None => out.field("data", &format_args!("<locked>")),
+        };
+        out.finish()
+    }
+}

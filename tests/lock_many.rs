@@ -1,0 +1,173 @@
+//! `token.lock_many(..)` and `token.try_lock_many(..)`.
+//!
+//! Locks "held elsewhere" are held, and tried, on other threads: to the
+//! `lockdep` safety net each thread is its own task with its own root token.
+
+mod set_support;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use lockladder::{LockToken, Mutex, Read, RwLock, lock_level, sync};
+use set_support::{elsewhere, hold_elsewhere};
+
+#[lock_level(20)]
+#[derive(Debug)]
+struct Account {
+    balance: u64,
+}
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+}
+
+fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    future.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+fn accounts(count: u64) -> Vec<Mutex<Account>> {
+    (0..count).map(|balance| Mutex::new(Account { balance })).collect()
+}
+
+/// Free right now, as another task sees it.
+fn is_free(account: &Mutex<Account>) -> bool {
+    elsewhere(|| account.try_lock(&mut LockToken::new()).is_ok())
+}
+
+#[test]
+fn lock_many_returns_guards_in_the_callers_order() {
+    let accounts = accounts(4);
+    block_on(async {
+        let mut token = LockToken::new();
+        let (guards, _token) = token.lock_many([&accounts[3], &accounts[0], &accounts[2]]).await;
+        let balances: Vec<u64> = guards.iter().map(|account| account.balance).collect();
+        assert_eq!(balances, [3, 0, 2]);
+    });
+}
+
+#[test]
+fn lock_many_of_nothing_returns_no_guards() {
+    let accounts = accounts(0);
+    block_on(async {
+        let mut token = LockToken::new();
+        let (guards, _token) = token.lock_many(&accounts).await;
+        assert!(guards.is_empty());
+    });
+}
+
+#[test]
+fn lock_many_takes_locks_by_ascending_address() {
+    let accounts = accounts(3);
+    let mut by_address: Vec<&Mutex<Account>> = accounts.iter().collect();
+    by_address.sort_by_key(|account| std::ptr::from_ref(*account));
+    let (lowest, middle, highest) = (by_address[0], by_address[1], by_address[2]);
+
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _held = middle.try_lock(&mut elsewhere).unwrap();
+            wait();
+        });
+        let mut token = LockToken::new();
+        let mut many = pin!(token.lock_many([highest, middle, lowest]));
+        assert!(poll_once(many.as_mut()).is_pending());
+        assert!(!is_free(lowest), "the lowest address is taken first");
+        assert!(is_free(highest), "the highest address waits for the middle one");
+        held.release();
+        let Poll::Ready((guards, _token)) = poll_once(many.as_mut()) else {
+            panic!("every lock is free now");
+        };
+        assert_eq!(guards.len(), 3);
+    });
+}
+
+#[test]
+fn lock_many_of_one_lock_twice_panics_before_taking_anything() {
+    let accounts = accounts(3);
+    let panic = catch_unwind(AssertUnwindSafe(|| {
+        let mut token = LockToken::new();
+        let _never = token.lock_many([&accounts[0], &accounts[2], &accounts[1], &accounts[2]]);
+    }))
+    .unwrap_err();
+    assert_eq!(
+        panic.downcast_ref::<String>().unwrap(),
+        "`lock_many` was given the same lock twice (`Account`, level 20, at positions 1 and 3): \
+         a lock can be taken only once per call, or the task would wait for itself; pass each \
+         lock once"
+    );
+    assert!(accounts.iter().all(is_free));
+}
+
+#[test]
+#[should_panic(expected = "`try_lock_many` was given the same lock twice (`Account`, level 20")]
+fn try_lock_many_of_one_lock_twice_panics() {
+    let accounts = accounts(1);
+    let mut token = LockToken::new();
+    let _never = token.try_lock_many([&accounts[0], &accounts[0]]);
+}
+
+#[test]
+fn try_lock_many_takes_all_when_all_are_free() {
+    let accounts = accounts(3);
+    let mut token = LockToken::new();
+    let (mut guards, _token) = token.try_lock_many([&accounts[2], &accounts[1]]).unwrap();
+    guards[0].balance += 10;
+    drop(guards);
+    assert_eq!(accounts[2].try_lock(&mut token).unwrap().0.balance, 12);
+}
+
+#[test]
+fn try_lock_many_takes_none_when_one_is_held() {
+    let accounts = accounts(4);
+    // Held: whatever the address order, some of the others are tried first.
+    std::thread::scope(|scope| {
+        let held = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _held = accounts[2].try_lock(&mut elsewhere).unwrap();
+            wait();
+        });
+        let mut token = LockToken::new();
+        let error = token.try_lock_many(&accounts).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`Account` (lock level 20) is held elsewhere; `try_lock_many` does not wait for it"
+        );
+        assert!([0, 1, 3].into_iter().all(|index| is_free(&accounts[index])));
+        held.release();
+        assert!(token.try_lock_many(&accounts).is_ok());
+    });
+}
+
+#[test]
+fn lock_many_shares_read_locks_with_other_readers() {
+    let shards: Vec<RwLock<Account>> =
+        (0..3).map(|balance| RwLock::new(Account { balance })).collect();
+    std::thread::scope(|scope| {
+        let reader = hold_elsewhere(scope, |wait| {
+            let mut elsewhere = LockToken::new();
+            let _shared = shards[1].try_read(&mut elsewhere).unwrap();
+            wait();
+        });
+        block_on(async {
+            let mut token = LockToken::new();
+            let (guards, _token) = token.lock_many(shards.iter().map(Read)).await;
+            assert_eq!(guards.iter().map(|shard| shard.balance).sum::<u64>(), 3);
+        });
+        reader.release();
+    });
+}
+
+#[test]
+fn lock_many_takes_blocking_locks() {
+    let accounts: Vec<sync::Mutex<Account>> =
+        (0..3).map(|balance| sync::Mutex::new(Account { balance })).collect();
+    block_on(async {
+        let mut token = LockToken::new();
+        let (mut guards, _token) = token.lock_many(accounts.iter().rev()).await;
+        guards[0].balance -= 2;
+        guards[2].balance += 2;
+    });
+    let balances: Vec<u64> = accounts.into_iter().map(|a| a.into_inner().balance).collect();
+    assert_eq!(balances, [2, 1, 0]);
+}
