@@ -19,6 +19,9 @@ struct Registry;
 #[lock_level(120)]
 struct CoinManager;
 
+#[lock_level(130)]
+struct Account(u64);
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap()
 }
@@ -250,4 +253,41 @@ fn a_lock_granted_below_one_granted_meanwhile_panics_at_the_grant() {
         assert!(message.contains("cannot acquire `Registry` (level 110)"), "{message}");
         assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
     });
+}
+
+#[test]
+fn same_level_sets_taken_together_are_allowed() {
+    let registry = Mutex::new(Registry);
+    let accounts = [Mutex::new(Account(1)), Mutex::new(Account(2)), Mutex::new(Account(3))];
+    let current_thread = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    current_thread.block_on(async {
+        let mut token = LockToken::new();
+        let (guards, _token) = token.lock_many(&accounts).await;
+        assert_eq!(guards.iter().map(|account| account.0).sum::<u64>(), 6);
+        drop(guards);
+
+        // Two of one level, in descending argument order, above a lower one.
+        let mut token = LockToken::new();
+        let ((second, registry, first), _token) =
+            token.lock_all((&accounts[1], &registry, &accounts[0])).await;
+        assert_eq!(first.0 + second.0, 3);
+        drop(registry);
+    });
+}
+
+#[test]
+fn lock_all_below_a_level_held_through_another_token_panics() {
+    let registry = Mutex::new(Registry);
+    let coins = Mutex::new(CoinManager);
+    let account = Mutex::new(Account(0));
+    let mut token = LockToken::new();
+    let (_coins, _token) = coins.try_lock(&mut token).unwrap();
+    let panic = catch_unwind(AssertUnwindSafe(|| {
+        let mut second_root = LockToken::new();
+        // Checked when called, before any waiting.
+        drop(second_root.lock_all((&account, &registry)));
+    }));
+    let message = panic_message(panic.expect_err("`Registry` under `CoinManager` must panic"));
+    assert!(message.contains("cannot acquire `Registry` (level 110)"), "{message}");
+    assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
 }
