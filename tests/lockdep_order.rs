@@ -285,9 +285,10 @@ fn lock_all_below_a_level_held_through_another_token_panics() {
     let panic = catch_unwind(AssertUnwindSafe(|| {
         let mut second_root = LockToken::new();
         // Checked when called, before any waiting.
-        drop(second_root.lock_all((&account, &registry)));
+        drop(second_root.lock_all((&account, &registry))); // site: lock_all
     }));
     let message = panic_message(panic.expect_err("`Registry` under `CoinManager` must panic"));
-    assert!(message.contains("cannot acquire `Registry` (level 110)"), "{message}");
+    let expected = format!("cannot acquire `Registry` (level 110) at {}", site("lock_all"));
+    assert!(message.contains(&expected), "{message}");
     assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
 }
