@@ -50,10 +50,24 @@ fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
         LeveledItem::Enum(item) => (&item.ident, &item.generics),
     };
     let level_impl = level_impl(ident, generics, level);
+    let registration = registration(ident, level);
     let item = item_tokens(&item);
     quote! {
         #item
         #level_impl
+        #registration
+    }
+}
+
+/// Registers the level for `lockladder::hierarchy()`. The macro named here
+/// expands to nothing unless the facade's `hierarchy` feature is on, which this
+/// crate cannot see. Generic types are registered by name only: a registration
+/// is a static, and a static cannot have type parameters.
+fn registration(ident: &Ident, level: u16) -> TokenStream {
+    let name = ident.to_string();
+    let level_u32 = u32::from(level);
+    quote! {
+        ::lockladder::__private::register_level!(#name, #level_u32);
     }
 }
 
