@@ -124,6 +124,19 @@
 //! Two root tokens in one task, or a token smuggled into a place that already
 //! holds a lock through another token, escape the check. Keep one root token per
 //! task.
+//!
+//! ## Optional features
+//!
+//! * `lockdep`: the runtime safety net. Every acquisition is also tracked per
+//!   task (tokio task, or thread), and taking a level at or below one the task
+//!   holds, through any token, panics naming both locks and both call sites.
+//!   It adds `stats::report()` (acquisitions, contention, wait and hold times
+//!   per level and call site) and a `tracing` warning for locks held too long
+//!   (`lockdep::set_long_hold_threshold`). For tests, staging and debug builds.
+//! * `hierarchy`: every `#[lock_level]` type registers itself, and
+//!   `hierarchy()` lists and draws the declared hierarchy (DOT, Mermaid).
+//!
+//! Both are off by default, and the default build carries nothing of either.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Gives a struct or enum a level in the lock hierarchy.
@@ -169,6 +182,14 @@ pub use lockladder_runtime::{
 };
 pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
 
+#[cfg(feature = "lockdep")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
+pub use lockladder_runtime::{lockdep, stats};
+
+#[cfg(feature = "hierarchy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
+pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
+
 // Across processes and around teardown: `FileLock` and `Gate`.
 pub use lockladder_runtime::{
     CloseOutcome, FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder, Gate,
@@ -179,4 +200,6 @@ pub use lockladder_runtime::{
 #[doc(hidden)]
 pub mod __private {
     pub use lockladder_runtime::rank;
+    // Registers a level for `hierarchy()`, or nothing without that feature.
+    pub use lockladder_runtime::__register_level as register_level;
 }

@@ -116,15 +116,22 @@ fn try_write_fails_while_read_and_try_read_shares() {
     let mut reader = LockToken::new();
     let (shared, _reader) = registry.try_read(&mut reader).unwrap();
 
-    let mut second_reader = LockToken::new();
-    assert!(registry.try_read(&mut second_reader).is_ok());
-    let mut writer = LockToken::new();
-    let error = registry.try_write(&mut writer).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "`Registry` (lock level 10) is held elsewhere; `try_write` does not wait for it"
-    );
+    // The other holders are on another thread: one root token per thread (with
+    // `lockdep`, a second root token here would be caught taking level 10 twice).
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut second_reader = LockToken::new();
+            assert!(registry.try_read(&mut second_reader).is_ok());
+            let mut writer = LockToken::new();
+            let error = registry.try_write(&mut writer).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "`Registry` (lock level 10) is held elsewhere; `try_write` does not wait for it"
+            );
+        });
+    });
     drop(shared);
+    let mut writer = LockToken::new();
     assert!(registry.try_write(&mut writer).is_ok());
 }
 
@@ -162,16 +169,20 @@ fn contended_try_lock_admits_exactly_one_holder_at_a_time() {
 
 #[test]
 fn dropping_a_pending_lock_future_acquires_nothing() {
-    let coins = Mutex::new(CoinManager { balance: 0, payouts: 0 });
+    let coins = Arc::new(Mutex::new(CoinManager { balance: 0, payouts: 0 }));
     runtime().block_on(async {
         let mut holder = LockToken::new();
         let (guard, _holder) = coins.lock(&mut holder).await;
-        let mut waiter = LockToken::new();
-        {
-            let pending = coins.lock(&mut waiter);
-            let polled = tokio::time::timeout(Duration::from_millis(10), pending).await;
-            assert!(polled.is_err(), "the lock is held, so the waiter cannot have it");
-        }
+        // The waiter is another task, with its own root token.
+        let waiter = tokio::spawn({
+            let coins = coins.clone();
+            async move {
+                let mut waiter = LockToken::new();
+                let pending = coins.lock(&mut waiter);
+                tokio::time::timeout(Duration::from_millis(10), pending).await.is_err()
+            }
+        });
+        assert!(waiter.await.unwrap(), "the lock is held, so the waiter cannot have it");
         drop(guard);
         let mut probe = LockToken::new();
         assert!(coins.try_lock(&mut probe).is_ok(), "the cancelled waiter left the lock free");

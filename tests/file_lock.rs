@@ -23,6 +23,13 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap()
 }
 
+/// Runs `holder` on a thread of its own, as another holder would: one root token
+/// per thread (with `lockdep`, a second root token taking the same level in this
+/// thread is a lock order violation, and a real self-deadlock when it waits).
+fn elsewhere<R: Send>(holder: impl FnOnce() -> R + Send) -> R {
+    std::thread::scope(|scope| scope.spawn(holder).join().unwrap())
+}
+
 #[test]
 fn try_lock_error_names_the_path_and_the_holder() {
     let scratch = Scratch::new("try-lock-error");
@@ -30,7 +37,7 @@ fn try_lock_error_names_the_path_and_the_holder() {
     let mut held_token = LockToken::new();
     let (_held, _) = store.try_lock(&mut held_token).unwrap();
 
-    let err = store.try_lock(&mut LockToken::new()).unwrap_err();
+    let err = elsewhere(|| store.try_lock(&mut LockToken::new()).unwrap_err());
 
     assert_eq!(err.kind(), FileLockErrorKind::WouldBlock);
     assert_eq!(err.holder().map(|holder| holder.pid()), Some(std::process::id()));
@@ -57,7 +64,7 @@ fn wait_limit_error_names_the_holder() {
     let mut held_token = LockToken::new();
     let (_held, _) = store.try_lock(&mut held_token).unwrap();
 
-    let err = runtime().block_on(store.lock(&mut LockToken::new())).unwrap_err();
+    let err = elsewhere(|| runtime().block_on(store.lock(&mut LockToken::new())).unwrap_err());
 
     assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     assert_eq!(err.holder().map(|holder| holder.pid()), Some(std::process::id()));
@@ -75,7 +82,7 @@ fn blocking_wait_limit_error_names_the_holder() {
     let mut held_token = LockToken::new();
     let (_held, _) = store.try_lock(&mut held_token).unwrap();
 
-    let err = store.lock(&mut LockToken::new()).unwrap_err();
+    let err = elsewhere(|| store.lock(&mut LockToken::new()).unwrap_err());
 
     assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     assert_eq!(err.holder().map(|holder| holder.pid()), Some(std::process::id()));
@@ -106,15 +113,18 @@ fn shared_holders_coexist_and_keep_writers_out() {
     let store: FileLock<StoreLevel> = FileLock::open(scratch.path("store.lock")).unwrap();
     let mut first_token = LockToken::new();
     let (first, _) = store.try_lock_shared(&mut first_token).unwrap();
-    let mut second_token = LockToken::new();
-    let (second, _) = store.try_lock_shared(&mut second_token).unwrap();
+    elsewhere(|| {
+        let mut second_token = LockToken::new();
+        let (second, _) = store.try_lock_shared(&mut second_token).unwrap();
 
-    let err = store.try_lock(&mut LockToken::new()).unwrap_err();
-    assert_eq!(err.kind(), FileLockErrorKind::WouldBlock);
-    assert_eq!(err.holder(), None, "shared holders record no pid");
-    assert!(err.to_string().contains("a holder that recorded no pid"), "{err}");
+        let err = elsewhere(|| store.try_lock(&mut LockToken::new()).unwrap_err());
+        assert_eq!(err.kind(), FileLockErrorKind::WouldBlock);
+        assert_eq!(err.holder(), None, "shared holders record no pid");
+        assert!(err.to_string().contains("a holder that recorded no pid"), "{err}");
+        drop(second);
+    });
 
-    drop((first, second));
+    drop(first);
     assert!(store.try_lock(&mut LockToken::new()).is_ok());
 }
 
@@ -162,10 +172,15 @@ fn a_dropped_lock_future_holds_nothing() {
     runtime().block_on(async {
         let mut held_token = LockToken::new();
         let (held, _) = store.try_lock(&mut held_token).unwrap();
-        let mut token = LockToken::new();
-        let abandoned =
-            tokio::time::timeout(Duration::from_millis(5), store.lock(&mut token)).await;
-        assert!(abandoned.is_err(), "the lock was held: the wait cannot have succeeded");
+        let abandoned = elsewhere(|| {
+            let mut token = LockToken::new();
+            runtime().block_on(async {
+                tokio::time::timeout(Duration::from_millis(5), store.lock(&mut token))
+                    .await
+                    .is_err()
+            })
+        });
+        assert!(abandoned, "the lock was held: the wait cannot have succeeded");
         drop(held);
         assert!(store.try_lock(&mut LockToken::new()).is_ok());
     });
@@ -247,8 +262,17 @@ fn waiter_never_joins_a_second_holder(vandal: Vandal, name: &str) {
                 std::fs::rename(&fresh, store.path()).unwrap();
             }
         }
-        let mut c_token = LockToken::new();
-        let (c, _) = store.try_lock(&mut c_token).expect("the new file is free");
+        // C is a holder of its own, on a thread of its own.
+        let (c_locked, c_holds) = mpsc::channel();
+        let (release_c, c_released) = mpsc::channel::<()>();
+        scope.spawn(move || {
+            let mut c_token = LockToken::new();
+            let (c, _) = store.try_lock(&mut c_token).expect("the new file is free");
+            c_locked.send(()).unwrap();
+            c_released.recv().unwrap();
+            drop(c);
+        });
+        c_holds.recv_timeout(WATCHDOG).expect("watchdog");
         let new_file = inode(store.path());
         assert_ne!(new_file, old_file);
         assert_eq!(a.verify().unwrap_err().kind(), FileLockErrorKind::Lost);
@@ -260,7 +284,7 @@ fn waiter_never_joins_a_second_holder(vandal: Vandal, name: &str) {
         wait_for_blocked_waiter(new_file, b_holds_too);
         b_holds_too();
 
-        drop(c);
+        release_c.send(()).unwrap();
         let (b_file, b_verified) = b_acquired.recv_timeout(WATCHDOG).expect("watchdog");
         assert_eq!(b_file, new_file);
         assert!(b_verified);

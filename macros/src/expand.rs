@@ -71,9 +71,26 @@ fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
     }
 }
 
+/// Registers the level for `lockladder::hierarchy()`. The macro named here
+/// expands to nothing unless the facade's `hierarchy` feature is on, which this
+/// crate cannot see. Generic types are registered by name only: a registration
+/// is a static, and a static cannot have type parameters.
+fn registration(ident: &Ident, level: u16) -> TokenStream {
+    let name = ident.to_string();
+    let level_u32 = u32::from(level);
+    quote! {
+        ::lockladder::__private::register_level!(#name, #level_u32);
+    }
+}
+
 /// Everything emitted after the item, on both paths: keep them in step here.
 pub fn additions(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
-    level_impl(ident, generics, level)
+    let level_impl = level_impl(ident, generics, level);
+    let registration = registration(ident, level);
+    quote! {
+        #level_impl
+        #registration
+    }
 }
 
 /// `impl Level`, with `LEVEL`, `NAME` and the rank as four hexadecimal digit types.

@@ -256,3 +256,26 @@ fn unparsable_item_gives_an_error_instead_of_a_panic() {
     let out = expand(quote!(10), quote!(this is not an item));
     assert!(out.contains("compile_error"), "{out}");
 }
+
+#[test]
+fn every_level_is_registered_for_the_hierarchy_by_name_only() {
+    let out = expand(
+        quote!(40),
+        quote!(
+            struct Shard<K, V> {
+                entries: Vec<(K, V)>,
+            }
+        ),
+    );
+    assert!(
+        out.contains(":: lockladder :: __private :: register_level ! (\"Shard\" , 40u32) ;"),
+        "{out}"
+    );
+    let rejected = expand(
+        quote!(0),
+        quote!(
+            struct Nothing;
+        ),
+    );
+    assert!(!rejected.contains("register_level"), "{rejected}");
+}

@@ -17,12 +17,16 @@ use crate::level::Level;
 /// struct Ledger(u64);
 ///
 /// let ledger = Mutex::new(Ledger(0));
-/// let mut first = LockToken::new();
-/// let (_held, _) = ledger.try_lock(&mut first).unwrap();
+/// let mut token = LockToken::new();
+/// let (_held, _) = ledger.try_lock(&mut token).unwrap();
 ///
-/// let mut second = LockToken::new();
-/// let err = ledger.try_lock(&mut second).unwrap_err();
-/// assert_eq!(err.to_string(), "`Ledger` (lock level 30) is held elsewhere; `try_lock` does not wait for it");
+/// std::thread::scope(|scope| {
+///     scope.spawn(|| {
+///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+///         let err = ledger.try_lock(&mut elsewhere).unwrap_err();
+///         assert_eq!(err.to_string(), "`Ledger` (lock level 30) is held elsewhere; `try_lock` does not wait for it");
+///     });
+/// });
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TryLockError {

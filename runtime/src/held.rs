@@ -4,44 +4,144 @@
 //! called (so `#[track_caller]` sees the user's call site), reports
 //! [`Acquisition::contended`] when the lock was not free at once, and turns it
 //! into a [`Hold`] that lives in the guard until it drops. The `lockdep` feature
-//! fills these in; without it every type here is zero-sized and every call is an
-//! empty inline function, so the default build carries no bookkeeping at all.
+//! fills these in (see `crate::lockdep`); without it every type here is
+//! zero-sized and every call is an empty inline function, so the default build
+//! carries no bookkeeping at all.
 
 // Without `lockdep` the level goes unused: these are the hooks' shapes, not their work.
 #![cfg_attr(not(feature = "lockdep"), allow(clippy::extra_unused_type_parameters))]
 
 use crate::level::Level;
+#[cfg(feature = "lockdep")]
+use crate::lockdep::{Active, Pending};
 
 /// An acquisition that has been asked for and not yet granted.
-pub(crate) struct Acquisition {}
+pub(crate) struct Acquisition {
+    /// `None` once granted; dropped while `Some`, the acquisition was abandoned.
+    #[cfg(feature = "lockdep")]
+    pending: Option<Pending>,
+}
 
 impl Acquisition {
     /// A lock at level `L` is about to be taken by the current task.
+    ///
+    /// With `lockdep`, panics if the task already holds `L` or a level above it.
     #[track_caller]
     #[inline(always)]
     pub(crate) fn begin<L: Level>() -> Self {
-        Acquisition {}
+        Acquisition {
+            #[cfg(feature = "lockdep")]
+            pending: Some(Pending::begin(
+                L::LEVEL,
+                L::NAME,
+                core::panic::Location::caller(),
+                false,
+            )),
+        }
     }
 
-    /// Like [`Acquisition::begin`], for the members of a set taken together at
-    /// one level by `lock_all`/`lock_many`; equal levels are allowed between them.
+    /// Like [`begin`](Acquisition::begin), for the second and later members of
+    /// a set of same-level locks taken together in one fixed order
+    /// (`lock_all`, `lock_many`): the level may equal the highest one held.
     #[track_caller]
     #[inline(always)]
     pub(crate) fn begin_in_set<L: Level>() -> Self {
-        Acquisition {}
+        Acquisition {
+            #[cfg(feature = "lockdep")]
+            pending: Some(Pending::begin(L::LEVEL, L::NAME, core::panic::Location::caller(), true)),
+        }
     }
 
     /// The lock was not free at the first attempt; the task waits.
     #[inline(always)]
-    pub(crate) fn contended(&mut self) {}
+    pub(crate) fn contended(&mut self) {
+        #[cfg(feature = "lockdep")]
+        if let Some(pending) = &mut self.pending {
+            pending.contended();
+        }
+    }
 
     /// The lock is held from now on. Called once; an acquisition dropped
     /// without it was abandoned (a failed `try_*`, or a cancelled future).
     #[inline(always)]
     pub(crate) fn granted(&mut self) -> Hold {
-        Hold {}
+        Hold {
+            #[cfg(feature = "lockdep")]
+            active: self.pending.take().map(Pending::granted),
+        }
     }
 }
 
 /// A hold of one lock, kept in its guard; dropping it ends the hold.
-pub(crate) struct Hold {}
+pub(crate) struct Hold {
+    #[cfg(feature = "lockdep")]
+    #[allow(dead_code, reason = "held for its `Drop`, which ends the hold")]
+    active: Option<Active>,
+}
+
+// The promise of the default build, checked when it compiles: the seam is empty.
+#[cfg(not(feature = "lockdep"))]
+const _: () = assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0);
+
+#[cfg(all(test, feature = "lockdep"))]
+mod tests {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    use super::*;
+    use crate::rank::{Rank, X0, X1, X2};
+
+    enum Account {}
+    impl Level for Account {
+        const LEVEL: u32 = 0x20;
+        const NAME: &'static str = "Account";
+        type Rank = Rank<X0, X0, X2, X0>;
+    }
+
+    enum Registry {}
+    impl Level for Registry {
+        const LEVEL: u32 = 0x10;
+        const NAME: &'static str = "Registry";
+        type Rank = Rank<X0, X0, X1, X0>;
+    }
+
+    // Each test runs on its own thread, so each is its own task for lockdep.
+
+    #[test]
+    fn later_members_of_a_same_level_set_may_equal_the_highest_held_level() {
+        let _first = Acquisition::begin::<Account>().granted();
+        let _second = Acquisition::begin_in_set::<Account>().granted();
+        let _third = Acquisition::begin_in_set::<Account>().granted();
+    }
+
+    #[test]
+    fn a_second_lock_at_the_held_level_outside_a_set_panics_at_begin() {
+        let _first = Acquisition::begin::<Account>().granted();
+        let second = catch_unwind(|| Acquisition::begin::<Account>().granted());
+        assert!(second.is_err());
+    }
+
+    #[test]
+    fn a_set_member_below_the_held_level_panics() {
+        let _held = Acquisition::begin::<Account>().granted();
+        let member = catch_unwind(|| Acquisition::begin_in_set::<Registry>().granted());
+        assert!(member.is_err());
+    }
+
+    #[test]
+    fn members_begun_in_any_order_and_granted_ascending_are_fine() {
+        // `lock_all` begins its members in the caller's order and grants them
+        // in ascending order.
+        let mut account = Acquisition::begin::<Account>();
+        let mut registry = Acquisition::begin::<Registry>();
+        let _registry = registry.granted();
+        let _account = account.granted();
+    }
+
+    #[test]
+    fn a_grant_below_a_level_granted_meanwhile_panics() {
+        let mut registry = Acquisition::begin::<Registry>();
+        let _account = Acquisition::begin::<Account>().granted();
+        let grant = catch_unwind(AssertUnwindSafe(|| registry.granted()));
+        assert!(grant.is_err());
+    }
+}

@@ -3,18 +3,28 @@
 //!
 //! Depend on `lockladder` instead; it re-exports everything here together with
 //! the `#[lock_level]` attribute, and holds the guide.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
 mod file_lock;
 mod gate;
 mod held;
+#[cfg(feature = "hierarchy")]
+mod hierarchy;
 mod level;
+#[cfg(feature = "lockdep")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
+pub mod lockdep;
 mod mutex;
 mod order;
 #[doc(hidden)]
 pub mod rank;
+mod register;
 mod rwlock;
 mod set;
+#[cfg(feature = "lockdep")]
+#[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
+pub mod stats;
 pub mod sync;
 mod token;
 
@@ -27,6 +37,14 @@ pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
+
+#[cfg(feature = "hierarchy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
+pub use hierarchy::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
+/// What `#[lock_level]` expansions name to register a level. Not public API.
+#[cfg(feature = "hierarchy")]
+#[doc(hidden)]
+pub use inventory as __inventory;
 
 /// The futures returned by the async lock methods. They are named types (not
 /// `impl Future`) so that an order violation is reported exactly once.

@@ -182,8 +182,12 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     /// let mut reader = LockToken::new();
     /// let (_shared, _) = registry.try_read(&mut reader).unwrap();
     ///
-    /// let mut writer = LockToken::new();
-    /// assert!(registry.try_write(&mut writer).is_err());
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut writer = LockToken::new(); // another thread, its own root token
+    ///         assert!(registry.try_write(&mut writer).is_err());
+    ///     });
+    /// });
     /// ```
     #[track_caller]
     pub fn try_write<'a, H: LockBefore<L>>(

@@ -198,9 +198,13 @@ impl<L: Level> FileLock<L> {
     /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
-    /// let (mut first, mut second) = (LockToken::new(), LockToken::new());
-    /// let (_reader, _) = store.lock_shared(&mut first).await?;
-    /// let (_another, _) = store.lock_shared(&mut second).await?; // readers share it
+    /// let mut token = LockToken::new();
+    /// let (_reader, _) = store.lock_shared(&mut token).await?;
+    /// // Readers share it: another one (a thread here) gets it at the same time.
+    /// let shared = std::thread::scope(|scope| {
+    ///     scope.spawn(|| store.try_lock_shared(&mut LockToken::new()).is_ok()).join().unwrap()
+    /// });
+    /// assert!(shared);
     /// # std::fs::remove_file(&path).ok();
     /// # Ok::<(), lockladder::FileLockError>(())
     /// # }).unwrap();
@@ -229,7 +233,10 @@ impl<L: Level> FileLock<L> {
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     ///
-    /// let err = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// // Another holder (a thread here, another process in production) is refused.
+    /// let err = std::thread::scope(|scope| {
+    ///     scope.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap()
+    /// });
     /// assert!(err.to_string().contains(&format!("is held by pid {}", std::process::id())));
     /// # std::fs::remove_file(&path).ok();
     /// ```
@@ -255,7 +262,10 @@ impl<L: Level> FileLock<L> {
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// let mut reader_token = LockToken::new();
     /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
-    /// assert!(store.try_lock(&mut LockToken::new()).is_err()); // a writer must wait
+    /// // A writer (a thread here) must wait.
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| assert!(store.try_lock(&mut LockToken::new()).is_err()));
+    /// });
     /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]

@@ -72,7 +72,10 @@ impl<L: Level> FileLock<L> {
     ///     sync::FileLock::open(&path).unwrap().wait_at_most(Duration::from_millis(20));
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.lock(&mut held_token).unwrap();
-    /// let err = store.lock(&mut LockToken::new()).unwrap_err();
+    /// // Another holder (a thread here) gives up after the limit.
+    /// let err = std::thread::scope(|scope| {
+    ///     scope.spawn(|| store.lock(&mut LockToken::new()).unwrap_err()).join().unwrap()
+    /// });
     /// assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     /// # std::fs::remove_file(&path).ok();
     /// ```
@@ -150,7 +153,10 @@ impl<L: Level> FileLock<L> {
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// assert!(store.try_lock(&mut LockToken::new()).is_err());
+    /// std::thread::scope(|scope| {
+    ///     // Another holder: a thread of its own here (one root token per thread).
+    ///     scope.spawn(|| assert!(store.try_lock(&mut LockToken::new()).is_err()));
+    /// });
     /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
@@ -172,8 +178,10 @@ impl<L: Level> FileLock<L> {
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
     /// let mut reader_token = LockToken::new();
     /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
-    /// let mut another_token = LockToken::new();
-    /// let (_another, _) = store.try_lock_shared(&mut another_token).unwrap();
+    /// std::thread::scope(|scope| {
+    ///     // Readers share it: another one (a thread here) gets it at the same time.
+    ///     scope.spawn(|| assert!(store.try_lock_shared(&mut LockToken::new()).is_ok()));
+    /// });
     /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]

@@ -24,12 +24,17 @@ use super::holder::FileLockHolder;
 /// let mut first = LockToken::new();
 /// let (_held, _) = store.try_lock(&mut first).unwrap();
 ///
-/// let mut second = LockToken::new();
-/// match store.try_lock(&mut second) {
-///     Ok(_) => unreachable!("held above"),
-///     Err(busy) if busy.kind() == FileLockErrorKind::WouldBlock => { /* skip this run */ }
-///     Err(broken) => panic!("{broken}"),
-/// }
+/// // Another holder: a thread of its own here (one root token per thread).
+/// std::thread::scope(|scope| {
+///     scope.spawn(|| {
+///         let mut second = LockToken::new();
+///         match store.try_lock(&mut second) {
+///             Ok(_) => unreachable!("held above"),
+///             Err(busy) if busy.kind() == FileLockErrorKind::WouldBlock => { /* skip this run */ }
+///             Err(broken) => panic!("{broken}"),
+///         }
+///     });
+/// });
 /// # std::fs::remove_file(&path).ok();
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -173,7 +178,10 @@ impl FileLockError {
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// // Another holder (a thread here, another process in production) is refused.
+    /// let busy = std::thread::scope(|scope| {
+    ///     scope.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap()
+    /// });
     /// assert_eq!(busy.holder().map(|h| h.pid()), Some(std::process::id()));
     /// # std::fs::remove_file(&path).ok();
     /// ```

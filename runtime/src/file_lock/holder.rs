@@ -29,11 +29,16 @@ const MAX_RECORD: u64 = 512;
 /// let mut ours = LockToken::new();
 /// let (_held, _) = store.try_lock(&mut ours)?; // as if another process held it
 ///
-/// let mut token = LockToken::new();
-/// if let Err(busy) = store.try_lock(&mut token) {
-///     let holder = busy.holder().expect("exclusive holders record themselves");
-///     eprintln!("pid {} has held the store for {:?}", holder.pid(), holder.held_for());
-/// }
+/// // Another holder: a thread of its own here (one root token per thread).
+/// std::thread::scope(|scope| {
+///     scope.spawn(|| {
+///         let mut token = LockToken::new();
+///         if let Err(busy) = store.try_lock(&mut token) {
+///             let holder = busy.holder().expect("exclusive holders record themselves");
+///             eprintln!("pid {} has held the store for {:?}", holder.pid(), holder.held_for());
+///         }
+///     });
+/// });
 /// # std::fs::remove_file(&path).ok();
 /// # Ok::<(), lockladder::FileLockError>(())
 /// ```
@@ -54,7 +59,7 @@ impl FileLockHolder {
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// # let mut held_token = LockToken::new();
     /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// # let busy = std::thread::scope(|s| s.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap());
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert_eq!(holder.pid(), std::process::id());
     /// # std::fs::remove_file(&path).ok();
@@ -72,7 +77,7 @@ impl FileLockHolder {
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// # let mut held_token = LockToken::new();
     /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// # let busy = std::thread::scope(|s| s.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap());
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.since() <= std::time::SystemTime::now());
     /// # std::fs::remove_file(&path).ok();
@@ -91,7 +96,7 @@ impl FileLockHolder {
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// # let mut held_token = LockToken::new();
     /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// # let busy = std::thread::scope(|s| s.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap());
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.held_for() < std::time::Duration::from_secs(3600));
     /// # std::fs::remove_file(&path).ok();
@@ -109,7 +114,7 @@ impl FileLockHolder {
     /// # let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// # let mut held_token = LockToken::new();
     /// # let (_held, _) = store.try_lock(&mut held_token).unwrap();
-    /// # let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// # let busy = std::thread::scope(|s| s.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap());
     /// let holder = busy.holder().expect("an exclusive holder records itself");
     /// assert!(holder.program().is_some());
     /// # std::fs::remove_file(&path).ok();

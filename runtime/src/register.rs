@@ -1,0 +1,27 @@
+//! The registration `#[lock_level]` emits for the hierarchy picture.
+//!
+//! The attribute cannot see which features are on, so it always calls
+//! `::lockladder::__private::register_level!`, a re-export of the macro below:
+//! with the `hierarchy` feature it submits the level to `inventory`, without it
+//! it expands to nothing, and the default build carries no trace of it.
+
+/// Registers a `#[lock_level]` type for `lockladder::hierarchy()`. Not public API.
+#[cfg(feature = "hierarchy")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_level {
+    ($name:literal, $level:literal) => {
+        $crate::__inventory::submit! {
+            $crate::DeclaredLevel::new($name, $level, ::core::module_path!())
+        }
+    };
+}
+
+/// Registers a `#[lock_level]` type for `lockladder::hierarchy()`: nothing to do
+/// without the `hierarchy` feature. Not public API.
+#[cfg(not(feature = "hierarchy"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_level {
+    ($name:literal, $level:literal) => {};
+}
