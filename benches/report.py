@@ -39,7 +39,8 @@ BASELINES = {
     "sync-mutex": ["parking_lot", "std"],
     "sync-rwlock-read": ["parking_lot", "std"],
     "sync-rwlock-write": ["parking_lot", "std"],
-    "lockdep": ["lockdep-off"],
+    "lockdep-sync-mutex": ["lockdep-off", "std"],
+    "lockdep-async-mutex": ["lockdep-off", "async-lock"],
 }
 
 
@@ -113,7 +114,7 @@ def spread(dirs):
     for group in list(BASELINES) + sorted({g for r in runs for g in r} - set(BASELINES)):
         keys = sorted({(v, f) for r in runs for v, fs in r.get(group, {}).items() for f in fs})
         for value, function in keys:
-            if not function.startswith(("lockladder", "lock_all")):
+            if not function.startswith(("lockladder", "lock_all", "lockdep-on", "tracing")):
                 continue
             for baseline in BASELINES.get(group, []):
                 if baseline == function:
