@@ -33,6 +33,12 @@ use crate::rank::{IsBelow, RankCmp};
 /// # }
 /// ```
 ///
+/// An `async fn` helper like this one is reported three times when called from
+/// too high a level (rustc checks the bound for the argument, the call and the
+/// `.await`, since the returned future names `H`). To get one report, lock in the
+/// caller and pass the guard down, or return
+/// `Pin<Box<dyn Future<Output = _> + Send + 'a>>` from a plain `fn`.
+///
 /// The wrong order is a compile error that names both types:
 ///
 /// ```compile_fail,E0277
