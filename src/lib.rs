@@ -178,7 +178,7 @@ pub use lockladder_macros::lock_level;
 
 pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
-    TryLockError, Unlocked, future,
+    TokenLevel, TryLockError, Unlocked, future,
 };
 pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
 
@@ -199,6 +199,7 @@ pub use lockladder_runtime::{
 /// What `#[lock_level]` expansions name. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use lockladder_runtime::DeclareLevel;
     pub use lockladder_runtime::rank;
     // Registers a level for `hierarchy()`, or nothing without that feature.
     pub use lockladder_runtime::__register_level as register_level;

@@ -71,21 +71,20 @@ fn registration(ident: &Ident, level: u16) -> TokenStream {
     }
 }
 
-/// `impl Level`, with `LEVEL`, `NAME` and the rank as four hexadecimal digit types.
+/// `impl DeclareLevel` (from which `Level` follows), with the name and the rank
+/// as four hexadecimal digit types; `Level::LEVEL` is computed from the rank.
 fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
-    let level_u32 = u32::from(level);
     let digits = (0..4).rev().map(|position| {
         let digit = (level >> (4 * position)) & 0xF;
         Ident::new(&format!("X{digit:X}"), Span::call_site())
     });
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::lockladder::Level for #ident #type_generics #where_clause {
-            const LEVEL: u32 = #level_u32;
-            const NAME: &'static str = #name;
-            type Rank = ::lockladder::__private::rank::Rank<
+        impl #impl_generics ::lockladder::__private::DeclareLevel for #ident #type_generics #where_clause {
+            const DECLARED_NAME: &'static str = #name;
+            type DeclaredRank = ::lockladder::__private::rank::Rank<
                 #(::lockladder::__private::rank::#digits),*
             >;
         }

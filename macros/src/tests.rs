@@ -20,9 +20,11 @@ fn level_impl_has_number_name_and_hex_rank() {
             }
         ),
     );
-    assert!(out.contains("impl :: lockladder :: Level for CoinManager"), "{out}");
-    assert!(out.contains("const LEVEL : u32 = 20u32"), "{out}");
-    assert!(out.contains("const NAME : & 'static str = \"CoinManager\""), "{out}");
+    assert!(
+        out.contains("impl :: lockladder :: __private :: DeclareLevel for CoinManager"),
+        "{out}"
+    );
+    assert!(out.contains("const DECLARED_NAME : & 'static str = \"CoinManager\""), "{out}");
     // 20 = 0x0014
     assert!(out.contains("rank :: X0 , :: lockladder :: __private :: rank :: X0 , :: lockladder :: __private :: rank :: X1 , :: lockladder :: __private :: rank :: X4"), "{out}");
     assert!(!out.contains("compile_error"), "{out}");
@@ -81,7 +83,7 @@ fn generics_and_where_clauses_carry_over_to_the_impl() {
     );
     assert!(
         out.contains(
-            "impl < K : Eq , V > :: lockladder :: Level for Shard < K , V > where V : Clone"
+            "impl < K : Eq , V > :: lockladder :: __private :: DeclareLevel for Shard < K , V > where V : Clone"
         ),
         "{out}"
     );
@@ -97,7 +99,7 @@ fn hexadecimal_and_suffixed_literals_are_read_by_value() {
                 struct A;
             )
         )
-        .contains("LEVEL : u32 = 20u32")
+        .contains("rank :: X0 , :: lockladder :: __private :: rank :: X0 , :: lockladder :: __private :: rank :: X1 , :: lockladder :: __private :: rank :: X4")
     );
     assert!(
         expand(
@@ -106,7 +108,7 @@ fn hexadecimal_and_suffixed_literals_are_read_by_value() {
                 struct A;
             )
         )
-        .contains("LEVEL : u32 = 20u32")
+        .contains("rank :: X0 , :: lockladder :: __private :: rank :: X0 , :: lockladder :: __private :: rank :: X1 , :: lockladder :: __private :: rank :: X4")
     );
 }
 

@@ -88,20 +88,19 @@ mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
     use super::*;
+    use crate::level::DeclareLevel;
     use crate::rank::{Rank, X0, X1, X2};
 
     enum Account {}
-    impl Level for Account {
-        const LEVEL: u32 = 0x20;
-        const NAME: &'static str = "Account";
-        type Rank = Rank<X0, X0, X2, X0>;
+    impl DeclareLevel for Account {
+        const DECLARED_NAME: &'static str = "Account";
+        type DeclaredRank = Rank<X0, X0, X2, X0>;
     }
 
     enum Registry {}
-    impl Level for Registry {
-        const LEVEL: u32 = 0x10;
-        const NAME: &'static str = "Registry";
-        type Rank = Rank<X0, X0, X1, X0>;
+    impl DeclareLevel for Registry {
+        const DECLARED_NAME: &'static str = "Registry";
+        type DeclaredRank = Rank<X0, X0, X1, X0>;
     }
 
     // Each test runs on its own thread, so each is its own task for lockdep.

@@ -31,7 +31,9 @@ mod token;
 pub use error::TryLockError;
 pub use file_lock::{FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder};
 pub use gate::{CloseOutcome, Gate, GatePass};
-pub use level::{Level, Unlocked};
+#[doc(hidden)]
+pub use level::DeclareLevel;
+pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};

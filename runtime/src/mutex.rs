@@ -56,7 +56,7 @@ use crate::token::LockToken;
 /// served roughly in arrival order, with starvation prevention; the lock future
 /// is cancel safe (dropping it before it completes acquires nothing).
 pub struct Mutex<T: ?Sized, L = T> {
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
     inner: async_lock::Mutex<T>,
 }
 
@@ -230,7 +230,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: async_lock::futures::Lock<'a, T>,
         acquisition: Acquisition,
-        level: PhantomData<fn() -> L>,
+        level: PhantomData<fn(L) -> L>,
     }
 }
 

@@ -1,6 +1,6 @@
 //! [`LockBefore`]: the one relation every acquisition is checked against.
 
-use crate::level::Level;
+use crate::level::{Level, TokenLevel, Unlocked};
 use crate::rank::{IsBelow, RankCmp};
 
 /// `H: LockBefore<M>` means "while holding level `H`, level `M` may be acquired",
@@ -33,6 +33,12 @@ use crate::rank::{IsBelow, RankCmp};
 /// # }
 /// ```
 ///
+/// An `async fn` helper like this one is reported three times when called from
+/// too high a level (rustc checks the bound for the argument, the call and the
+/// `.await`, since the returned future names `H`). To get one report, lock in the
+/// caller and pass the guard down, or return
+/// `Pin<Box<dyn Future<Output = _> + Send + 'a>>` from a plain `fn`.
+///
 /// The wrong order is a compile error that names both types:
 ///
 /// ```compile_fail,E0277
@@ -54,9 +60,16 @@ use crate::rank::{IsBelow, RankCmp};
     message = "lock order violation: cannot acquire `{M}` while holding `{Self}`",
     label = "`{M}` is not above `{Self}` in the lock hierarchy",
     note = "a lock can only be taken while the token holds levels strictly below it, and `{M}` is not above `{Self}`",
-    note = "release `{Self}` (its guard and its token) before taking `{M}`, or take every lock you need at once, in any order, with `token.lock_all(..)` (`token.lock_many(..)` for locks of one level)"
+    note = "release `{Self}` (its guard and its token) before taking `{M}`, or take the locks together, each once and in any order, with `token.lock_all(..)` (`token.lock_many(..)` for locks of one level); to write an `RwLock` you are reading, take it with `write` from the start",
+    note = "in a generic function whose token level is a type parameter `H`, add the bound `H: LockBefore<{M}>`"
 )]
-pub trait LockBefore<M: Level>: Level {}
+pub trait LockBefore<M: Level>: TokenLevel {}
+
+// Every level's rank is above `Unlocked`'s (a bound of `DeclareLevel`), so a
+// root token may take any lock, also in generic code that knows only `M: Level`.
+// Hidden from "is implemented for" lists: it is never the fix.
+#[diagnostic::do_not_recommend]
+impl<M: Level> LockBefore<M> for Unlocked {}
 
 // `do_not_recommend` makes rustc report the unmet `LockBefore` itself (with the
 // message above) instead of the digit comparison deep inside this impl.

@@ -8,22 +8,97 @@
 //! declaration per type requires.
 //!
 //! Only generated code names these types; they are public so that
-//! `#[lock_level]` expansions in other crates can reach them.
+//! `#[lock_level]` expansions in other crates can reach them. Every trait here
+//! is sealed: only this crate's digit types are digits, only `Rank`s of them
+//! are ranks, and only this crate's impls compare them, so no type of a user's
+//! own can make a level compare below or equal to itself.
 
 use core::marker::PhantomData;
 
+/// Keeps every trait of this module implemented by this crate alone.
+mod sealed {
+    pub trait Sealed {}
+}
+use sealed::Sealed;
+
+/// One hexadecimal digit of a rank; implemented by `X0`..=`XF` only.
+pub trait Digit: Sealed {
+    /// The digit's value, `0..=15`.
+    const VALUE: u32;
+}
+
+/// The digit type whose value is `N` (`0..=15`): `<Hex<5> as ToDigit>::Digit`
+/// is [`X5`]. It turns a level computed by a constant expression into its rank.
+pub struct Hex<const N: u32>;
+
+/// Maps [`Hex<N>`] to the digit type of value `N`.
+pub trait ToDigit: Sealed {
+    /// The digit type.
+    type Digit: Digit;
+}
+
 macro_rules! digits {
-    ($($digit:ident),*) => {
+    ($($digit:ident = $value:literal),*) => {
         $(
             #[doc = concat!("The hexadecimal digit `", stringify!($digit), "` of a level rank.")]
             pub enum $digit {}
+            impl Sealed for $digit {}
+            impl Digit for $digit {
+                const VALUE: u32 = $value;
+            }
+            impl Sealed for Hex<$value> {}
+            impl ToDigit for Hex<$value> {
+                type Digit = $digit;
+            }
         )*
     };
 }
-digits!(X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, XA, XB, XC, XD, XE, XF);
+digits!(
+    X0 = 0,
+    X1 = 1,
+    X2 = 2,
+    X3 = 3,
+    X4 = 4,
+    X5 = 5,
+    X6 = 6,
+    X7 = 7,
+    X8 = 8,
+    X9 = 9,
+    XA = 10,
+    XB = 11,
+    XC = 12,
+    XD = 13,
+    XE = 14,
+    XF = 15
+);
 
 /// Four hexadecimal digits, most significant first.
 pub struct Rank<D3, D2, D1, D0>(PhantomData<(D3, D2, D1, D0)>);
+
+impl<D3, D2, D1, D0> Sealed for Rank<D3, D2, D1, D0> {}
+
+/// A rank made of this crate's digits; its value is the level number.
+pub trait IsRank: Sealed {
+    /// The level number the digits spell.
+    const VALUE: u32;
+}
+
+impl<D3: Digit, D2: Digit, D1: Digit, D0: Digit> IsRank for Rank<D3, D2, D1, D0> {
+    const VALUE: u32 = D3::VALUE << 12 | D2::VALUE << 8 | D1::VALUE << 4 | D0::VALUE;
+}
+
+/// The rank of [`Unlocked`](crate::Unlocked): below every level.
+pub type Zero = Rank<X0, X0, X0, X0>;
+
+/// The rank of the level `N`, for a level computed by a constant expression:
+/// `RankOf<N>` cannot be written on stable Rust, so `#[lock_level]` spells it
+/// out digit by digit with `Hex<{ (N >> 12) & 0xF }>` and so on.
+pub type Digits<H3, H2, H1, H0> = Rank<
+    <H3 as ToDigit>::Digit,
+    <H2 as ToDigit>::Digit,
+    <H1 as ToDigit>::Digit,
+    <H0 as ToDigit>::Digit,
+>;
 
 /// Result of a comparison: the left side is below the right side.
 pub enum Below {}
@@ -31,9 +106,12 @@ pub enum Below {}
 pub enum Same {}
 /// Result of a comparison: the left side is above the right side.
 pub enum Above {}
+impl Sealed for Below {}
+impl Sealed for Same {}
+impl Sealed for Above {}
 
 /// Compares one digit with another.
-pub trait DigitCmp<Rhs> {
+pub trait DigitCmp<Rhs>: Sealed {
     /// [`Below`], [`Same`] or [`Above`].
     type Ordering;
 }
@@ -55,7 +133,7 @@ macro_rules! digit_cmp {
 digit_cmp!(@walk [] X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
 
 /// Lexicographic fold: an unequal higher digit decides; `Same` defers to `Next`.
-pub trait Then<Next> {
+pub trait Then<Next>: Sealed {
     /// The ordering of the whole rank so far.
     type Ordering;
 }
@@ -70,7 +148,7 @@ impl<Next> Then<Next> for Same {
 }
 
 /// Compares two ranks.
-pub trait RankCmp<Rhs> {
+pub trait RankCmp<Rhs>: Sealed {
     /// [`Below`], [`Same`] or [`Above`].
     type Ordering;
 }
@@ -92,13 +170,13 @@ where
 }
 
 /// Implemented by [`Below`] alone: the bound that says "strictly lower".
-pub trait IsBelow {}
+pub trait IsBelow: Sealed {}
 impl IsBelow for Below {}
 
 /// Picks one of two types by a comparison result: `Left` unless the left side
 /// is [`Below`]. `<<A as RankCmp<B>>::Ordering as Select<A, B>>::Output` is the
 /// higher of two levels (the left one when they are equal).
-pub trait Select<Left, Right> {
+pub trait Select<Left, Right>: Sealed {
     /// `Left` or `Right`.
     type Output;
 }

@@ -46,7 +46,7 @@ use crate::token::LockToken;
 /// A waiting writer blocks new readers, so writers are not starved. The futures
 /// are cancel safe: dropping one before it completes acquires nothing.
 pub struct RwLock<T: ?Sized, L = T> {
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
     inner: async_lock::RwLock<T>,
 }
 
@@ -268,7 +268,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: async_lock::futures::Read<'a, T>,
         acquisition: Acquisition,
-        level: PhantomData<fn() -> L>,
+        level: PhantomData<fn(L) -> L>,
     }
 }
 
@@ -303,7 +303,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: async_lock::futures::Write<'a, T>,
         acquisition: Acquisition,
-        level: PhantomData<fn() -> L>,
+        level: PhantomData<fn(L) -> L>,
     }
 }
 

@@ -4,7 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use crate::error::TryLockError;
-use crate::level::{Level, Unlocked};
+use crate::level::{TokenLevel, Unlocked};
 use crate::order::LockBefore;
 use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, try_take_many};
 
@@ -59,18 +59,24 @@ use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, try
 /// ```
 #[must_use = "a token is the permission to take locks; use it or drop it"]
 pub struct LockToken<'a, L> {
-    // `&'a mut ()` ties the token to the borrow of its parent; `fn() -> L` names
+    // `&'a mut ()` ties the token to the borrow of its parent; `fn(L) -> L` names
     // the level without owning an `L`, so the token stays `Send + Sync` and
-    // zero-sized whatever the level's type holds.
+    // zero-sized whatever the level's type holds, and makes it invariant in
+    // `L`: two levels that differ only by a subtype (a higher-ranked `fn`
+    // pointer, say) must never coerce into each other.
     lineage: PhantomData<&'a mut ()>,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl LockToken<'static, Unlocked> {
     /// The root token of a task: it holds nothing, so any lock may be taken.
     ///
     /// Create it once, where the task starts, and pass `&mut token` down. Two
-    /// root tokens in one task can take locks in an order the types cannot see.
+    /// root tokens in one task can take locks in an order the types cannot
+    /// see, so this call is the only way to get one: a token has no `Default`
+    /// (no `mem::take`, no `#[derive(Default)]` on a struct holding one), and
+    /// `new` is not a `const fn` (a `const` would hand out a fresh root at
+    /// every use).
     ///
     /// ```
     /// use lockladder::{LockToken, Unlocked};
@@ -78,15 +84,16 @@ impl LockToken<'static, Unlocked> {
     /// let token: LockToken<'static, Unlocked> = LockToken::new();
     /// assert_eq!(std::mem::size_of_val(&token), 0);
     /// ```
-    pub const fn new() -> Self {
+    ///
+    /// ```compile_fail,E0015
+    /// use lockladder::{LockToken, Unlocked};
+    ///
+    /// const ROOT: LockToken<'static, Unlocked> = LockToken::new(); // error: not a `const fn`
+    /// ```
+    #[must_use = "a token is the permission to take locks; use it or drop it"]
+    #[allow(clippy::new_without_default, reason = "a `Default` would mint roots silently")]
+    pub fn new() -> Self {
         LockToken { lineage: PhantomData, level: PhantomData }
-    }
-}
-
-impl Default for LockToken<'static, Unlocked> {
-    /// The same as [`LockToken::new`].
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -97,7 +104,7 @@ impl<L> LockToken<'_, L> {
     }
 }
 
-impl<L: Level> fmt::Debug for LockToken<'_, L> {
+impl<L: TokenLevel> fmt::Debug for LockToken<'_, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "LockToken<{} (level {})>", L::NAME, L::LEVEL)
     }
@@ -107,7 +114,7 @@ impl<L: Level> fmt::Debug for LockToken<'_, L> {
 type ManyGuards<'a, M> =
     (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
 
-impl<'t, H: Level> LockToken<'t, H> {
+impl<'t, H: TokenLevel> LockToken<'t, H> {
     /// Takes every lock of a tuple at once, in the one global order, and returns
     /// their guards in the tuple's order with a token at the highest level.
     ///

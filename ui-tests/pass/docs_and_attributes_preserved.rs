@@ -19,7 +19,7 @@ fn main() {
     assert_eq!(<CoinManager as Level>::LEVEL, 20);
     assert_eq!(<Phase as Level>::LEVEL, 21);
     let _ = format!("{:?}", Phase::Open);
-    assert_eq!(<lockladder::Unlocked as Level>::LEVEL, 0);
+    assert_eq!(<lockladder::Unlocked as lockladder::TokenLevel>::LEVEL, 0);
     assert_eq!(<CoinManager as Level>::LEVEL, 20);
     // The extremes of the range.
     #[lock_level(1)]

@@ -92,7 +92,7 @@ use crate::token::LockToken;
 /// polling thread.
 pub struct FileLock<L> {
     file: LockFile,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<L: Level> FileLock<L> {
@@ -321,7 +321,7 @@ pub struct FileLockFuture<'a, L> {
     backoff: Backoff,
     // Boxed: allocated only once the lock turns out to be contended.
     pause: Option<Pin<Box<tokio::time::Sleep>>>,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<'a, L> FileLockFuture<'a, L> {

@@ -41,7 +41,7 @@ use crate::token::LockToken;
 /// ```
 pub struct FileLock<L> {
     file: LockFile,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<L: Level> FileLock<L> {

@@ -11,7 +11,7 @@ use super::highest::MaxLevel;
 use super::member::{LockSetMember, Seal, sealed};
 use super::order::{MAX_SET, Plan, settle_ties};
 use super::slot::Slot;
-use crate::level::Level;
+use crate::level::{Level, TokenLevel};
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
@@ -99,12 +99,12 @@ pub trait LockSet: sealed::Sealed + Sized {
     label = "expected a tuple of 1 to 8 locks",
     note = "pass a tuple: `token.lock_all((&mutex, Read(&rwlock), Write(&other)))`; one lock is `(&mutex,)`, more than 8 take two calls or `lock_many`"
 )]
-pub trait LockSetAbove<H: Level>: LockSet {}
+pub trait LockSetAbove<H: TokenLevel>: LockSet {}
 
 // One blanket impl over a per-tuple check: rustc then reports the unmet
 // `H: LockBefore<_>` of the offending member, without listing every tuple size
 // as "other types that implement" the trait.
-impl<H: Level, S: EachLockAbove<H>> LockSetAbove<H> for S {}
+impl<H: TokenLevel, S: EachLockAbove<H>> LockSetAbove<H> for S {}
 
 /// Every member of a tuple is above `H`; one impl per tuple size.
 pub trait EachLockAbove<H>: LockSet {}
@@ -180,7 +180,7 @@ macro_rules! lock_set {
     (@common $($member:ident $index:tt),+) => {
         impl<$($member: LockSetMember),+> sealed::Sealed for ($($member,)+) {}
 
-        impl<H: Level, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
+        impl<H: TokenLevel, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
         where
             ($($member,)+): LockSet,
             $(H: LockBefore<$member::Level>,)+

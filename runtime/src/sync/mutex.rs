@@ -39,7 +39,7 @@ pub use super::guard::MutexGuard;
 /// fairness, and a guard that is not `Send` (it must be released on the thread
 /// that took it), as with `std`.
 pub struct Mutex<T: ?Sized, L = T> {
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
     inner: parking_lot::Mutex<T>,
 }
 

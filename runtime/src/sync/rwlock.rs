@@ -39,7 +39,7 @@ pub use super::guard::{RwLockReadGuard, RwLockWriteGuard};
 /// Built on [`parking_lot::RwLock`]: no poisoning, eventual fairness (a waiting
 /// writer is not starved by a stream of readers), guards that are not `Send`.
 pub struct RwLock<T: ?Sized, L = T> {
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
     inner: parking_lot::RwLock<T>,
 }
 
