@@ -8,6 +8,8 @@ mod guard;
 mod holder;
 mod identity;
 mod lock_file;
+mod open;
+mod process_holds;
 
 pub use async_api::{FileLock, FileLockFuture};
 pub use error::{FileLockError, FileLockErrorKind};
