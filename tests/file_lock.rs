@@ -853,3 +853,35 @@ fn no_hold_outlives_its_guard_or_survives_a_failed_acquisition() {
     });
     free_here();
 }
+
+/// A guard passed to `mem::forget` keeps the file locked until the process
+/// exits: later acquisitions in this process say so (naming the forgotten
+/// hold) instead of waiting for it forever.
+#[test]
+fn a_forgotten_guard_is_reported_not_waited_for() {
+    let scratch = Scratch::new("forgotten");
+    let store: sync::FileLock<StoreLevel> =
+        sync::FileLock::open(scratch.path("store.lock")).unwrap();
+    let first_line = line!() + 3;
+    elsewhere(|| {
+        let mut token = LockToken::new();
+        let (guard, _) = store.lock(&mut token).unwrap();
+        std::mem::forget(guard);
+    });
+
+    let (answer, answered) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let store = &store;
+        scope.spawn(move || answer.send(store.lock(&mut LockToken::new()).map(drop)).unwrap());
+        let err = answered.recv_timeout(WATCHDOG).expect("waited for the forgotten hold");
+        let expected = held_here_message(
+            store.path(),
+            "`StoreLevel` (lock level 10)",
+            "exclusively",
+            store.path(),
+            first_line,
+            "lock",
+        );
+        assert_held_here(&err.unwrap_err(), &expected);
+    });
+}

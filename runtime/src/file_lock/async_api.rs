@@ -88,6 +88,64 @@ use crate::token::LockToken;
 ///   `/proc/locks` and `/proc/<pid>`); elsewhere it says "held by another
 ///   process".
 ///
+/// # One holder per process
+///
+/// Two `FileLock`s that name one file are one lock, and a process never waits
+/// for its own hold: the second acquisition fails at once and says where the
+/// first was taken.
+///
+/// ```
+/// use lockladder::{lock_level, FileLock, FileLockErrorKind, LockToken};
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// #[lock_level(20)]
+/// enum IndexLevel {}
+///
+/// # fn main() -> Result<(), lockladder::FileLockError> {
+/// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+/// let index: FileLock<IndexLevel> = FileLock::open(&path)?; // the same file, by mistake
+///
+/// let mut token = LockToken::new();
+/// let (_store, mut token) = store.try_lock(&mut token)?;
+/// let err = index.try_lock(&mut token).unwrap_err(); // 10 -> 20 compiles, but it is held
+/// assert_eq!(err.kind(), FileLockErrorKind::HeldByThisProcess);
+/// assert!(err.to_string().contains("is already held exclusively in this process, as `StoreLevel`"));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Tasks of one process that share a lock file take turns on a
+/// [`Mutex`](crate::Mutex) one level below it:
+///
+/// ```
+/// use lockladder::{lock_level, FileLock, LockToken, Mutex};
+///
+/// #[lock_level(9)]
+/// struct StoreTurn;
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// async fn update(turn: &Mutex<StoreTurn>, store: &FileLock<StoreLevel>) -> Result<(), lockladder::FileLockError> {
+///     let mut token = LockToken::new();
+///     let (_turn, mut token) = turn.lock(&mut token).await; // this task's turn in the process
+///     let (_store, _token) = store.lock(&mut token).await?; // this process's turn
+///     // ... update the store on disk ...
+///     Ok(())
+/// }
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// # let (turn, store) = (Mutex::new(StoreTurn), FileLock::open(&path)?);
+/// # tokio::try_join!(update(&turn, &store), update(&turn, &store))?;
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), lockladder::FileLockError>(())
+/// # }).unwrap();
+/// ```
+///
 /// # Waiting without blocking the runtime
 ///
 /// [`lock`](FileLock::lock) polls: it tries without waiting and, while the
