@@ -559,9 +559,8 @@ fn a_device_is_refused_at_open() {
     refused_at_open(Path::new("/dev/null"), "a character device");
 }
 
-/// The path was a regular file at `open` and is a FIFO (with another
-/// process's lock record, or nothing) by the time the lock is taken: every
-/// acquisition refuses it, and none blocks.
+/// The path was a regular file at `open` and is a FIFO by the time the lock
+/// is taken: every acquisition refuses it, and none blocks.
 #[cfg(unix)]
 #[test]
 fn a_fifo_put_at_the_path_after_open_is_refused_by_every_acquisition() {
@@ -884,4 +883,87 @@ fn a_forgotten_guard_is_reported_not_waited_for() {
         );
         assert_held_here(&err.unwrap_err(), &expected);
     });
+}
+
+/// Tasks of one multi-threaded runtime race for one file, each wait cancelled
+/// at a random moment (a random timeout), while another process's hold comes
+/// and goes: two holds never overlap, each acquisition is granted, refused
+/// (another task holds it) or abandoned, and afterwards nothing is left held.
+#[test]
+fn racing_cancelled_waits_never_overlap_and_leave_nothing_held() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+    const TASKS: u64 = 4;
+    const ROUNDS: u64 = 200;
+    let scratch = Scratch::new("racing");
+    let store: Arc<FileLock<StoreLevel>> =
+        Arc::new(FileLock::open(scratch.path("store.lock")).unwrap());
+    let inside = Arc::new(AtomicUsize::new(0));
+    let (granted, refused, abandoned) =
+        (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let done = Arc::new(AtomicBool::new(false));
+
+    // Another process's hold, taken and dropped over and over.
+    let flapper = {
+        let (path, done) = (store.path().to_owned(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                let other = foreign_lock(&path, Mode::Exclusive);
+                std::thread::sleep(Duration::from_micros(300));
+                drop(other);
+                std::thread::sleep(Duration::from_micros(300));
+            }
+        })
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..TASKS)
+            .map(|seed| {
+                let (store, inside) = (store.clone(), inside.clone());
+                let (granted, refused, abandoned) =
+                    (granted.clone(), refused.clone(), abandoned.clone());
+                tokio::spawn(async move {
+                    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+                    for _ in 0..ROUNDS {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        let patience = Duration::from_micros(state % 2_000);
+                        let mut token = LockToken::new();
+                        match tokio::time::timeout(patience, store.lock(&mut token)).await {
+                            Ok(Ok((guard, _token))) => {
+                                assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "overlap");
+                                tokio::task::yield_now().await;
+                                inside.fetch_sub(1, Ordering::SeqCst);
+                                drop(guard);
+                                granted.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Ok(Err(err)) => {
+                                assert_eq!(err.kind(), FileLockErrorKind::HeldByThisProcess);
+                                refused.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Err(_cancelled) => {
+                                abandoned.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            tokio::time::timeout(WATCHDOG, task).await.expect("watchdog").unwrap();
+        }
+    });
+    done.store(true, Ordering::Relaxed);
+    flapper.join().unwrap();
+
+    let outcomes = [&granted, &refused, &abandoned].map(|count| count.load(Ordering::Relaxed));
+    assert_eq!(outcomes.iter().sum::<u64>(), TASKS * ROUNDS, "{outcomes:?}");
+    let mut token = LockToken::new();
+    let (_held, _) = store.try_lock(&mut token).expect("nothing left held");
 }

@@ -71,7 +71,8 @@ use crate::token::LockToken;
 ///   be taken on a data file itself (or through a symlink to one). Only a
 ///   regular file can be locked: a directory, FIFO, socket or device at the
 ///   path is refused with [`NotARegularFile`](crate::FileLockErrorKind::NotARegularFile),
-///   and a FIFO is never opened, so it cannot make anything block.
+///   and a FIFO is refused without being opened (or opened without blocking,
+///   should it replace the file at that instant), so it never blocks anything.
 /// * A process never waits for itself. A file is identified by device and
 ///   inode, so two `FileLock`s on one file (the same path twice, a symlink, a
 ///   hard link, two levels) are seen to be one. While this process holds it,

@@ -1,10 +1,11 @@
 //! Opening a lock file: regular files only, read access only, never blocking.
 //!
 //! A lock file is opened anew by every acquisition. What the path names is
-//! looked at before it is opened, so a device is never opened (opening one
-//! can have effects: a tape rewinds on close, a terminal becomes the
-//! controlling one) and a FIFO never blocks us; the handle is then checked
-//! again, since the path may have changed in between.
+//! looked at before it is opened, so a device or FIFO found there is refused
+//! unopened (opening a device can have effects: a tape rewinds on close, a
+//! terminal becomes the controlling one). Should one replace the file between
+//! the look and the open, the open cannot block (`O_NONBLOCK`) or adopt a
+//! terminal (`O_NOCTTY`), and the handle is refused after an `fstat`.
 
 use std::fs::{File, FileType, OpenOptions};
 use std::io;
