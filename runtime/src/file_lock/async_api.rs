@@ -57,7 +57,10 @@ use crate::token::LockToken;
 ///   Windows, through std's [`File::lock`](std::fs::File::lock)): a process
 ///   that dies holding the lock releases it, so there is no stale lock to
 ///   recover and no staleness heuristic. Only processes that take the lock
-///   are excluded; it does not stop anyone from reading or writing the file.
+///   are excluded; on Unix it does not stop anyone from reading or writing
+///   the file. (On Windows the lock is mandatory: while it is held, no other
+///   handle, not even one of the holder's, can read or write the file, so
+///   lock a separate file there rather than the data file itself.)
 /// * The lock file is created if missing and never removed, by design:
 ///   removing a lock file that others have open lets two processes hold the
 ///   lock at once. Every acquisition opens the file anew and, after the lock

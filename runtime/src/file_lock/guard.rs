@@ -107,6 +107,14 @@ impl<'a> FileLockGuard<'a> {
     }
 }
 
+/// Drop code, though there is nothing to do here (the fields release the lock):
+/// without it the borrow of the token would end at the guard's last use, not
+/// when the guard drops, and the parent token could take the lock again while
+/// this guard still holds it.
+impl Drop for FileLockGuard<'_> {
+    fn drop(&mut self) {}
+}
+
 impl fmt::Debug for FileLockGuard<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileLockGuard")
