@@ -24,6 +24,9 @@ use crate::token::LockToken;
 /// cannot time out. Do not call it on an async runtime's threads. As with the
 /// async one, it never waits for its own process: an acquisition that would
 /// fails with [`HeldByThisProcess`](crate::FileLockErrorKind::HeldByThisProcess).
+/// (A wait already blocked in the kernel when another thread of this process
+/// takes the file goes on waiting for that thread: it cannot be a wait for
+/// its own hold, since its thread is blocked.)
 ///
 /// ```
 /// use lockladder::{lock_level, sync, LockToken};

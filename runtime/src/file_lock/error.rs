@@ -13,8 +13,10 @@ use super::process_holds::HeldHere;
 ///
 /// Contention with another process ([`WouldBlock`](Self::WouldBlock),
 /// [`TimedOut`](Self::TimedOut)) is worth a retry later;
-/// [`HeldByThisProcess`](Self::HeldByThisProcess) is a bug in the caller; the
-/// others need the path, its permissions or the filesystem fixed.
+/// [`HeldByThisProcess`](Self::HeldByThisProcess) means two parts of this
+/// process want the file at once (a task taking it twice, or two tasks that
+/// should take turns on a `Mutex` first); the others need the path, its
+/// permissions or the filesystem fixed.
 ///
 /// ```
 /// use lockladder::{lock_level, FileLock, FileLockErrorKind, LockToken};
@@ -44,8 +46,8 @@ pub enum FileLockErrorKind {
     Open,
     /// The path names a directory, a FIFO, a socket or a device: only a
     /// regular file can be a lock file. Checked by `open` and again by every
-    /// acquisition (the path may change); nothing is ever opened that is not
-    /// a regular file.
+    /// acquisition (the path may change), before the path is opened, so a
+    /// FIFO or device found there is never opened.
     NotARegularFile,
     /// The operating system refused the lock itself (not because of another
     /// holder), e.g. a filesystem without `flock` support.
