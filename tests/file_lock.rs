@@ -45,6 +45,18 @@ fn foreign_lock(path: &Path, mode: Mode) -> File {
     file
 }
 
+/// Takes the lock and lets go, waiting if need be (under the watchdog): a
+/// failure means a hold was left behind. Not `try_lock`: while another test
+/// of this binary spawns a process, the child shares every handle of ours
+/// between its fork and its exec, so a release can lag that long.
+fn take_and_release(store: &FileLock<StoreLevel>) {
+    let mut token = LockToken::new();
+    let taken =
+        runtime().block_on(async { tokio::time::timeout(WATCHDOG, store.lock(&mut token)).await });
+    let (guard, _) = taken.expect("watchdog").expect("no hold left behind");
+    drop(guard);
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     Exclusive,
@@ -138,7 +150,7 @@ fn shared_holders_elsewhere_are_named_as_shared() {
         assert!(err.to_string().contains(", shared"), "{err}");
     }
     drop((first, second));
-    assert!(store.try_lock(&mut LockToken::new()).is_ok());
+    take_and_release(&store);
 }
 
 #[test]
@@ -193,8 +205,7 @@ fn a_dropped_lock_future_holds_nothing() {
     });
     assert!(abandoned, "the lock was held: the wait cannot have succeeded");
     drop(other);
-    let mut token = LockToken::new();
-    let (_held, _) = store.try_lock(&mut token).expect("the abandoned wait left nothing behind");
+    take_and_release(&store);
 }
 
 #[test]
@@ -765,7 +776,8 @@ fn shared_holds_of_one_file_coexist_and_an_exclusive_one_excludes_them() {
         );
         assert_held_here(&err, &expected);
         drop(exclusive);
-        assert!(upper.try_lock(&mut root).is_ok());
+        let free = tokio::time::timeout(WATCHDOG, upper.lock(&mut root)).await;
+        let (_free, _) = free.expect("watchdog").expect("no hold left behind");
     });
 }
 
@@ -792,7 +804,7 @@ fn another_thread_of_this_process_is_refused_too() {
     assert_held_here(&same_value, &expected("`StoreLevel` (lock level 10)", "lock"));
     assert_held_here(&other_value, &expected("`StoreLevel` (lock level 10)", "lock"));
     drop(held);
-    assert!(elsewhere(|| again.try_lock(&mut LockToken::new()).is_ok()));
+    take_and_release(&store);
 }
 
 /// The registration ends with the hold however it ends, and no failed or
@@ -804,11 +816,7 @@ fn no_hold_outlives_its_guard_or_survives_a_failed_acquisition() {
     let store: FileLock<StoreLevel> = FileLock::open(scratch.path("store.lock")).unwrap();
     let blocking: sync::FileLock<StoreLevel> = sync::FileLock::open(store.path()).unwrap();
     let upper: FileLock<UpperLevel> = FileLock::open(store.path()).unwrap();
-    let free_here = || {
-        let mut token = LockToken::new();
-        let (held, _) = store.try_lock(&mut token).expect("no registration left behind");
-        drop(held);
-    };
+    let free_here = || take_and_release(&store);
 
     // A panic while held.
     let panicked = std::panic::catch_unwind(|| {
@@ -964,6 +972,5 @@ fn racing_cancelled_waits_never_overlap_and_leave_nothing_held() {
 
     let outcomes = [&granted, &refused, &abandoned].map(|count| count.load(Ordering::Relaxed));
     assert_eq!(outcomes.iter().sum::<u64>(), TASKS * ROUNDS, "{outcomes:?}");
-    let mut token = LockToken::new();
-    let (_held, _) = store.try_lock(&mut token).expect("nothing left held");
+    take_and_release(&store);
 }

@@ -12,6 +12,11 @@ use crate::held::Hold;
 /// releases it. Neither taking nor releasing the lock touches the file's
 /// content, size or times.
 ///
+/// The kernel's lock belongs to the open handle, and a child process shares
+/// every handle of its parent from `fork` to `exec` (std opens them
+/// close-on-exec): a guard dropped while another thread spawns a process is
+/// released once that child has started its program.
+///
 /// ```
 /// use lockladder::{lock_level, FileLock, LockToken};
 ///
