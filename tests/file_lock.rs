@@ -974,3 +974,28 @@ fn racing_cancelled_waits_never_overlap_and_leave_nothing_held() {
     assert_eq!(outcomes.iter().sum::<u64>(), TASKS * ROUNDS, "{outcomes:?}");
     take_and_release(&store);
 }
+
+/// A task that holds the store awaits a task that needs it: with in-process
+/// locks a deadlock the types cannot see; here the awaited task gets an error
+/// and the await returns.
+#[test]
+fn awaiting_a_task_that_needs_the_held_file_returns() {
+    let scratch = Scratch::new("await-task");
+    let store: &'static FileLock<StoreLevel> =
+        Box::leak(Box::new(FileLock::open(scratch.path("store.lock")).unwrap()));
+    let multi_thread = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .unwrap();
+    multi_thread.block_on(async {
+        let mut token = LockToken::new();
+        let (_held, _token) = store.lock(&mut token).await.unwrap();
+        let helper = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            store.lock(&mut token).await.map(drop).map_err(|err| err.kind())
+        });
+        let outcome = tokio::time::timeout(WATCHDOG, helper).await.expect("deadlocked").unwrap();
+        assert_eq!(outcome, Err(FileLockErrorKind::HeldByThisProcess));
+    });
+}
