@@ -2,12 +2,14 @@
 //!
 //! The store is a file that every process rewrites (read, bump the version,
 //! write a new secret). A `FileLock` on a separate lock file keeps the
-//! processes (and the tasks inside each one) from interleaving; the kernel
-//! releases it if a process dies, so there is no stale lock to clean up, and
-//! the lock file is never removed. Inside the hold, each process records the
-//! rotation in an in-process `Mutex<AuditLog>`, which sits above the store in
-//! the hierarchy: `StoreLevel` (10) before `AuditLog` (20), checked when it
-//! compiles.
+//! processes from interleaving; the kernel releases it if a process dies, so
+//! there is no stale lock to clean up, and the lock file is never removed (nor
+//! written to). A process never waits for its own hold of a lock file (that
+//! is an error, not a deadlock), so the tasks inside one process first take
+//! turns on an in-process `Mutex<StoreTurn>` just below it. Inside the hold,
+//! each process records the rotation in an in-process `Mutex<AuditLog>`,
+//! which sits above the store in the hierarchy: `StoreTurn` (5) before
+//! `StoreLevel` (10) before `AuditLog` (20), checked when it compiles.
 //!
 //! Run it with `cargo run --example secret_store`: the program starts
 //! `WORKERS` copies of itself and checks the final version.
@@ -19,6 +21,10 @@ use std::sync::Arc;
 use lockladder::{FileLock, LockToken, Mutex, lock_level};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// This process's turn at the store: one task at a time asks for the lock file.
+#[lock_level(5)]
+struct StoreTurn;
 
 /// The place of the secret store's lock file in the hierarchy.
 #[lock_level(10)]
@@ -68,15 +74,17 @@ fn coordinator() -> Result<(), Error> {
 /// One process: a few tasks rotate the secret concurrently.
 #[tokio::main]
 async fn worker(dir: PathBuf) -> Result<(), Error> {
+    let turn = Arc::new(Mutex::new(StoreTurn));
     let store: Arc<FileLock<StoreLevel>> = Arc::new(FileLock::open(dir.join("secret.lock"))?);
     let audit = Arc::new(Mutex::new(AuditLog { rotations: Vec::new() }));
 
     let tasks: Vec<_> = (0..TASKS_PER_WORKER)
         .map(|_| {
-            let (store, audit, dir) = (store.clone(), audit.clone(), dir.clone());
+            let (turn, store, audit) = (turn.clone(), store.clone(), audit.clone());
+            let secret = dir.join("secret");
             tokio::spawn(async move {
                 for _ in 0..ROTATIONS_PER_TASK {
-                    rotate(&store, &audit, &dir.join("secret")).await?;
+                    rotate(&turn, &store, &audit, &secret).await?;
                 }
                 Ok::<(), Error>(())
             })
@@ -93,12 +101,14 @@ async fn worker(dir: PathBuf) -> Result<(), Error> {
 /// Read, bump, write: the whole update under the store's lock, so no other
 /// process or task can slip in between the read and the write.
 async fn rotate(
+    turn: &Mutex<StoreTurn>,
     store: &FileLock<StoreLevel>,
     audit: &Mutex<AuditLog>,
     secret: &Path,
 ) -> Result<(), Error> {
     let mut token = LockToken::new();
-    let (_store, mut token) = store.lock(&mut token).await?; // level 10
+    let (_turn, mut token) = turn.lock(&mut token).await; // level 5: this task's turn
+    let (_store, mut token) = store.lock(&mut token).await?; // level 10: this process's turn
     let (version, _) = read_store(secret)?;
     let next = version + 1;
     let new_secret =

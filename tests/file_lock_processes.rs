@@ -45,6 +45,14 @@ fn main() {
         "killed_holder_releases_the_lock_to_a_blocked_waiter",
         killed_holder_releases_the_lock,
     );
+    scenario(
+        "a_holder_process_is_named_and_its_data_file_left_alone",
+        a_holder_process_is_named_and_its_data_file_left_alone,
+    );
+    scenario(
+        "a_shared_holder_process_is_named_as_shared",
+        a_shared_holder_process_is_named_as_shared,
+    );
 }
 
 fn scenario(name: &str, run: fn()) {
@@ -90,20 +98,16 @@ fn killed_holder_releases_the_lock() {
     use support::proc_locks::{inode, wait_for_blocked_waiter};
 
     let scratch = Scratch::new("killed");
-    let mut holder =
-        spawn("holder", &scratch).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(holder.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert_eq!(line, "held\n");
+    fs::write(lock_path(&scratch), PRECIOUS).unwrap();
+    let mut holder = spawn_holder("holder", &scratch);
 
     let store: sync::FileLock<StoreLevel> = sync::FileLock::open(lock_path(&scratch)).unwrap();
     let mut token = LockToken::new();
     let busy = store.try_lock(&mut token).unwrap_err();
     assert_eq!(busy.kind(), FileLockErrorKind::WouldBlock);
     assert_eq!(busy.holder().map(|holder| holder.pid()), Some(holder.id()));
-    assert!(
-        busy.to_string().contains(&format!("is held by pid {} (file_lock_processes", holder.id()))
-    );
+    let held_by = format!("is held by pid {} (file_lock_processes", holder.id());
+    assert!(busy.to_string().contains(&held_by), "{busy}");
 
     std::thread::scope(|scope| {
         let (acquired, waiter_acquired) = mpsc::channel();
@@ -115,14 +119,102 @@ fn killed_holder_releases_the_lock() {
         });
         wait_for_blocked_waiter(inode(store.path()), || {});
 
-        holder.kill().unwrap(); // SIGKILL: no destructor runs, the record stays
+        holder.kill().unwrap(); // SIGKILL: no destructor runs
         assert_eq!(holder.wait().unwrap().signal(), Some(9));
 
         let verified = waiter_acquired.recv_timeout(WATCHDOG).expect("wedged: the lock never came");
         assert!(verified);
     });
-    // The dead holder's record was replaced by the new holder's, then cleared.
-    assert_eq!(fs::read_to_string(store.path()).unwrap(), "");
+    // Neither holder wrote to the file, nor did its release or its death.
+    assert_eq!(fs::read_to_string(store.path()).unwrap(), PRECIOUS);
+}
+
+/// A data file's content, which no holder may change.
+const PRECIOUS: &str = "{\"balance\": 100}\n";
+
+/// Starts a child that takes the lock in the role's mode and holds it until
+/// killed or told (a line on its stdin); returns once it holds it.
+fn spawn_holder(role: &str, scratch: &Scratch) -> Child {
+    let mut holder =
+        spawn(role, scratch).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(holder.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line, "held\n");
+    holder
+}
+
+/// Tells a holder from `spawn_holder` to release and waits for it to exit.
+fn release(mut holder: Child) {
+    use std::io::Write;
+    holder.stdin.take().unwrap().write_all(b"release\n").unwrap();
+    assert!(holder.wait().unwrap().success());
+}
+
+/// Another process holds a data file exclusively: its content is intact while
+/// held and after; every refusal names that process; an async waiter gets the
+/// lock once it lets go.
+fn a_holder_process_is_named_and_its_data_file_left_alone() {
+    let scratch = Scratch::new("named");
+    fs::write(lock_path(&scratch), PRECIOUS).unwrap();
+    let holder = spawn_holder("holder", &scratch);
+    let pid = holder.id();
+    assert_eq!(fs::read_to_string(lock_path(&scratch)).unwrap(), PRECIOUS, "written while held");
+
+    let store: FileLock<StoreLevel> = FileLock::open(lock_path(&scratch)).unwrap();
+    let limited: sync::FileLock<StoreLevel> =
+        sync::FileLock::open(lock_path(&scratch)).unwrap().wait_at_most(Duration::from_millis(20));
+    let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    let timed_out = limited.lock(&mut LockToken::new()).unwrap_err();
+    assert_eq!(busy.kind(), FileLockErrorKind::WouldBlock);
+    assert_eq!(timed_out.kind(), FileLockErrorKind::TimedOut);
+    if cfg!(target_os = "linux") {
+        for err in [&busy, &timed_out] {
+            let named = err.holder().expect("the kernel names the holder");
+            assert_eq!(named.pid(), pid);
+            assert!(named.is_exclusive());
+            assert!(named.program().unwrap().starts_with("file_lock_processes"), "{named}");
+            assert!(named.started().unwrap() <= std::time::SystemTime::now());
+            let held_by = format!("held by pid {pid} (file_lock_processes");
+            assert!(err.to_string().contains(&held_by), "{err}");
+            assert!(err.to_string().contains(", exclusive, started "), "{err}");
+        }
+    }
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    runtime.block_on(async {
+        let store = &store;
+        let mut token = LockToken::new();
+        let mut waiter = std::pin::pin!(store.lock(&mut token));
+        let still_waiting = tokio::time::timeout(Duration::from_millis(50), waiter.as_mut()).await;
+        assert!(still_waiting.is_err(), "got the lock while another process held it");
+        release(holder);
+        let (guard, _token) =
+            tokio::time::timeout(WATCHDOG, waiter).await.expect("watchdog").unwrap();
+        assert!(guard.verify().is_ok());
+    });
+    assert_eq!(fs::read_to_string(lock_path(&scratch)).unwrap(), PRECIOUS, "written at release");
+}
+
+/// Another process holds the file shared: a reader gets in beside it, a
+/// writer is refused with the reader named as a shared holder.
+fn a_shared_holder_process_is_named_as_shared() {
+    let scratch = Scratch::new("named-shared");
+    let holder = spawn_holder("shared-holder", &scratch);
+    let store: sync::FileLock<StoreLevel> = sync::FileLock::open(lock_path(&scratch)).unwrap();
+
+    let mut reader_token = LockToken::new();
+    let reader = store.try_lock_shared(&mut reader_token).expect("readers share it");
+    drop(reader);
+    let busy = store.try_lock(&mut LockToken::new()).unwrap_err();
+    assert_eq!(busy.kind(), FileLockErrorKind::WouldBlock);
+    if cfg!(target_os = "linux") {
+        let named = busy.holder().expect("the kernel names shared holders too");
+        assert_eq!(named.pid(), holder.id());
+        assert!(!named.is_exclusive());
+        assert!(busy.to_string().contains(", shared, started "), "{busy}");
+    }
+    release(holder);
+    assert!(store.try_lock(&mut LockToken::new()).is_ok());
 }
 
 fn lock_path(scratch: &Scratch) -> PathBuf {
@@ -167,7 +259,8 @@ fn child(role: &str) {
         "reader-async" => async_rounds(&lock, &dir, Mode::Shared),
         "writer-blocking" => blocking_rounds(&lock, &dir, Mode::Exclusive),
         "reader-blocking" => blocking_rounds(&lock, &dir, Mode::Shared),
-        "holder" => return hold_until_killed(&lock),
+        "holder" => return hold_until_told(&lock, Mode::Exclusive),
+        "shared-holder" => return hold_until_told(&lock, Mode::Shared),
         other => panic!("unknown child role {other}"),
     };
     println!("overlaps={overlaps}");
@@ -244,12 +337,15 @@ fn read_alone(dir: &Path) -> u64 {
     u64::from(writer_inside || before != after)
 }
 
-/// Takes the lock, says so, and holds it until killed (or until the parent
-/// closes our stdin, so a failed parent leaves no orphan holding it).
-fn hold_until_killed(lock: &Path) {
+/// Takes the lock, says so, and holds it until killed or told (a line on
+/// stdin; or stdin closed, so a failed parent leaves no orphan holding it).
+fn hold_until_told(lock: &Path, mode: Mode) {
     let store: sync::FileLock<StoreLevel> = sync::FileLock::open(lock).unwrap();
     let mut token = LockToken::new();
-    let (_guard, _token) = store.lock(&mut token).unwrap();
+    let (_guard, _token) = match mode {
+        Mode::Exclusive => store.lock(&mut token).unwrap(),
+        Mode::Shared => store.lock_shared(&mut token).unwrap(),
+    };
     println!("held");
     let _ = std::io::stdin().read_line(&mut String::new());
 }

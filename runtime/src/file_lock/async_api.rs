@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::backoff::Backoff;
 use super::error::FileLockError;
 use super::guard::FileLockGuard;
-use super::lock_file::{Attempt, LockFile, Mode};
+use super::lock_file::{Attempt, LockFile, Mode, Request};
 use crate::held::Acquisition;
 use crate::level::Level;
 use crate::order::LockBefore;
@@ -57,7 +57,10 @@ use crate::token::LockToken;
 ///   Windows, through std's [`File::lock`](std::fs::File::lock)): a process
 ///   that dies holding the lock releases it, so there is no stale lock to
 ///   recover and no staleness heuristic. Only processes that take the lock
-///   are excluded; it does not stop anyone from reading or writing the file.
+///   are excluded; on Unix it does not stop anyone from reading or writing
+///   the file. (On Windows the lock is mandatory: while it is held, no other
+///   handle, not even one of the holder's, can read or write the file, so
+///   lock a separate file there rather than the data file itself.)
 /// * The lock file is created if missing and never removed, by design:
 ///   removing a lock file that others have open lets two processes hold the
 ///   lock at once. Every acquisition opens the file anew and, after the lock
@@ -66,11 +69,86 @@ use crate::token::LockToken;
 ///   again, so every successful acquisition holds the file the path names.
 ///   If someone removes the file *while* it is held, [`FileLockGuard::verify`]
 ///   tells the holder.
-/// * Each acquisition has a handle of its own, so two acquisitions in one
-///   process exclude each other like two processes do.
-/// * An exclusive holder writes its pid, start time and program name into the
-///   file, so a failed [`try_lock`](FileLock::try_lock) or a
-///   [`wait_at_most`](FileLock::wait_at_most) timeout says who holds it.
+/// * The file is never written to, truncated or removed: taking and releasing
+///   the lock leave its content, size and times as they were, so the lock can
+///   be taken on a data file itself (or through a symlink to one). Only a
+///   regular file can be locked: a directory, FIFO, socket or device at the
+///   path is refused with [`NotARegularFile`](crate::FileLockErrorKind::NotARegularFile),
+///   and a FIFO is refused without being opened (or opened without blocking,
+///   should it replace the file at that instant), so it never blocks anything.
+/// * A process never waits for itself. A file is identified by device and
+///   inode, so two `FileLock`s on one file (the same path twice, a symlink, a
+///   hard link, two levels) are seen to be one. While this process holds it,
+///   any other acquisition of it in this process (waiting or not, exclusive,
+///   or shared against an exclusive hold) fails at once with
+///   [`HeldByThisProcess`](crate::FileLockErrorKind::HeldByThisProcess),
+///   naming the level and the call that holds it; shared holds coexist. The
+///   rule is per process, not per task (a guard can move between tasks), so
+///   when several tasks of one process take the same lock file, have them
+///   take turns on a [`Mutex`](crate::Mutex) first, one level below it.
+/// * Who holds it is asked of the kernel: on Linux, a failed
+///   [`try_lock`](FileLock::try_lock) or a [`wait_at_most`](FileLock::wait_at_most)
+///   timeout names the holder's pid, program and start time (from
+///   `/proc/locks` and `/proc/<pid>`); elsewhere it says "held by another
+///   process".
+///
+/// # One holder per process
+///
+/// Two `FileLock`s that name one file are one lock, and a process never waits
+/// for its own hold: the second acquisition fails at once and says where the
+/// first was taken.
+///
+/// ```
+/// use lockladder::{lock_level, FileLock, FileLockErrorKind, LockToken};
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// #[lock_level(20)]
+/// enum IndexLevel {}
+///
+/// # fn main() -> Result<(), lockladder::FileLockError> {
+/// let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
+/// let index: FileLock<IndexLevel> = FileLock::open(&path)?; // the same file, by mistake
+///
+/// let mut token = LockToken::new();
+/// let (_store, mut token) = store.try_lock(&mut token)?;
+/// let err = index.try_lock(&mut token).unwrap_err(); // 10 -> 20 compiles, but it is held
+/// assert_eq!(err.kind(), FileLockErrorKind::HeldByThisProcess);
+/// assert!(err.to_string().contains("is already held exclusively in this process, as `StoreLevel`"));
+/// # std::fs::remove_file(&path).ok();
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Tasks of one process that share a lock file take turns on a
+/// [`Mutex`](crate::Mutex) one level below it:
+///
+/// ```
+/// use lockladder::{lock_level, FileLock, LockToken, Mutex};
+///
+/// #[lock_level(9)]
+/// struct StoreTurn;
+///
+/// #[lock_level(10)]
+/// enum StoreLevel {}
+///
+/// async fn update(turn: &Mutex<StoreTurn>, store: &FileLock<StoreLevel>) -> Result<(), lockladder::FileLockError> {
+///     let mut token = LockToken::new();
+///     let (_turn, mut token) = turn.lock(&mut token).await; // this task's turn in the process
+///     let (_store, _token) = store.lock(&mut token).await?; // this process's turn
+///     // ... update the store on disk ...
+///     Ok(())
+/// }
+/// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+/// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
+/// # let (turn, store) = (Mutex::new(StoreTurn), FileLock::open(&path)?);
+/// # tokio::try_join!(update(&turn, &store), update(&turn, &store))?;
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), lockladder::FileLockError>(())
+/// # }).unwrap();
+/// ```
 ///
 /// # Waiting without blocking the runtime
 ///
@@ -97,9 +175,11 @@ pub struct FileLock<L> {
 
 impl<L: Level> FileLock<L> {
     /// A lock on the file at `path`, at the level `L` named by the expected
-    /// type. Creates the file if it is missing (never truncates or removes
-    /// it), so a wrong directory or permission fails here. The process needs
-    /// read and write access to the file, shared holders too.
+    /// type. Creates the file (empty) if it is missing, never writes to,
+    /// truncates or removes it, so a wrong directory or permission fails here.
+    /// Read access to an existing file is enough. A path that names a
+    /// directory, FIFO, socket or device fails with
+    /// [`NotARegularFile`](crate::FileLockErrorKind::NotARegularFile).
     ///
     /// ```
     /// use lockladder::{lock_level, FileLock};
@@ -183,7 +263,11 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> FileLockFuture<'a, L> {
         let _ = token;
-        FileLockFuture::new(&self.file, Mode::Exclusive, Acquisition::begin::<L>())
+        FileLockFuture::new(
+            &self.file,
+            Request::new(Mode::Exclusive, true),
+            Acquisition::begin::<L>(),
+        )
     }
 
     /// Waits for the lock in shared mode: any number of shared holders at once,
@@ -200,7 +284,7 @@ impl<L: Level> FileLock<L> {
     /// let store: FileLock<StoreLevel> = FileLock::open(&path)?;
     /// let mut token = LockToken::new();
     /// let (_reader, _) = store.lock_shared(&mut token).await?;
-    /// // Readers share it: another one (a thread here) gets it at the same time.
+    /// // Readers share it: another one (a thread of its own here) gets it at the same time.
     /// let shared = std::thread::scope(|scope| {
     ///     scope.spawn(|| store.try_lock_shared(&mut LockToken::new()).is_ok()).join().unwrap()
     /// });
@@ -215,29 +299,33 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> FileLockFuture<'a, L> {
         let _ = token;
-        FileLockFuture::new(&self.file, Mode::Shared, Acquisition::begin::<L>())
+        FileLockFuture::new(&self.file, Request::new(Mode::Shared, true), Acquisition::begin::<L>())
     }
 
     /// Takes the lock exclusively if nobody holds it right now; otherwise a
     /// [`WouldBlock`](crate::FileLockErrorKind::WouldBlock) error that names
-    /// the holder.
+    /// the holder, or [`HeldByThisProcess`](crate::FileLockErrorKind::HeldByThisProcess)
+    /// if the holder is this process.
     ///
     /// ```
-    /// use lockladder::{lock_level, FileLock, LockToken};
+    /// use lockladder::{lock_level, FileLock, FileLockErrorKind, LockToken};
     ///
     /// #[lock_level(10)]
     /// enum StoreLevel {}
     ///
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
-    /// let mut held_token = LockToken::new();
-    /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
+    /// // Another holder, as another process would take it (here a plain `File::lock`).
+    /// let other = std::fs::File::open(&path).unwrap();
+    /// other.lock().unwrap();
     ///
-    /// // Another holder (a thread here, another process in production) is refused.
-    /// let err = std::thread::scope(|scope| {
-    ///     scope.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err()).join().unwrap()
-    /// });
+    /// let err = store.try_lock(&mut LockToken::new()).unwrap_err();
+    /// assert_eq!(err.kind(), FileLockErrorKind::WouldBlock);
+    /// # #[cfg(target_os = "linux")]
     /// assert!(err.to_string().contains(&format!("is held by pid {}", std::process::id())));
+    ///
+    /// drop(other);
+    /// assert!(store.try_lock(&mut LockToken::new()).is_ok());
     /// # std::fs::remove_file(&path).ok();
     /// ```
     #[track_caller]
@@ -246,7 +334,8 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = try_now(&self.file, Mode::Exclusive, Acquisition::begin::<L>())?;
+        let guard =
+            try_now(&self.file, Request::new(Mode::Exclusive, false), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 
@@ -262,7 +351,7 @@ impl<L: Level> FileLock<L> {
     /// let store: FileLock<StoreLevel> = FileLock::open(&path).unwrap();
     /// let mut reader_token = LockToken::new();
     /// let (_reader, _) = store.try_lock_shared(&mut reader_token).unwrap();
-    /// // A writer (a thread here) must wait.
+    /// // A writer must wait (in this process, it is refused at once).
     /// std::thread::scope(|scope| {
     ///     scope.spawn(|| assert!(store.try_lock(&mut LockToken::new()).is_err()));
     /// });
@@ -274,7 +363,8 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = try_now(&self.file, Mode::Shared, Acquisition::begin::<L>())?;
+        let guard =
+            try_now(&self.file, Request::new(Mode::Shared, false), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 }
@@ -282,18 +372,14 @@ impl<L: Level> FileLock<L> {
 /// The one attempt of `try_lock` / `try_lock_shared`, async or blocking.
 pub(super) fn try_now(
     file: &LockFile,
-    mode: Mode,
+    request: Request,
     mut acquisition: Acquisition,
 ) -> Result<FileLockGuard<'_>, FileLockError> {
-    match file.try_acquire(mode)? {
-        Attempt::Held(held) => Ok(FileLockGuard::new(held, file, mode, acquisition.granted())),
-        Attempt::Busy(busy) => {
-            let operation = match mode {
-                Mode::Exclusive => "try_lock",
-                Mode::Shared => "try_lock_shared",
-            };
-            Err(file.would_block(&busy, operation))
+    match file.try_acquire(request)? {
+        Attempt::Held(held) => {
+            Ok(FileLockGuard::new(held, file, request.mode, acquisition.granted()))
         }
+        Attempt::Busy(busy) => Err(file.would_block(&busy, request.operation())),
     }
 }
 
@@ -316,7 +402,7 @@ impl<L: Level> fmt::Debug for FileLock<L> {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct FileLockFuture<'a, L> {
     file: &'a LockFile,
-    mode: Mode,
+    request: Request,
     acquisition: Acquisition,
     backoff: Backoff,
     // Boxed: allocated only once the lock turns out to be contended.
@@ -325,10 +411,10 @@ pub struct FileLockFuture<'a, L> {
 }
 
 impl<'a, L> FileLockFuture<'a, L> {
-    fn new(file: &'a LockFile, mode: Mode, acquisition: Acquisition) -> Self {
+    fn new(file: &'a LockFile, request: Request, acquisition: Acquisition) -> Self {
         FileLockFuture {
             file,
-            mode,
+            request,
             acquisition,
             backoff: Backoff::new(file.wait_limit()),
             pause: None,
@@ -346,10 +432,10 @@ impl<'a, L> Future for FileLockFuture<'a, L> {
             if let Some(pause) = &mut this.pause {
                 ready!(pause.as_mut().poll(cx));
             }
-            let busy = match this.file.try_acquire(this.mode)? {
+            let busy = match this.file.try_acquire(this.request)? {
                 Attempt::Held(held) => {
                     let hold = this.acquisition.granted();
-                    let guard = FileLockGuard::new(held, this.file, this.mode, hold);
+                    let guard = FileLockGuard::new(held, this.file, this.request.mode, hold);
                     return Poll::Ready(Ok((guard, LockToken::acquired())));
                 }
                 Attempt::Busy(busy) => busy,

@@ -9,7 +9,7 @@ use super::async_api::try_now;
 use super::backoff::Backoff;
 use super::error::FileLockError;
 use super::guard::FileLockGuard;
-use super::lock_file::{Attempt, LockFile, Mode};
+use super::lock_file::{Attempt, LockFile, Mode, Request};
 use crate::held::Acquisition;
 use crate::level::Level;
 use crate::order::LockBefore;
@@ -21,7 +21,12 @@ use crate::token::LockToken;
 /// [`lock`](FileLock::lock) waits in the kernel, so it wakes as soon as the
 /// holder releases; with a [`wait_at_most`](FileLock::wait_at_most) limit it
 /// polls instead (pauses doubling from 1 ms to 32 ms), since the kernel wait
-/// cannot time out. Do not call it on an async runtime's threads.
+/// cannot time out. Do not call it on an async runtime's threads. As with the
+/// async one, it never waits for its own process: an acquisition that would
+/// fails with [`HeldByThisProcess`](crate::FileLockErrorKind::HeldByThisProcess).
+/// (A wait already blocked in the kernel when another thread of this process
+/// takes the file goes on waiting for that thread: it cannot be a wait for
+/// its own hold, since its thread is blocked.)
 ///
 /// ```
 /// use lockladder::{lock_level, sync, LockToken};
@@ -46,7 +51,8 @@ pub struct FileLock<L> {
 
 impl<L: Level> FileLock<L> {
     /// A lock on the file at `path`, at the level `L` named by the expected
-    /// type. Creates the file if it is missing (never truncates or removes it).
+    /// type. Creates the file (empty) if it is missing; never writes to,
+    /// truncates or removes it; refuses anything but a regular file.
     ///
     /// ```
     /// # use lockladder::{lock_level, sync};
@@ -70,12 +76,11 @@ impl<L: Level> FileLock<L> {
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> =
     ///     sync::FileLock::open(&path).unwrap().wait_at_most(Duration::from_millis(20));
-    /// let mut held_token = LockToken::new();
-    /// let (_held, _) = store.lock(&mut held_token).unwrap();
-    /// // Another holder (a thread here) gives up after the limit.
-    /// let err = std::thread::scope(|scope| {
-    ///     scope.spawn(|| store.lock(&mut LockToken::new()).unwrap_err()).join().unwrap()
-    /// });
+    /// // Another holder, as another process would take it (here a plain `File::lock`).
+    /// let other = std::fs::File::open(&path).unwrap();
+    /// other.lock().unwrap();
+    ///
+    /// let err = store.lock(&mut LockToken::new()).unwrap_err();
     /// assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     /// # std::fs::remove_file(&path).ok();
     /// ```
@@ -117,7 +122,8 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = wait(&self.file, Mode::Exclusive, Acquisition::begin::<L>())?;
+        let guard =
+            wait(&self.file, Request::new(Mode::Exclusive, true), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 
@@ -139,23 +145,25 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = wait(&self.file, Mode::Shared, Acquisition::begin::<L>())?;
+        let guard = wait(&self.file, Request::new(Mode::Shared, true), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 
     /// Takes the lock exclusively if nobody holds it right now; otherwise a
-    /// [`WouldBlock`](crate::FileLockErrorKind::WouldBlock) error naming the holder.
+    /// [`WouldBlock`](crate::FileLockErrorKind::WouldBlock) error naming the
+    /// holder, or [`HeldByThisProcess`](crate::FileLockErrorKind::HeldByThisProcess).
     ///
     /// ```
-    /// # use lockladder::{lock_level, sync, LockToken};
+    /// # use lockladder::{lock_level, sync, FileLockErrorKind, LockToken};
     /// # #[lock_level(10)] enum StoreLevel {}
     /// # let path = std::env::temp_dir().join(format!("lockladder-doc-{}.lock", std::process::id()));
     /// let store: sync::FileLock<StoreLevel> = sync::FileLock::open(&path).unwrap();
     /// let mut held_token = LockToken::new();
     /// let (_held, _) = store.try_lock(&mut held_token).unwrap();
     /// std::thread::scope(|scope| {
-    ///     // Another holder: a thread of its own here (one root token per thread).
-    ///     scope.spawn(|| assert!(store.try_lock(&mut LockToken::new()).is_err()));
+    ///     // Another holder in this process: a thread of its own here (one root token per thread).
+    ///     let err = scope.spawn(|| store.try_lock(&mut LockToken::new()).unwrap_err());
+    ///     assert_eq!(err.join().unwrap().kind(), FileLockErrorKind::HeldByThisProcess);
     /// });
     /// # std::fs::remove_file(&path).ok();
     /// ```
@@ -165,7 +173,8 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = try_now(&self.file, Mode::Exclusive, Acquisition::begin::<L>())?;
+        let guard =
+            try_now(&self.file, Request::new(Mode::Exclusive, false), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 
@@ -190,29 +199,32 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = try_now(&self.file, Mode::Shared, Acquisition::begin::<L>())?;
+        let guard =
+            try_now(&self.file, Request::new(Mode::Shared, false), Acquisition::begin::<L>())?;
         Ok((guard, LockToken::acquired()))
     }
 }
 
-/// Tries once; if the file is held, waits in the kernel, or polls when a wait
-/// limit is set.
+/// Tries once; if another process holds the file, waits in the kernel, or
+/// polls when a wait limit is set. Every attempt first checks that this
+/// process does not hold the file itself.
 fn wait(
     file: &LockFile,
-    mode: Mode,
+    request: Request,
     mut acquisition: Acquisition,
 ) -> Result<FileLockGuard<'_>, FileLockError> {
-    let mut busy = match file.try_acquire(mode)? {
-        Attempt::Held(held) => {
-            return Ok(FileLockGuard::new(held, file, mode, acquisition.granted()));
-        }
+    let granted = |held, acquisition: &mut Acquisition| {
+        FileLockGuard::new(held, file, request.mode, acquisition.granted())
+    };
+    let mut busy = match file.try_acquire(request)? {
+        Attempt::Held(held) => return Ok(granted(held, &mut acquisition)),
         Attempt::Busy(busy) => busy,
     };
     acquisition.contended();
     if file.wait_limit().is_none() {
         drop(busy);
-        let held = file.acquire_blocking(mode)?;
-        return Ok(FileLockGuard::new(held, file, mode, acquisition.granted()));
+        let held = file.acquire_blocking(request)?;
+        return Ok(granted(held, &mut acquisition));
     }
     let mut backoff = Backoff::new(file.wait_limit());
     loop {
@@ -220,10 +232,8 @@ fn wait(
             return Err(file.timed_out(&busy, backoff.waited()));
         };
         std::thread::sleep(pause);
-        busy = match file.try_acquire(mode)? {
-            Attempt::Held(held) => {
-                return Ok(FileLockGuard::new(held, file, mode, acquisition.granted()));
-            }
+        busy = match file.try_acquire(request)? {
+            Attempt::Held(held) => return Ok(granted(held, &mut acquisition)),
             Attempt::Busy(busy) => busy,
         };
     }

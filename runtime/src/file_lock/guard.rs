@@ -1,16 +1,21 @@
 //! [`FileLockGuard`]: a held lock file; the lock is released when it drops.
 
 use core::fmt;
-use std::fs::File;
 use std::path::Path;
 
 use super::error::{FileLockError, FileLockErrorKind};
-use super::lock_file::{LockFile, Mode};
+use super::lock_file::{Held, LockFile, Mode};
 use crate::held::Hold;
 
-/// A held lock file, exclusive or shared. Dropping it releases the lock (an
-/// exclusive holder first clears its record from the file); if the process
-/// dies instead, the kernel releases it.
+/// A held lock file, exclusive or shared. Dropping it releases the lock (also
+/// when a panic unwinds through it); if the process dies instead, the kernel
+/// releases it. Neither taking nor releasing the lock touches the file's
+/// content, size or times.
+///
+/// The kernel's lock belongs to the open handle, and a child process shares
+/// every handle of its parent from `fork` to `exec` (std opens them
+/// close-on-exec): a guard dropped while another thread spawns a process is
+/// released once that child has started its program.
 ///
 /// ```
 /// use lockladder::{lock_level, FileLock, LockToken};
@@ -32,16 +37,16 @@ use crate::held::Hold;
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct FileLockGuard<'a> {
-    file: File,
+    held: Held,
     lock_file: &'a LockFile,
     mode: Mode,
-    // Dropped after `file`: the hold ends once the lock is released.
+    // Dropped after `held`: the hold ends once the lock is released.
     _hold: Hold,
 }
 
 impl<'a> FileLockGuard<'a> {
-    pub(crate) fn new(file: File, lock_file: &'a LockFile, mode: Mode, hold: Hold) -> Self {
-        FileLockGuard { file, lock_file, mode, _hold: hold }
+    pub(crate) fn new(held: Held, lock_file: &'a LockFile, mode: Mode, hold: Hold) -> Self {
+        FileLockGuard { held, lock_file, mode, _hold: hold }
     }
 
     /// The lock file's (absolute) path.
@@ -100,21 +105,19 @@ impl<'a> FileLockGuard<'a> {
     /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn verify(&self) -> Result<(), FileLockError> {
-        match self.lock_file.still_named(&self.file)? {
+        match self.lock_file.still_named(&self.held.file)? {
             true => Ok(()),
             false => Err(self.lock_file.error(FileLockErrorKind::Lost)),
         }
     }
 }
 
+/// Drop code, though there is nothing to do here (the fields release the lock):
+/// without it the borrow of the token would end at the guard's last use, not
+/// when the guard drops, and the parent token could take the lock again while
+/// this guard still holds it.
 impl Drop for FileLockGuard<'_> {
-    fn drop(&mut self) {
-        if self.mode == Mode::Exclusive {
-            // Best effort: a stale record only makes a later message less precise.
-            let _ = self.file.set_len(0);
-        }
-        // Closing `file` (next) releases the lock.
-    }
+    fn drop(&mut self) {}
 }
 
 impl fmt::Debug for FileLockGuard<'_> {

@@ -1,4 +1,12 @@
 //! [`FileLock`]: a cross-process lock on a path, at a level in the hierarchy.
+//!
+//! One file per step: `open` opens a lock file (regular files only, never
+//! blocking), `identity` tells which file a handle or a path names,
+//! `process_holds` keeps this process's holds so it never waits for itself,
+//! `lock_file` is the open-check-lock-verify step both APIs share, `holder`
+//! asks the kernel who holds a file; `async_api` and `blocking` are the two
+//! faces, `guard` and `error` what they return. Nothing here writes to the
+//! locked file.
 
 mod async_api;
 mod backoff;
@@ -8,6 +16,8 @@ mod guard;
 mod holder;
 mod identity;
 mod lock_file;
+mod open;
+mod process_holds;
 
 pub use async_api::{FileLock, FileLockFuture};
 pub use error::{FileLockError, FileLockErrorKind};
