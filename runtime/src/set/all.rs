@@ -7,6 +7,7 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
+use super::blocking::{BlockingLockSet, BlockingSetMember};
 use super::highest::MaxLevel;
 use super::member::{LockSetMember, Seal, sealed};
 use super::order::{MAX_SET, Plan, settle_ties};
@@ -73,6 +74,10 @@ pub trait LockSet: sealed::Sealed + Sized {
     /// Polls the acquisition of the member at `index`.
     fn poll_member(slots: &mut Self::Slots, index: usize, cx: &mut Context<'_>) -> Poll<()>;
     #[doc(hidden)]
+    /// Takes the member at `index`, blocking the thread while it is held
+    /// elsewhere.
+    fn block_member(slots: &mut Self::Slots, index: usize, seal: Seal);
+    #[doc(hidden)]
     /// The guards, once every member is held.
     fn take_guards<'g>(slots: &mut Self::Slots) -> Option<Self::Guards<'g>>
     where
@@ -99,30 +104,39 @@ pub trait LockSet: sealed::Sealed + Sized {
     label = "expected a tuple of 1 to 8 locks",
     note = "pass a tuple: `token.lock_all((&mutex, Read(&rwlock), Write(&other)))`; one lock is `(&mutex,)`, more than 8 take two calls or `lock_many`"
 )]
-pub trait LockSetAbove<H: Level>: LockSet {}
+pub trait LockSetAbove<H>: LockSet {}
 
 // One blanket impl over a per-tuple check: rustc then reports the unmet
 // `H: LockBefore<_>` of the offending member, without listing every tuple size
 // as "other types that implement" the trait.
-impl<H: Level, S: EachLockAbove<H>> LockSetAbove<H> for S {}
+impl<H, S: EachLockAbove<H>> LockSetAbove<H> for S {}
 
 /// Every member of a tuple is above `H`; one impl per tuple size.
 pub trait EachLockAbove<H>: LockSet {}
 
+/// Orders the set (ties by address, panicking on a lock given twice) and
+/// begins every acquisition; returns the slots and the acquisition order
+/// (its first `S::PLAN.len` entries). `call` names the method in the panic.
+#[track_caller]
+#[inline]
+pub(crate) fn begin_set<S: LockSet>(locks: S, call: &str) -> (S::Slots, [u8; MAX_SET]) {
+    let mut order = S::PLAN.order;
+    let in_set = if S::PLAN.ties {
+        let addresses = locks.addresses();
+        settle_ties(&mut order[..S::PLAN.len], S::LEVELS, &addresses, S::NAMES, call)
+    } else {
+        [false; MAX_SET]
+    };
+    let slots = locks.begin(&order[..S::PLAN.len], in_set, Seal(()));
+    (slots, order)
+}
+
 impl<'a, S: LockSet> LockAllFuture<'a, S> {
-    /// Orders the set (ties by address, panicking on a lock given twice) and
-    /// begins every acquisition; nothing is taken until the first poll.
+    /// Begins every acquisition; nothing is taken until the first poll.
     #[track_caller]
     #[inline]
     pub(crate) fn begin(locks: S) -> Self {
-        let mut order = S::PLAN.order;
-        let in_set = if S::PLAN.ties {
-            let addresses = locks.addresses();
-            settle_ties(&mut order[..S::PLAN.len], S::LEVELS, &addresses, S::NAMES)
-        } else {
-            [false; MAX_SET]
-        };
-        let slots = locks.begin(&order[..S::PLAN.len], in_set, Seal(()));
+        let (slots, order) = begin_set(locks, "lock_all");
         LockAllFuture { slots, order, lifetime: PhantomData }
     }
 }
@@ -180,10 +194,16 @@ macro_rules! lock_set {
     (@common $($member:ident $index:tt),+) => {
         impl<$($member: LockSetMember),+> sealed::Sealed for ($($member,)+) {}
 
-        impl<H: Level, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
+        impl<H, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
         where
             ($($member,)+): LockSet,
             $(H: LockBefore<$member::Level>,)+
+        {
+        }
+
+        impl<$($member: BlockingSetMember),+> BlockingLockSet for ($($member,)+)
+        where
+            ($($member,)+): LockSet,
         {
         }
     };
@@ -223,6 +243,14 @@ macro_rules! lock_set {
             match index {
                 $($index => slots.$index.poll_acquire(cx),)+
                 _ => Poll::Ready(()),
+            }
+        }
+
+        #[inline]
+        fn block_member(slots: &mut Self::Slots, index: usize, _: Seal) {
+            match index {
+                $($index => slots.$index.acquire_blocking(),)+
+                _ => {}
             }
         }
 

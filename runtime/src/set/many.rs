@@ -15,7 +15,7 @@ use crate::level::Level;
 use crate::token::LockToken;
 
 /// The guards of `lock_many` with the token at their level.
-type Many<'a, M> =
+pub(crate) type Many<'a, M> =
     (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
 
 impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
@@ -43,6 +43,21 @@ pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
     }
     // Every slot was just acquired, so none is missing.
     slots.iter_mut().map(Slot::take_guard).collect::<Option<Vec<_>>>().ok_or_else(busy)
+}
+
+/// `lock_many_blocking`: every lock, blocking on each in turn.
+#[track_caller]
+pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
+    locks: impl IntoIterator<Item = M>,
+) -> Vec<M::Guard<'a>> {
+    let (mut slots, order) = begin_many(locks, "lock_many_blocking");
+    for &position in &order {
+        slots[position].acquire_blocking();
+    }
+    match slots.iter_mut().map(Slot::take_guard).collect::<Option<Vec<_>>>() {
+        Some(guards) => guards,
+        None => unreachable!("every lock was just taken"),
+    }
 }
 
 /// Slots in the caller's order, and the acquisition order over them.

@@ -2,6 +2,7 @@
 //! fixed tuple of locks of any levels, `lock_many` for any number of one level.
 
 mod all;
+mod blocking;
 mod highest;
 mod many;
 mod member;
@@ -9,6 +10,7 @@ mod order;
 mod slot;
 
 pub use all::{LockAllFuture, LockSet, LockSetAbove};
+pub use blocking::{BlockingLockSet, BlockingSetMember};
 pub use many::LockManyFuture;
 pub(crate) use many::try_take_many;
 pub use member::{LockSetMember, Read, Write};

@@ -59,6 +59,7 @@ pub(crate) fn settle_ties(
     levels: &[u32],
     addresses: &[usize],
     names: &[&str],
+    call: &str,
 ) -> [bool; MAX_SET] {
     let key = |member: u8| (levels[usize::from(member)], addresses[usize::from(member)]);
     // Insertion sort: sets are at most `MAX_SET` long and the levels already sorted.
@@ -74,7 +75,7 @@ pub(crate) fn settle_ties(
         let (before, member) = (usize::from(order[i - 1]), usize::from(order[i]));
         if levels[before] == levels[member] {
             if addresses[before] == addresses[member] {
-                same_lock_twice("lock_all", names[member], levels[member], before, member);
+                same_lock_twice(call, names[member], levels[member], before, member);
             }
             in_set[member] = true;
         }

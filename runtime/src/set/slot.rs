@@ -79,6 +79,28 @@ impl<M: LockSetMember> Slot<M> {
         Poll::Ready(())
     }
 
+    /// Takes the lock, blocking the thread while it is held elsewhere.
+    #[inline]
+    pub(crate) fn acquire_blocking(&mut self) {
+        if let State::Begun = self.state {
+            // As a single blocking lock: only the safety net needs to know
+            // whether the lock was free at once.
+            #[cfg(feature = "lockdep")]
+            let raw = match self.member.try_raw(Seal(())) {
+                Some(raw) => raw,
+                None => {
+                    if let Some(acquisition) = &mut self.acquisition {
+                        acquisition.contended();
+                    }
+                    self.member.block(Seal(()))
+                }
+            };
+            #[cfg(not(feature = "lockdep"))]
+            let raw = self.member.block(Seal(()));
+            self.grant(raw);
+        }
+    }
+
     /// Takes the lock if it is free right now; `false` if it is held elsewhere.
     #[inline]
     pub(crate) fn try_acquire(&mut self) -> bool {

@@ -39,9 +39,14 @@ mod acquire;
 mod guard;
 mod mutex;
 mod rwlock;
+mod wake;
 
+pub use crate::set::{BlockingLockSet, BlockingSetMember};
+pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
+pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub(crate) use wake::Waiter;
 
 // The blocking FileLock lives with the async one; exported here beside its peers.
 pub use crate::file_lock::blocking::FileLock;
