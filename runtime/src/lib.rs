@@ -35,7 +35,7 @@ pub use level::{Level, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
+pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
 #[cfg(feature = "hierarchy")]
@@ -52,5 +52,5 @@ pub mod future {
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
-    pub use crate::set::{LockAllFuture, LockManyFuture};
+    pub use crate::set::{LockAllFuture, LockGroupFuture, LockManyFuture};
 }

@@ -20,7 +20,9 @@ use crate::token::LockToken;
 /// element a [`LockSetMember`] (`&Mutex`, `Read(&RwLock)`, `Write(&RwLock)`, or
 /// their [`sync`](crate::sync) counterparts).
 ///
-/// Implemented by this crate only.
+/// Implemented by this crate only. Tuples of 9 to 12 locks implement it too,
+/// only so that `lock_all` rejects them with one error that says how many it
+/// takes; [`LockSetAbove`] holds for none of them.
 ///
 /// ```
 /// use lockladder::{lock_level, Level, LockSet, Mutex, Read, RwLock};
@@ -114,6 +116,32 @@ impl<H, S: EachLockAbove<H>> LockSetAbove<H> for S {}
 /// Every member of a tuple is above `H`; one impl per tuple size.
 pub trait EachLockAbove<H>: LockSet {}
 
+/// `LockAll: Takes<'_, N>` for the numbers of locks `lock_all` takes. A set
+/// of 9 to 12 locks requires it of its size, and so fails at this one bound,
+/// with this message, instead of at every mention of its type.
+#[diagnostic::on_unimplemented(
+    message = "`lock_all` takes 1 to 8 locks, and this set has {LOCKS}",
+    label = "{LOCKS} locks",
+    note = "take the lowest levels with one `lock_all` and the rest with the token it returns, or take locks of one level with `lock_many`"
+)]
+pub trait Takes<'a, const LOCKS: usize> {}
+
+/// `lock_all` (and `lock_all_blocking`), as the subject of [`Takes`].
+pub enum LockAll {}
+
+/// The sizes `lock_all` takes. All but the largest are hidden from the
+/// error, which then says "but trait `Takes<'_, 8>` is implemented for it"
+/// instead of listing every tuple size.
+macro_rules! lock_all_takes {
+    ($($size:literal)+) => {$(
+        #[diagnostic::do_not_recommend]
+        impl Takes<'_, $size> for LockAll {}
+    )+};
+}
+
+lock_all_takes!(1 2 3 4 5 6 7);
+impl Takes<'_, 8> for LockAll {}
+
 /// Orders the set (ties by address, panicking on a lock given twice) and
 /// begins every acquisition; returns the slots and the acquisition order
 /// (its first `S::PLAN.len` entries). `call` names the method in the panic.
@@ -188,8 +216,8 @@ impl<S: LockSet> fmt::Debug for LockAllFuture<'_, S> {
     }
 }
 
-/// `LockSet` and `EachLockAbove` for one tuple size. The highest level is
-/// folded from the head and the highest level of the tail tuple.
+/// `LockSet`, `EachLockAbove` and `BlockingLockSet` for one tuple size. The
+/// highest level is folded from the head and the highest level of the tail.
 macro_rules! lock_set {
     (@common $($member:ident $index:tt),+) => {
         impl<$($member: LockSetMember),+> sealed::Sealed for ($($member,)+) {}
@@ -262,6 +290,68 @@ macro_rules! lock_set {
             Some(($(slots.$index.take_guard()?,)+))
         }
     };
+    (@too_many $count:literal: $head:ident, $($tail:ident),+) => {
+        impl<$head: LockSetMember, $($tail: LockSetMember),+> sealed::Sealed
+            for ($head, $($tail,)+)
+        {
+        }
+
+        // A set `lock_all` cannot take: its hidden items are never used, since
+        // `EachLockAbove` (so `LockSetAbove`) fails for it; `Highest` and
+        // `Guards` are still true. Not listed among the sets `lock_all` takes.
+        #[diagnostic::do_not_recommend]
+        impl<$head: LockSetMember, $($tail: LockSetMember),+> LockSet for ($head, $($tail,)+)
+        where
+            ($($tail,)+): LockSet,
+            $head::Level: MaxLevel<<($($tail,)+) as LockSet>::Highest>,
+        {
+            type Highest = <$head::Level as MaxLevel<<($($tail,)+) as LockSet>::Highest>>::Max;
+            type Guards<'g>
+                = ($head::Guard<'g>, $($tail::Guard<'g>,)+)
+            where
+                Self: 'g;
+            type Slots = ();
+            const LEVELS: &'static [u32] =
+                &[<$head::Level as Level>::LEVEL, $(<$tail::Level as Level>::LEVEL),+];
+            const NAMES: &'static [&'static str] =
+                &[<$head::Level as Level>::NAME, $(<$tail::Level as Level>::NAME),+];
+            const PLAN: Plan = Plan::of(&[]);
+
+            fn addresses(&self) -> [usize; MAX_SET] {
+                [0; MAX_SET]
+            }
+
+            fn begin(self, _: &[u8], _: [bool; MAX_SET], _: Seal) -> Self::Slots {}
+
+            fn poll_member(_: &mut Self::Slots, _: usize, _: &mut Context<'_>) -> Poll<()> {
+                Poll::Ready(())
+            }
+
+            fn block_member(_: &mut Self::Slots, _: usize, _: Seal) {}
+
+            fn take_guards<'g>(_: &mut Self::Slots) -> Option<Self::Guards<'g>>
+            where
+                Self: 'g,
+            {
+                None
+            }
+        }
+
+        impl<H, $head: LockSetMember, $($tail: LockSetMember),+> EachLockAbove<H>
+            for ($head, $($tail,)+)
+        where
+            Self: LockSet,
+            for<'a> LockAll: Takes<'a, $count>,
+        {
+        }
+
+        impl<$head: BlockingSetMember, $($tail: BlockingSetMember),+> BlockingLockSet
+            for ($head, $($tail,)+)
+        where
+            Self: LockSet,
+        {
+        }
+    };
     ($only:ident 0) => {
         lock_set!(@common $only 0);
 
@@ -292,3 +382,7 @@ lock_set!(A 0, B 1, C 2, D 3, E 4);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, I 7);
+lock_set!(@too_many 9: A, B, C, D, E, F, G, I, J);
+lock_set!(@too_many 10: A, B, C, D, E, F, G, I, J, K);
+lock_set!(@too_many 11: A, B, C, D, E, F, G, I, J, K, M);
+lock_set!(@too_many 12: A, B, C, D, E, F, G, I, J, K, M, N);

@@ -3,6 +3,7 @@
 
 mod all;
 mod blocking;
+mod group;
 mod highest;
 mod many;
 mod member;
@@ -11,6 +12,7 @@ mod slot;
 
 pub use all::{LockAllFuture, LockSet, LockSetAbove};
 pub use blocking::{BlockingLockSet, BlockingSetMember};
+pub use group::{GroupGuards, LockGroup, LockGroupFuture};
 pub use many::LockManyFuture;
 pub(crate) use many::try_take_many;
 pub use member::{LockSetMember, Read, Write};

@@ -38,6 +38,20 @@ impl<M: LockSetMember> Slot<M> {
         Slot { member, acquisition: None, state: State::Begun }
     }
 
+    /// Where the lock lives: the one global order of locks of one level.
+    #[inline]
+    pub(crate) fn address(&self) -> usize {
+        self.member.address()
+    }
+
+    /// Forgets any previous acquisition, releasing the lock if it is held, for
+    /// a new one (a [`LockGroup`](super::LockGroup) reuses its slots).
+    #[inline]
+    pub(crate) fn reset(&mut self) {
+        self.state = State::Begun;
+        self.acquisition = None;
+    }
+
     /// Begins the acquisition. Called at the user's call for every member, in
     /// acquisition order: the safety net checks each level against the levels
     /// begun before it, so the order of these calls is the order it checks.

@@ -6,6 +6,15 @@
 //! `lockladder::Mutex` at level 10 and take a `sync::Mutex` at level 20 with the
 //! token it got back, or the other way round.
 //!
+//! Several of them are taken together from a plain thread with
+//! [`lock_all_blocking`](crate::LockToken::lock_all_blocking),
+//! [`lock_many_blocking`](crate::LockToken::lock_many_blocking) or
+//! [`LockGroup::lock_blocking`](crate::LockGroup::lock_blocking): the same
+//! order and checks as `lock_all`/`lock_many`, parking the thread in each
+//! lock's own wait. An async `lock_all`/`lock_many` waiting for one of them
+//! sleeps until that lock is released (its guards wake async waiters, and only
+//! when there is one).
+//!
 //! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
 //! poison: a panic while a guard is held releases the lock and leaves the data
 //! as the panicking code left it. That is why `lock`, `read` and `write` return

@@ -46,7 +46,7 @@ impl Wake {
     #[inline(always)]
     pub(crate) fn released(&self) {
         // Orders the unlock before the read of the count; pairs with the fence
-        // in `WaitFor::register`.
+        // in `Waiter::register`.
         fence(Ordering::SeqCst);
         if self.waiters.load(Ordering::Relaxed) != 0 {
             self.notify();
