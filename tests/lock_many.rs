@@ -340,3 +340,34 @@ fn lock_groups_and_lock_many_over_shared_accounts_count_exactly() {
     let per_thread = ROUNDS / 2 * 3 + ROUNDS / 2 * 2;
     assert_eq!(total, THREADS as u64 * per_thread + 2 * ROUNDS);
 }
+
+/// A group of async locks, and its future, move with a spawned task.
+#[test]
+fn a_lock_group_of_async_locks_is_taken_in_a_spawned_task() {
+    let accounts: std::sync::Arc<Vec<Mutex<Account>>> = std::sync::Arc::new(accounts(3));
+    let runtime = set_support::multi_thread_runtime();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let accounts = accounts.clone();
+            runtime.spawn(async move {
+                let mut group = LockGroup::new(accounts.iter().rev());
+                for _ in 0..100 {
+                    let mut token = LockToken::new();
+                    let (mut held, _token) = group.lock(&mut token).await;
+                    tokio::task::yield_now().await; // held across an await
+                    for account in held.iter_mut() {
+                        account.balance += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    runtime.block_on(set_support::watchdog(std::time::Duration::from_secs(60), async {
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }));
+    let balances: Vec<u64> =
+        accounts.iter().map(|a| a.try_lock(&mut LockToken::new()).unwrap().0.balance).collect();
+    assert_eq!(balances, [400, 401, 402]);
+}

@@ -54,17 +54,17 @@ use crate::token::LockToken;
 ///
 /// [`LockGroup::new`] panics if one lock appears twice: a take would wait for
 /// itself.
-pub struct LockGroup<'m, M: LockSetMember + 'm> {
+pub struct LockGroup<M: LockSetMember> {
     /// In acquisition order (by address); begun anew at each take.
     slots: Vec<Slot<M>>,
     /// For each lock in the caller's order, its index in `slots`.
     ranks: Vec<usize>,
     /// The guards of the current take, in the caller's order; the buffer is
     /// kept between takes.
-    guards: Vec<M::Guard<'m>>,
+    guards: Vec<M::OwnGuard>,
 }
 
-impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
+impl<M: LockSetMember> LockGroup<M> {
     /// Orders the locks once, by address.
     ///
     /// ```
@@ -157,7 +157,7 @@ impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
     /// # });
     /// ```
     #[track_caller]
-    pub fn lock<'a, H>(&'a mut self, token: &'a mut LockToken<'_, H>) -> LockGroupFuture<'a, 'm, M>
+    pub fn lock<'a, H>(&'a mut self, token: &'a mut LockToken<'_, H>) -> LockGroupFuture<'a, M>
     where
         H: LockBefore<M::Level>,
     {
@@ -191,7 +191,7 @@ impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
     pub fn lock_blocking<'a, H>(
         &'a mut self,
         token: &'a mut LockToken<'_, H>,
-    ) -> (GroupGuards<'a, 'm, M>, LockToken<'a, M::Level>)
+    ) -> (GroupGuards<'a, M>, LockToken<'a, M::Level>)
     where
         H: LockBefore<M::Level>,
         M: BlockingSetMember,
@@ -221,7 +221,7 @@ impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
     pub fn try_lock<'a, H>(
         &'a mut self,
         token: &'a mut LockToken<'_, H>,
-    ) -> Result<(GroupGuards<'a, 'm, M>, LockToken<'a, M::Level>), TryLockError>
+    ) -> Result<(GroupGuards<'a, M>, LockToken<'a, M::Level>), TryLockError>
     where
         H: LockBefore<M::Level>,
     {
@@ -255,9 +255,9 @@ impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
     }
 
     /// Moves the guards, all held, into the caller's order.
-    fn hand_out(&mut self) -> GroupGuards<'_, 'm, M> {
+    fn hand_out(&mut self) -> GroupGuards<'_, M> {
         for &rank in &self.ranks {
-            match self.slots[rank].take_guard() {
+            match self.slots[rank].take_own_guard() {
                 Some(guard) => self.guards.push(guard),
                 None => unreachable!("every lock of the group was just taken"),
             }
@@ -266,7 +266,7 @@ impl<'m, M: LockSetMember + 'm> LockGroup<'m, M> {
     }
 }
 
-impl<M: LockSetMember> fmt::Debug for LockGroup<'_, M> {
+impl<M: LockSetMember> fmt::Debug for LockGroup<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockGroup")
             .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
@@ -281,15 +281,15 @@ impl<M: LockSetMember> fmt::Debug for LockGroup<'_, M> {
 /// A named type that does not mention the held level, so an order violation is
 /// reported once. Dropping it releases every lock it took.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct LockGroupFuture<'a, 'm, M: LockSetMember + 'm> {
+pub struct LockGroupFuture<'a, M: LockSetMember> {
     /// `None` once the guards are handed out.
-    group: Option<&'a mut LockGroup<'m, M>>,
+    group: Option<&'a mut LockGroup<M>>,
     /// How many slots are held.
     next: usize,
 }
 
-impl<'a, 'm, M: LockSetMember + 'm> Future for LockGroupFuture<'a, 'm, M> {
-    type Output = (GroupGuards<'a, 'm, M>, LockToken<'a, M::Level>);
+impl<'a, M: LockSetMember> Future for LockGroupFuture<'a, M> {
+    type Output = (GroupGuards<'a, M>, LockToken<'a, M::Level>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
@@ -307,7 +307,7 @@ impl<'a, 'm, M: LockSetMember + 'm> Future for LockGroupFuture<'a, 'm, M> {
     }
 }
 
-impl<'m, M: LockSetMember + 'm> Drop for LockGroupFuture<'_, 'm, M> {
+impl<M: LockSetMember> Drop for LockGroupFuture<'_, M> {
     fn drop(&mut self) {
         if let Some(group) = self.group.take() {
             group.release();
@@ -315,7 +315,7 @@ impl<'m, M: LockSetMember + 'm> Drop for LockGroupFuture<'_, 'm, M> {
     }
 }
 
-impl<'m, M: LockSetMember + 'm> fmt::Debug for LockGroupFuture<'_, 'm, M> {
+impl<M: LockSetMember> fmt::Debug for LockGroupFuture<'_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockGroupFuture")
             .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
@@ -343,33 +343,33 @@ impl<'m, M: LockSetMember + 'm> fmt::Debug for LockGroupFuture<'_, 'm, M> {
 /// assert_eq!(held.iter().map(|account| account.balance).collect::<Vec<_>>(), [7, 5]);
 /// ```
 #[must_use = "the locks are released as soon as the guards are dropped"]
-pub struct GroupGuards<'a, 'm, M: LockSetMember + 'm> {
-    guards: &'a mut Vec<M::Guard<'m>>,
+pub struct GroupGuards<'a, M: LockSetMember> {
+    guards: &'a mut Vec<M::OwnGuard>,
 }
 
-impl<'m, M: LockSetMember + 'm> Deref for GroupGuards<'_, 'm, M> {
-    type Target = [M::Guard<'m>];
+impl<M: LockSetMember> Deref for GroupGuards<'_, M> {
+    type Target = [M::OwnGuard];
 
     fn deref(&self) -> &Self::Target {
         self.guards
     }
 }
 
-impl<'m, M: LockSetMember + 'm> DerefMut for GroupGuards<'_, 'm, M> {
+impl<M: LockSetMember> DerefMut for GroupGuards<'_, M> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         self.guards
     }
 }
 
-impl<'m, M: LockSetMember + 'm> Drop for GroupGuards<'_, 'm, M> {
+impl<M: LockSetMember> Drop for GroupGuards<'_, M> {
     fn drop(&mut self) {
         self.guards.clear();
     }
 }
 
-impl<'m, M: LockSetMember + 'm> fmt::Debug for GroupGuards<'_, 'm, M>
+impl<M: LockSetMember> fmt::Debug for GroupGuards<'_, M>
 where
-    M::Guard<'m>: fmt::Debug,
+    M::OwnGuard: fmt::Debug,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.guards.iter()).finish()

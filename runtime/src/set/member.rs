@@ -102,6 +102,11 @@ pub trait LockSetMember: Copy + sealed::Sealed {
         Self: 'g;
 
     #[doc(hidden)]
+    /// [`Guard`](LockSetMember::Guard) at the lock's own lifetime, for a
+    /// [`LockGroup`](crate::LockGroup): not a projection with a lifetime of
+    /// its own, so a future holding a group stays `Send` in `tokio::spawn`.
+    type OwnGuard;
+    #[doc(hidden)]
     /// The inner lock's guard.
     type Raw;
     #[doc(hidden)]
@@ -126,6 +131,9 @@ pub trait LockSetMember: Copy + sealed::Sealed {
     fn guard<'g>(raw: Self::Raw, hold: Granted) -> Self::Guard<'g>
     where
         Self: 'g;
+    #[doc(hidden)]
+    /// Wraps the inner guard with its hold, at the lock's own lifetime.
+    fn own_guard(raw: Self::Raw, hold: Granted) -> Self::OwnGuard;
 }
 
 pub(crate) mod sealed {
@@ -185,6 +193,7 @@ macro_rules! member {
                 = $guard<'g, T>
             where
                 Self: 'g;
+            type OwnGuard = $guard<'m, T>;
             type Raw = $raw;
             type Wait = $wait;
 
@@ -217,6 +226,11 @@ macro_rules! member {
             where
                 Self: 'g,
             {
+                $guard::new(raw, hold.0)
+            }
+
+            #[inline]
+            fn own_guard(raw: Self::Raw, hold: Granted) -> Self::OwnGuard {
                 $guard::new(raw, hold.0)
             }
         }

@@ -127,6 +127,18 @@ impl<M: LockSetMember> Slot<M> {
         true
     }
 
+    /// [`take_guard`](Slot::take_guard) at the lock's own lifetime.
+    #[inline]
+    pub(crate) fn take_own_guard(&mut self) -> Option<M::OwnGuard> {
+        match mem::replace(&mut self.state, State::Taken) {
+            State::Held(raw, hold) => Some(M::own_guard(raw, Granted(hold))),
+            other => {
+                self.state = other;
+                None
+            }
+        }
+    }
+
     /// The guard of a held lock, once; `None` if it is not held (any more).
     #[inline]
     pub(crate) fn take_guard<'g>(&mut self) -> Option<M::Guard<'g>>
