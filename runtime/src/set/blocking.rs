@@ -7,6 +7,7 @@
 use super::all::{LockSet, LockSetAbove, begin_set};
 use super::many::{Many, take_many_blocking};
 use super::member::{LockSetMember, Read, Seal, Write, sealed};
+use crate::level::Level;
 use crate::order::LockBefore;
 use crate::sync;
 use crate::token::LockToken;
@@ -30,15 +31,15 @@ use crate::token::LockToken;
 /// blocking(Read(&sync::RwLock::new(Account)));
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a blocking lock: `lock_all_blocking` and `lock_many_blocking` take `lockladder::sync` locks only",
+    message = "`{Self}` is not a blocking lock: `lock_all_blocking`, `lock_many_blocking` and `LockGroup::lock_blocking` take `lockladder::sync` locks only",
     label = "not a `lockladder::sync` lock",
-    note = "take async locks with `token.lock_all(..).await` or `token.lock_many(..).await`; pass `&mutex`, `Read(&rwlock)` or `Write(&rwlock)` of `lockladder::sync` here"
+    note = "take async locks with `token.lock_all(..).await`, `token.lock_many(..).await` or `group.lock(..).await`; pass `&mutex`, `Read(&rwlock)` or `Write(&rwlock)` of `lockladder::sync` here"
 )]
 pub trait BlockingSetMember: LockSetMember {}
 
-impl<T: ?Sized, L> BlockingSetMember for &sync::Mutex<T, L> where Self: LockSetMember {}
-impl<T: ?Sized, L> BlockingSetMember for Read<&sync::RwLock<T, L>> where Self: LockSetMember {}
-impl<T: ?Sized, L> BlockingSetMember for Write<&sync::RwLock<T, L>> where Self: LockSetMember {}
+impl<T: ?Sized, L: Level> BlockingSetMember for &sync::Mutex<T, L> {}
+impl<T: ?Sized, L: Level> BlockingSetMember for Read<&sync::RwLock<T, L>> {}
+impl<T: ?Sized, L: Level> BlockingSetMember for Write<&sync::RwLock<T, L>> {}
 
 /// A tuple of 1 to 8 blocking locks that `token.lock_all_blocking(..)` takes
 /// together: each element a [`BlockingSetMember`].
