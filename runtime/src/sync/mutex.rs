@@ -41,7 +41,9 @@ pub(crate) type RawGuard<'a, T> = wake::RawGuard<'a, parking_lot::MutexGuard<'a,
 /// Built on [`parking_lot::Mutex`]: no poisoning (a panic while the guard is held
 /// releases the lock; the data stays as the panicking code left it), eventual
 /// fairness, and a guard that is not `Send` (it must be released on the thread
-/// that took it), as with `std`.
+/// that took it), as with `std`. Each release also checks whether an async
+/// `lock_all`/`lock_many` waits for the lock (a fence and a load), so that it
+/// can wake it instead of letting it spin.
 pub struct Mutex<T: ?Sized, L = T> {
     level: PhantomData<fn() -> L>,
     /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.

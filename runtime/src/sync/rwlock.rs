@@ -44,6 +44,8 @@ pub(crate) type RawWriteGuard<'a, T> = RawGuard<'a, parking_lot::RwLockWriteGuar
 ///
 /// Built on [`parking_lot::RwLock`]: no poisoning, eventual fairness (a waiting
 /// writer is not starved by a stream of readers), guards that are not `Send`.
+/// Each release also wakes the async `lock_all`/`lock_many` calls waiting for
+/// the lock, if any (checking costs a fence and a load).
 pub struct RwLock<T: ?Sized, L = T> {
     level: PhantomData<fn() -> L>,
     /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.
