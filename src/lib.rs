@@ -180,7 +180,7 @@ pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TryLockError, Unlocked, future,
 };
-pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
+pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, extend, sync};
 
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
