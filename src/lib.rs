@@ -190,6 +190,11 @@ pub use lockladder_runtime::{lockdep, stats};
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
 pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
 
+/// PostgreSQL advisory locks in the hierarchy (the `lockladder-postgres` crate).
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use lockladder_postgres as postgres;
+
 // Across processes and around teardown: `FileLock` and `Gate`.
 pub use lockladder_runtime::{
     CloseOutcome, FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder, Gate,

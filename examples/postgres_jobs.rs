@@ -1,0 +1,3 @@
+//! Replicas sharing a job table through PostgreSQL advisory locks (written next).
+
+fn main() {}
