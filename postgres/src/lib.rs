@@ -101,3 +101,12 @@ pub use key::{PgLockKey, name_key};
 pub use lock::PgLock;
 pub use session::{PgSession, SessionLost};
 pub use xact::{PgXactLockFuture, PgXactLockGuard};
+
+/// The PostgreSQL client this crate is built on, re-exported so its types
+/// (`NoTls`, `Config`, `Row`) match the ones [`PgSession`] uses.
+///
+/// ```
+/// use lockladder_postgres::tokio_postgres::NoTls;
+/// # let _ = NoTls;
+/// ```
+pub use tokio_postgres;
