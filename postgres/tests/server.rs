@@ -30,6 +30,8 @@ struct Counter(u64);
 const ROLE: &str = "LOCKLADDER_PG_ROLE";
 const URL: &str = "LOCKLADDER_PG_URL";
 const DIR: &str = "LOCKLADDER_PG_DIR";
+/// What `a_panicking_or_aborted_holder_releases` panics with.
+const EXPECTED_PANIC: &str = "the critical section fails";
 /// Only reached when something is broken.
 const WATCHDOG: Duration = Duration::from_secs(30);
 /// Contending processes and rounds each.
@@ -97,6 +99,13 @@ fn main() {
             Box::pin(a_restart_while_held_is_reported_as_lost(c))
         }),
     ];
+    // The one panic a scenario causes on purpose is not news.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.payload_as_str() != Some(EXPECTED_PANIC) {
+            default_hook(info);
+        }
+    }));
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let mut ran = 0;
@@ -168,16 +177,27 @@ where
     }
 }
 
-/// Takes `key` from a fresh session, waiting (bounded by the watchdog): the
-/// proof that nobody holds it any more.
+/// Takes `key` from a fresh session in a task of its own, waiting (bounded
+/// by the watchdog): the proof that nobody holds it any more.
 async fn acquire_fresh(cluster: &Cluster, key: i64) -> PgSession {
-    let lock: PgLock<Jobs> = PgLock::new(key);
-    let mut token = LockToken::new();
-    let (guard, _token) = lock
-        .lock_within(&mut token, connect(cluster).await, WATCHDOG)
-        .await
-        .unwrap_or_else(|error| panic!("the key stayed held: {error}"));
-    guard.unlock().await.unwrap()
+    let session = connect(cluster).await;
+    other_task(async move {
+        let lock: PgLock<Jobs> = PgLock::new(key);
+        let mut token = LockToken::new();
+        let (guard, _token) = lock
+            .lock_within(&mut token, session, WATCHDOG)
+            .await
+            .unwrap_or_else(|error| panic!("the key stayed held: {error}"));
+        guard.unlock().await.unwrap()
+    })
+    .await
+}
+
+/// Runs `work` as a task of its own: a second lock of one level while the
+/// scenario's task holds the first would be (rightly) refused by `lockdep`,
+/// which these tests also run under.
+async fn other_task<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    tokio::spawn(work).await.unwrap()
 }
 
 /// A small xorshift, seeded from the clock and printed, for the random points.
@@ -353,7 +373,7 @@ async fn a_panicking_or_aborted_holder_releases(cluster: &Cluster) {
         let mut token = LockToken::new();
         let (_guard, _token) = lock.lock(&mut token, session).await.unwrap();
         let _ = locked_tx.send(());
-        panic!("the critical section fails");
+        panic!("{EXPECTED_PANIC}");
     });
     locked_rx.await.unwrap();
     assert!(panicking.await.unwrap_err().is_panic());
@@ -470,8 +490,12 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
     let mut token = LockToken::new();
     let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
 
-    let mut token = LockToken::new();
-    let error = lock.try_lock(&mut token, connect(cluster).await).await.unwrap_err();
+    let session = connect(cluster).await;
+    let error = other_task(async move {
+        let mut token = LockToken::new();
+        lock.try_lock(&mut token, session).await.map(drop).unwrap_err()
+    })
+    .await;
     assert_eq!(error.kind(), PgLockErrorKind::WouldBlock);
     assert_eq!(error.key(), PgLockKey::Pair(11, -12));
     assert_eq!((error.level_name(), error.level()), ("Jobs", 10));
@@ -484,6 +508,7 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
     );
     let session = error.into_session().expect("the session comes back");
     holder.unlock().await.unwrap();
+    let mut token = LockToken::new();
     let (guard, _token) = lock.try_lock(&mut token, session).await.unwrap();
     guard.unlock().await.unwrap();
 }
@@ -499,15 +524,18 @@ async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster
     let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
 
     for shared in [false, true] {
-        let mut token = LockToken::new();
         let waiter = connect(cluster).await;
-        let timeout = Duration::from_millis(50);
-        let error = if shared {
-            lock.lock_shared_within(&mut token, waiter, timeout).await
-        } else {
-            lock.lock_within(&mut token, waiter, timeout).await
-        }
-        .unwrap_err();
+        let error = other_task(async move {
+            let mut token = LockToken::new();
+            let timeout = Duration::from_millis(50);
+            if shared {
+                lock.lock_shared_within(&mut token, waiter, timeout).await.map(drop)
+            } else {
+                lock.lock_within(&mut token, waiter, timeout).await.map(drop)
+            }
+            .unwrap_err()
+        })
+        .await;
         assert_eq!(error.kind(), PgLockErrorKind::TimedOut, "{error}");
         assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("55P03"));
         assert_eq!(error.holder_pid(), Some(holder_pid));
@@ -570,18 +598,39 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
 async fn shared_holders_coexist_and_exclude_an_exclusive_one(cluster: &Cluster) {
     const KEY: i64 = 1_010;
     let lock: PgLock<Jobs> = PgLock::new(KEY);
-    let mut first_token = LockToken::new();
-    let (first, _t1) = lock.lock_shared(&mut first_token, connect(cluster).await).await.unwrap();
-    let mut second_token = LockToken::new();
-    let (second, _t2) =
-        lock.try_lock_shared(&mut second_token, connect(cluster).await).await.unwrap();
-    assert!(first.is_shared() && second.is_shared());
+    // Each holder is a task of its own, as it would be in a service.
+    let (release_tx, _) = tokio::sync::broadcast::channel::<()>(1);
+    let mut holders = Vec::new();
+    for shared_try in [false, true] {
+        let (session, mut release) = (connect(cluster).await, release_tx.subscribe());
+        let (held_tx, held_rx) = tokio::sync::oneshot::channel();
+        holders.push(tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let (guard, _token) = if shared_try {
+                lock.try_lock_shared(&mut token, session).await
+            } else {
+                lock.lock_shared(&mut token, session).await
+            }
+            .unwrap();
+            let _ = held_tx.send(guard.is_shared());
+            let _ = release.recv().await;
+            guard.unlock().await.unwrap();
+        }));
+        assert!(held_rx.await.unwrap(), "held shared");
+    }
 
-    let mut token = LockToken::new();
-    let error = lock.try_lock(&mut token, connect(cluster).await).await.unwrap_err();
+    let session = connect(cluster).await;
+    let error = other_task(async move {
+        let mut token = LockToken::new();
+        lock.try_lock(&mut token, session).await.map(drop).unwrap_err()
+    })
+    .await;
     assert_eq!(error.kind(), PgLockErrorKind::WouldBlock);
-    first.unlock().await.unwrap();
-    second.unlock().await.unwrap();
+    release_tx.send(()).unwrap();
+    for holder in holders {
+        holder.await.unwrap();
+    }
+    let mut token = LockToken::new();
     let (exclusive, _token) =
         lock.try_lock(&mut token, error.into_session().unwrap()).await.unwrap();
     exclusive.unlock().await.unwrap();
@@ -634,16 +683,22 @@ async fn a_transaction_lock_ends_with_its_transaction(cluster: &Cluster) {
     // Refused at once when held elsewhere, session back outside a transaction.
     let mut token = LockToken::new();
     let (holder, _t) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
-    let mut token = LockToken::new();
-    let error = lock.try_lock_xact(&mut token, connect(cluster).await).await.unwrap_err();
-    assert_eq!(error.kind(), PgLockErrorKind::WouldBlock);
-    let session = error.into_session().unwrap();
-    let status: String =
-        session.client().query_one("SELECT 'idle'::text", &[]).await.unwrap().get(0);
-    assert_eq!(status, "idle");
-    let error =
-        lock.lock_xact_within(&mut token, session, Duration::from_millis(20)).await.unwrap_err();
-    assert_eq!(error.kind(), PgLockErrorKind::TimedOut);
+    let session = connect(cluster).await;
+    let (would_block, timed_out) = other_task(async move {
+        let mut token = LockToken::new();
+        let error = lock.try_lock_xact(&mut token, session).await.map(drop).unwrap_err();
+        let would_block = error.kind();
+        let session = error.into_session().unwrap();
+        // Rolled back: a savepoint is refused outside a transaction.
+        let outside = session.client().batch_execute("SAVEPOINT probe").await.unwrap_err();
+        assert_eq!(outside.code().map(|c| c.code()), Some("25P01"));
+        let timeout = Duration::from_millis(20);
+        let timed_out = lock.lock_xact_within(&mut token, session, timeout).await.map(drop);
+        (would_block, timed_out.unwrap_err().kind())
+    })
+    .await;
+    assert_eq!(would_block, PgLockErrorKind::WouldBlock);
+    assert_eq!(timed_out, PgLockErrorKind::TimedOut);
     holder.unlock().await.unwrap();
 }
 

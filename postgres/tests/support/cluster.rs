@@ -111,7 +111,14 @@ impl Drop for Cluster {
 /// The directory holding `initdb` and `pg_ctl`.
 fn server_binaries() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("LOCKLADDER_PG_BIN") {
-        return Ok(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        return match dir.join("initdb").exists() {
+            true => Ok(dir),
+            false => Err(format!(
+                "no PostgreSQL server: no initdb in LOCKLADDER_PG_BIN={}",
+                dir.display()
+            )),
+        };
     }
     let root = Path::new("/usr/lib/postgresql");
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
