@@ -211,6 +211,10 @@ impl<L: Level> PgLock<L> {
     /// this one statement), failing with
     /// [`TimedOut`](crate::PgLockErrorKind::TimedOut) otherwise.
     ///
+    /// The limit is set transaction-locally; on a session left inside an
+    /// explicit transaction (`BEGIN` without `COMMIT`) it would last until
+    /// that transaction ends.
+    ///
     /// ```no_run
     /// use std::time::Duration;
     /// use lockladder::{lock_level, LockToken};
