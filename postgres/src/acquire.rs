@@ -59,8 +59,10 @@ impl<'a, L> Acquire<'a, L> {
 
 /// Sends the acquisition and, on failure, leaves the session as it was
 /// (transaction rolled back) and asks who holds the key.
-async fn run(session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
+async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
     let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
+    // From here until the answer says otherwise, the key may be held.
+    session.may_hold_lock = true;
     let failure = match session.client().simple_query(&sql).await {
         // `pg_try_*` answers `f` when the key is taken; the others answer
         // an empty `void`.
@@ -78,6 +80,9 @@ async fn run(session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
     {
         return Err(PgLockError::from_postgres(error, ask.key, ask.level));
     }
+    // PostgreSQL answered with an error: the key was not granted (and a
+    // transaction-scoped grant ended with the rollback).
+    session.may_hold_lock = false;
     let holder = match failure.kind() {
         // The report names the process we waited for; in an aborted
         // transaction it is also the only way left to ask.

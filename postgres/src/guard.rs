@@ -122,13 +122,19 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// ```
     pub async fn unlock(self) -> Result<PgSession, PgLockError> {
         // The hold ends when this function returns, after the answer.
-        let PgLockGuard { session, key, mode, hold: _hold, .. } = self;
+        let PgLockGuard { mut session, key, mode, hold: _hold, .. } = self;
         let level = (L::NAME, L::LEVEL);
         let answer = session.client().simple_query(&statement::release(key, mode)).await;
         match answer {
-            Ok(messages) if last_value(&messages).as_deref() == Some("t") => Ok(session),
-            Ok(_) => {
-                Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level).with_session(session))
+            Ok(messages) => {
+                // Released, or (`f`) not held any more: either way not held.
+                session.may_hold_lock = false;
+                if last_value(&messages).as_deref() == Some("t") {
+                    Ok(session)
+                } else {
+                    Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level)
+                        .with_session(session))
+                }
             }
             Err(error) => {
                 let error = PgLockError::from_postgres(error, key, level);

@@ -52,6 +52,10 @@
 //! * **Drop, panic, cancelled task.** Dropping a guard closes its connection;
 //!   the server releases the lock at once, without waiting for a later
 //!   statement.
+//! * **Pools.** With the `deadpool` feature, [`PgSession::from_pool`] takes a
+//!   deadpool-postgres connection; it goes back to its pool only when it
+//!   holds no advisory lock, and is closed otherwise (a dropped guard, a grant
+//!   that won the race with a cancellation).
 //! * **Loss.** [`PgLockGuard::lost`] resolves when the session ends while the
 //!   lock is held (backend terminated, server restart, connection failure).
 //! * **Errors** name the key, the level and, where `pg_locks` can tell, the
@@ -110,3 +114,15 @@ pub use xact::{PgXactLockFuture, PgXactLockGuard};
 /// # let _ = NoTls;
 /// ```
 pub use tokio_postgres;
+
+/// The pool crate behind [`PgSession::from_pool`], re-exported so its
+/// `Pool` and `Object` match the ones this crate takes.
+///
+/// ```no_run
+/// # async fn demo(pool: lockladder_postgres::deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
+/// let session = lockladder_postgres::PgSession::from_pool(pool.get().await?);
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "deadpool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
+pub use deadpool_postgres;

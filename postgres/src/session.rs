@@ -27,9 +27,29 @@ use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transactio
 /// # Ok(()) }
 /// ```
 pub struct PgSession {
-    client: Client,
-    ended: watch::Receiver<Option<SessionLost>>,
+    connection: Link,
+    /// Set from the moment a lock is asked for until it is known not to be
+    /// held: a pooled connection dropped in that state is closed, never
+    /// returned to its pool.
+    #[cfg_attr(
+        not(feature = "deadpool"),
+        allow(dead_code, reason = "only pooled sessions read it")
+    )]
+    pub(crate) may_hold_lock: bool,
 }
+
+/// How the session reaches its connection.
+enum Link {
+    /// Ours: we drive the connection and see it end.
+    Owned { client: Client, ended: watch::Receiver<Option<SessionLost>> },
+    /// Borrowed from a deadpool pool (`None` only once given back).
+    #[cfg(feature = "deadpool")]
+    Pooled(Option<deadpool_postgres::Object>),
+}
+
+/// How often `lost()` looks at a pooled connection, whose end is not signalled.
+#[cfg(feature = "deadpool")]
+const POOLED_LOST_CHECK: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl PgSession {
     /// Connects with a libpq-style or URL connection string and starts the
@@ -85,7 +105,48 @@ impl PgSession {
             };
             let _ = ended_tx.send(Some(SessionLost { reason: reason.into() }));
         });
-        PgSession { client, ended }
+        PgSession { connection: Link::Owned { client, ended }, may_hold_lock: false }
+    }
+
+    /// A session on a connection from a deadpool-postgres pool.
+    ///
+    /// The connection goes back to its pool when the session is dropped
+    /// holding no lock (after `unlock`, `commit`, a refused `try_lock`). If it
+    /// may hold one (a guard dropped, a waiting lock cancelled, an unlock that
+    /// failed), it is detached from the pool and closed instead, so the pool
+    /// never hands out a connection holding an advisory lock.
+    ///
+    /// [`lost`](PgSession::lost) cannot be told when a pooled connection ends;
+    /// it looks every 50 ms.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let session = lockladder_postgres::PgSession::from_pool(pool.get().await?);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "deadpool")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
+    pub fn from_pool(object: deadpool_postgres::Object) -> Self {
+        PgSession { connection: Link::Pooled(Some(object)), may_hold_lock: false }
+    }
+
+    /// The pooled connection back, to return it to its pool by hand (dropping
+    /// the session does the same); `None` for a session that is not pooled.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
+    /// let session = lockladder_postgres::PgSession::from_pool(pool.get().await?);
+    /// let object: Option<deadpool_postgres::Object> = session.into_pooled();
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "deadpool")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
+    pub fn into_pooled(mut self) -> Option<deadpool_postgres::Object> {
+        match &mut self.connection {
+            // Only a session holding no lock is ever outside a guard.
+            Link::Pooled(object) => object.take(),
+            Link::Owned { .. } => None,
+        }
     }
 
     /// The client, to run statements on this session.
@@ -96,7 +157,15 @@ impl PgSession {
     /// # Ok(()) }
     /// ```
     pub fn client(&self) -> &Client {
-        &self.client
+        match &self.connection {
+            Link::Owned { client, .. } => client,
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(object) => match object {
+                Some(object) => object,
+                // Given back only by `into_pooled`, which consumes the session.
+                None => unreachable!("a pooled session is used after giving its connection back"),
+            },
+        }
     }
 
     /// Begins a transaction on this session, e.g. to take a
@@ -109,7 +178,14 @@ impl PgSession {
     /// # Ok(()) }
     /// ```
     pub async fn transaction(&mut self) -> Result<Transaction<'_>, tokio_postgres::Error> {
-        self.client.transaction().await
+        match &mut self.connection {
+            Link::Owned { client, .. } => client.transaction().await,
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(object) => match object {
+                Some(object) => tokio_postgres::Client::transaction(object).await,
+                None => unreachable!("a pooled session is used after giving its connection back"),
+            },
+        }
     }
 
     /// Whether the connection has ended (the server closed it, or it failed).
@@ -122,7 +198,11 @@ impl PgSession {
     /// # }
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.client.is_closed() || self.ended.borrow().is_some()
+        match &self.connection {
+            Link::Owned { client, ended } => client.is_closed() || ended.borrow().is_some(),
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(_) => self.client().is_closed(),
+        }
     }
 
     /// Resolves when the connection ends, with how it ended.
@@ -134,7 +214,16 @@ impl PgSession {
     /// # }
     /// ```
     pub async fn lost(&self) -> SessionLost {
-        let mut ended = self.ended.clone();
+        let mut ended = match &self.connection {
+            Link::Owned { ended, .. } => ended.clone(),
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(_) => {
+                while !self.client().is_closed() {
+                    tokio::time::sleep(POOLED_LOST_CHECK).await;
+                }
+                return SessionLost { reason: "the pooled connection was closed".into() };
+            }
+        };
         match ended.wait_for(Option::is_some).await {
             Ok(reason) => reason.clone().unwrap_or_else(SessionLost::task_gone),
             // The connection's task was dropped (its runtime shut down).
@@ -143,7 +232,22 @@ impl PgSession {
     }
 
     pub(crate) fn cancel_token(&self) -> CancelToken {
-        self.client.cancel_token()
+        self.client().cancel_token()
+    }
+}
+
+impl Drop for PgSession {
+    fn drop(&mut self) {
+        // An owned connection closes when its client drops, which releases
+        // whatever it held. A pooled one would go back to its pool instead.
+        #[cfg(feature = "deadpool")]
+        if let Link::Pooled(object) = &mut self.connection
+            && self.may_hold_lock
+            && let Some(object) = object.take()
+        {
+            // Detached from the pool; dropping it closes the connection.
+            drop(deadpool_postgres::Object::take(object));
+        }
     }
 }
 

@@ -115,17 +115,22 @@ impl<L: Level> PgXactLockGuard<'_, L> {
 
     async fn end(self, sql: &str) -> Result<PgSession, PgLockError> {
         // The hold ends when this function returns, after the answer.
-        let PgXactLockGuard { session, key, hold: _hold, .. } = self;
+        let PgXactLockGuard { mut session, key, hold: _hold, .. } = self;
         let level = (L::NAME, L::LEVEL);
         let outcome = session.client().batch_execute(sql).await;
         let Err(error) = outcome else {
+            session.may_hold_lock = false;
             return Ok(session);
         };
         let error = PgLockError::from_postgres(error, key, level);
         // A failed COMMIT can leave the aborted transaction open; a session
         // that cannot even roll back is dropped, which closes it.
-        let rolled_back = session.client().batch_execute(statement::ROLLBACK).await.is_ok();
-        if rolled_back { Err(error.with_session(session)) } else { Err(error) }
+        if session.client().batch_execute(statement::ROLLBACK).await.is_ok() {
+            session.may_hold_lock = false;
+            Err(error.with_session(session))
+        } else {
+            Err(error)
+        }
     }
 }
 

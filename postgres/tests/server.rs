@@ -53,7 +53,7 @@ fn main() {
         }
     };
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
-    let scenarios: &[(&str, Scenario)] = &[
+    let mut scenarios: Vec<(&str, Scenario)> = vec![
         ("name_key_matches_the_documented_sql", |c| {
             Box::pin(name_key_matches_the_documented_sql(c))
         }),
@@ -94,11 +94,21 @@ fn main() {
         ("a_transaction_lock_ends_with_its_transaction", |c| {
             Box::pin(a_transaction_lock_ends_with_its_transaction(c))
         }),
-        // Last: it terminates every session of the cluster.
-        ("a_restart_while_held_is_reported_as_lost", |c| {
-            Box::pin(a_restart_while_held_is_reported_as_lost(c))
-        }),
     ];
+    #[cfg(feature = "deadpool")]
+    scenarios.extend([
+        (
+            "a_pooled_connection_never_returns_holding_a_lock",
+            (|c| Box::pin(pooled::a_pooled_connection_never_returns_holding_a_lock(c))) as Scenario,
+        ),
+        ("a_pooled_holder_learns_it_lost_the_lock", |c| {
+            Box::pin(pooled::a_pooled_holder_learns_it_lost_the_lock(c))
+        }),
+    ]);
+    // Last: it terminates every session of the cluster.
+    scenarios.push(("a_restart_while_held_is_reported_as_lost", |c| {
+        Box::pin(a_restart_while_held_is_reported_as_lost(c))
+    }));
     // The one panic a scenario causes on purpose is not news.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -114,7 +124,7 @@ fn main() {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let mut ran = 0;
-    for (name, scenario) in scenarios {
+    for (name, scenario) in &scenarios {
         if filter.as_deref().is_some_and(|filter| !name.contains(filter)) {
             continue;
         }
@@ -718,6 +728,125 @@ async fn a_restart_while_held_is_reported_as_lost(cluster: &Cluster) {
     let lost = holder.lost().await;
     assert!(!lost.reason().is_empty());
     acquire_fresh(cluster, KEY).await;
+}
+
+// ---------------------------------------------------------------- pooled
+
+/// Sessions from a deadpool-postgres pool (`--features deadpool`).
+#[cfg(feature = "deadpool")]
+mod pooled {
+    use super::*;
+    use deadpool_postgres::{Manager, Pool};
+
+    /// A pool of one connection, so "the next connection" is unambiguous.
+    fn pool_of_one(cluster: &Cluster) -> Pool {
+        let config: tokio_postgres::Config = cluster.url().parse().unwrap();
+        Pool::builder(Manager::new(config, NoTls)).max_size(1).build().unwrap()
+    }
+
+    async fn pooled_session(pool: &Pool) -> (PgSession, i32) {
+        let session = PgSession::from_pool(pool.get().await.unwrap());
+        let pid = backend_pid(&session).await;
+        (session, pid)
+    }
+
+    /// A connection goes back to the pool only holding nothing: after
+    /// `unlock` and after a refused `try_lock` it is reused; after a dropped
+    /// guard it is closed; after a cancelled wait it holds nothing.
+    pub async fn a_pooled_connection_never_returns_holding_a_lock(cluster: &Cluster) {
+        const KEY: i64 = 1_101;
+        let lock: PgLock<Jobs> = PgLock::new(KEY);
+        let pool = pool_of_one(cluster);
+        let observer = connect(cluster).await;
+
+        // Unlocked: back to the pool, the same connection next time.
+        let (session, pid) = pooled_session(&pool).await;
+        let mut token = LockToken::new();
+        let (guard, _token) = lock.lock(&mut token, session).await.unwrap();
+        drop(guard.unlock().await.unwrap());
+        let (session, again) = pooled_session(&pool).await;
+        assert_eq!(again, pid, "an unlocked connection is reused");
+        assert_eq!(advisory_rows(&observer, KEY).await, []);
+
+        // Guard dropped: the connection is closed, not pooled, and released.
+        let (guard, _token) = lock.lock(&mut token, session).await.unwrap();
+        drop(guard);
+        let (session, next) = pooled_session(&pool).await;
+        assert_ne!(next, pid, "a connection dropped holding a lock is not pooled");
+        eventually("the dropped holder's backend gone", || async {
+            !backend_exists(&observer, pid).await
+        })
+        .await;
+        assert_eq!(advisory_rows(&observer, KEY).await, []);
+
+        // Refused try_lock: nothing held, so the connection is pooled again.
+        let holder_session = connect(cluster).await;
+        let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+        let (held_tx, held_rx) = tokio::sync::oneshot::channel();
+        let holder = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let (guard, _token) = lock.lock(&mut token, holder_session).await.unwrap();
+            let _ = held_tx.send(());
+            let _ = release_rx.await;
+            guard.unlock().await.unwrap();
+        });
+        held_rx.await.unwrap();
+        let error = lock.try_lock(&mut token, session).await.map(drop).unwrap_err();
+        drop(error.into_session().unwrap());
+        let (session, after_refusal) = pooled_session(&pool).await;
+        assert_eq!(after_refusal, next);
+
+        // A waiting lock cancelled: closed, never granted to anyone later.
+        let waiting = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let _never = lock.lock(&mut token, session).await;
+            std::future::pending::<()>().await;
+        });
+        eventually("the pooled waiter waiting", || async {
+            advisory_rows(&observer, KEY).await.contains(&(next, false))
+        })
+        .await;
+        waiting.abort();
+        let _ = waiting.await;
+        release_tx.send(()).unwrap();
+        holder.await.unwrap();
+        // The cancel was answered (57014, nothing granted), so the connection
+        // may be pooled again; had the grant won, it would have been closed.
+        // Either way the connection handed out next holds nothing.
+        let (session, _last) = pooled_session(&pool).await;
+        let held: i64 = session
+            .client()
+            .query_one(
+                "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(held, 0);
+        eventually("nobody holding or waiting for the key", || async {
+            advisory_rows(&observer, KEY).await.is_empty()
+        })
+        .await;
+        acquire_fresh(cluster, KEY).await;
+    }
+
+    /// `lost()` resolves for a pooled holder whose backend is terminated.
+    pub async fn a_pooled_holder_learns_it_lost_the_lock(cluster: &Cluster) {
+        const KEY: i64 = 1_102;
+        let lock: PgLock<Jobs> = PgLock::new(KEY);
+        let pool = pool_of_one(cluster);
+        let (session, pid) = pooled_session(&pool).await;
+        let mut token = LockToken::new();
+        let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+        let observer = connect(cluster).await;
+        observer.client().execute("SELECT pg_terminate_backend($1)", &[&pid]).await.unwrap();
+        holder.lost().await;
+        acquire_fresh(cluster, KEY).await;
+        assert_eq!(holder.unlock().await.unwrap_err().kind(), PgLockErrorKind::SessionLost);
+        let (_session, next) = pooled_session(&pool).await;
+        assert_ne!(next, pid);
+    }
 }
 
 // ---------------------------------------------------------------- children
