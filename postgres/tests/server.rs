@@ -101,6 +101,9 @@ fn main() {
             "a_pooled_connection_never_returns_holding_a_lock",
             (|c| Box::pin(pooled::a_pooled_connection_never_returns_holding_a_lock(c))) as Scenario,
         ),
+        ("a_pooled_wait_cancelled_at_random_points_never_pools_a_lock", |c| {
+            Box::pin(pooled::a_pooled_wait_cancelled_at_random_points_never_pools_a_lock(c))
+        }),
         ("a_pooled_holder_learns_it_lost_the_lock", |c| {
             Box::pin(pooled::a_pooled_holder_learns_it_lost_the_lock(c))
         }),
@@ -829,6 +832,65 @@ mod pooled {
         })
         .await;
         acquire_fresh(cluster, KEY).await;
+    }
+
+    /// (1) for pools: the waiter, on a pooled connection, is dropped at a
+    /// random point while the holder releases at another, so the grant often
+    /// wins the race. Whatever happened, the connection the pool hands out
+    /// next holds no advisory lock, and the key ends up free.
+    pub async fn a_pooled_wait_cancelled_at_random_points_never_pools_a_lock(cluster: &Cluster) {
+        const KEY: i64 = 1_103;
+        let lock: PgLock<Jobs> = PgLock::new(KEY);
+        let pool = pool_of_one(cluster);
+        let observer = connect(cluster).await;
+        let mut random = Random::seeded();
+        let (mut reused, mut closed) = (0, 0);
+        for _ in 0..20 {
+            let holder_session = connect(cluster).await;
+            let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+            let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
+            let releasing = tokio::spawn(async move {
+                let mut token = LockToken::new();
+                let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
+                let _ = locked_tx.send(());
+                tokio::time::sleep(Duration::from_micros(release_after)).await;
+                holder.unlock().await.unwrap();
+            });
+            locked_rx.await.unwrap();
+            let (waiter, waiter_pid) = pooled_session(&pool).await;
+            let waiting = tokio::spawn(async move {
+                let mut token = LockToken::new();
+                let (_guard, _token) = lock.lock(&mut token, waiter).await.unwrap();
+                std::future::pending::<()>().await;
+            });
+            tokio::time::sleep(Duration::from_micros(drop_after)).await;
+            waiting.abort();
+            let _ = waiting.await;
+            releasing.await.unwrap();
+
+            let (next, next_pid) = pooled_session(&pool).await;
+            if next_pid == waiter_pid {
+                reused += 1
+            } else {
+                closed += 1
+            }
+            let held: i64 = next
+                .client()
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(held, 0, "the pool handed out a connection holding an advisory lock");
+            drop(next);
+            eventually("nobody holding or waiting for the key", || async {
+                advisory_rows(&observer, KEY).await.is_empty()
+            })
+            .await;
+        }
+        println!("  (connection reused after {reused} rounds, closed after {closed})");
     }
 
     /// `lost()` resolves for a pooled holder whose backend is terminated.
