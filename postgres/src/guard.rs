@@ -112,7 +112,7 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// Fails with [`PgLockErrorKind::NotHeld`] (session returned inside the
     /// error) if the key was released by hand meanwhile, and with
     /// [`PgLockErrorKind::SessionLost`] if the connection ended. Dropping this
-    /// future before it completes closes the session, as dropping the guard does.
+    /// future before it completes gives up the session, as dropping the guard does.
     ///
     /// ```no_run
     /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>) -> Result<(), lockladder_postgres::PgLockError> {
@@ -161,9 +161,10 @@ impl<L: Level> fmt::Debug for PgLockGuard<'_, L> {
 /// The future of `PgLock::lock`, `try_lock`, `lock_within` and their shared
 /// forms.
 ///
-/// Dropping it while it waits closes the session it was given: the server
-/// is asked to cancel the wait, and whatever it answered, the connection is
-/// then closed, so no lock stays held and a late grant cannot reach anyone.
+/// Dropping it while it waits gives up the session it was given: the server
+/// is asked to cancel the wait, and once it has answered, the connection is
+/// closed (a pooled one goes back to its pool if the answer was "not
+/// granted"), so no lock stays held and a late grant cannot reach anyone.
 #[must_use = "futures do nothing unless awaited"]
 pub struct PgLockFuture<'a, L> {
     acquire: Acquire<'a, L>,

@@ -47,12 +47,14 @@
 //!   through it (PostgreSQL would grant that re-entrantly, so two tasks
 //!   sharing a connection would both "hold" it).
 //! * **Cancellation.** Dropping a waiting `lock` future cancels the wait on
-//!   the server and closes the session: a grant that was on its way is
-//!   released with the connection, and the session is never reused.
+//!   the server and closes the session once the server has answered: a grant
+//!   that was on its way is released with the connection, and the session is
+//!   never reused (a pooled connection goes back to its pool only if the
+//!   answer was "not granted").
 //! * **Drop, panic, cancelled task.** Dropping a guard closes its connection;
 //!   the server releases the lock at once, without waiting for a later
 //!   statement.
-//! * **Pools.** With the `deadpool` feature, [`PgSession::from_pool`] takes a
+//! * **Pools.** With the `deadpool` feature, `PgSession::from_pool` takes a
 //!   deadpool-postgres connection; it goes back to its pool only when it
 //!   holds no advisory lock, and is closed otherwise (a dropped guard, a grant
 //!   that won the race with a cancellation).

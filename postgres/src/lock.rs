@@ -150,8 +150,9 @@ impl<L: Level> PgLock<L> {
     /// # Cancellation
     ///
     /// Dropping the future while it waits cancels the wait on the server and
-    /// closes the session, so the key is not held afterwards, not even by a
-    /// grant that was already on its way.
+    /// gives up the session: it is closed (pooled: returned to its pool only
+    /// if nothing was granted), so the key is not held afterwards, not even by
+    /// a grant that was already on its way.
     ///
     /// ```no_run
     /// use lockladder::{lock_level, LockToken};

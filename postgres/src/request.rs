@@ -6,8 +6,10 @@
 //! dropped before it completes never gives its session back: it is handed to
 //! a task that asks the server to cancel the wait (again, until the answer
 //! comes, since a cancel can overtake the request) and then drops the
-//! session, closing the connection. Whatever the answer was, the server
-//! releases every lock of a closed session, and nothing can run on it again.
+//! session. An owned session's connection closes, and the server releases
+//! every lock of a closed session; a pooled one goes back to its pool only
+//! if the answer was "not granted", and is closed otherwise. Either way no
+//! grant can reach anything that runs on the connection later.
 
 use core::future::Future;
 use core::pin::Pin;
