@@ -58,7 +58,7 @@ impl<'a, L> Acquire<'a, L> {
 }
 
 /// Sends the acquisition and, on failure, leaves the session as it was
-/// (transaction rolled back) and asks who holds the key.
+/// (transaction rolled back, a late grant released) and asks who holds the key.
 async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
     let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
     // From here until the answer says otherwise, the key may be held.
@@ -75,13 +75,22 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
     if failure.kind() == PgLockErrorKind::SessionLost {
         return Err(failure);
     }
-    if ask.scope == Scope::Transaction
-        && let Err(error) = session.client().batch_execute(statement::ROLLBACK).await
+    let cleanup = match (ask.scope, failure.kind()) {
+        // A transaction-scoped grant ends with the transaction.
+        (Scope::Transaction, _) => Some(statement::ROLLBACK.to_owned()),
+        // `pg_try_*` answered: nothing was granted.
+        (Scope::Session, PgLockErrorKind::WouldBlock) => None,
+        // A cancel or timeout that lands just as the key is granted fails the
+        // statement but leaves the session-level lock held: release it.
+        (Scope::Session, _) => Some(statement::release_if_held(ask.key, ask.mode)),
+    };
+    if let Some(cleanup) = cleanup
+        && session.client().batch_execute(&cleanup).await.is_err()
     {
-        return Err(PgLockError::from_postgres(error, ask.key, ask.level));
+        // Not known to hold nothing (e.g. inside an aborted transaction of
+        // the caller's): the session is dropped, which closes it.
+        return Err(failure);
     }
-    // PostgreSQL answered with an error: the key was not granted (and a
-    // transaction-scoped grant ended with the rollback).
     session.may_hold_lock = false;
     let holder = match failure.kind() {
         // The report names the process we waited for; in an aborted

@@ -202,8 +202,11 @@ impl PgLockError {
         self.source.as_ref()
     }
 
-    /// The session the lock was asked through, when it is still usable (not
-    /// after a lost connection, a cancelled wait, or a transaction-scoped lock).
+    /// The session the lock was asked through, when it is known to be usable
+    /// and to hold nothing: after a refused `try_lock`, a timeout, a deadlock,
+    /// or an error of the lock statement. `None` after a lost connection, a
+    /// failed `unlock`, or a failure that could not be cleaned up (inside an
+    /// aborted transaction of the caller's); such a session was closed.
     ///
     /// ```
     /// # fn check(error: lockladder_postgres::PgLockError) {

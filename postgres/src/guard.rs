@@ -110,8 +110,9 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// Releases the lock and gives the session back.
     ///
     /// Fails with [`PgLockErrorKind::NotHeld`] (session returned inside the
-    /// error) if the key was released by hand meanwhile, and with
-    /// [`PgLockErrorKind::SessionLost`] if the connection ended. Dropping this
+    /// error) if the key was released by hand meanwhile. Any other failure
+    /// ([`PgLockErrorKind::SessionLost`] if the connection ended) closes the
+    /// session, which releases the key on the server. Dropping this
     /// future before it completes gives up the session, as dropping the guard does.
     ///
     /// ```no_run
@@ -136,14 +137,9 @@ impl<L: Level> PgLockGuard<'_, L> {
                         .with_session(session))
                 }
             }
-            Err(error) => {
-                let error = PgLockError::from_postgres(error, key, level);
-                if error.kind() == PgLockErrorKind::SessionLost {
-                    Err(error)
-                } else {
-                    Err(error.with_session(session))
-                }
-            }
+            // The key may still be held: the session is dropped, which
+            // closes it (and so releases the key), never handed back.
+            Err(error) => Err(PgLockError::from_postgres(error, key, level)),
         }
     }
 }

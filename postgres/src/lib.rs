@@ -51,6 +51,10 @@
 //!   that was on its way is released with the connection, and the session is
 //!   never reused (a pooled connection goes back to its pool only if the
 //!   answer was "not granted").
+//! * **Late grants.** PostgreSQL can grant a session-level lock and still
+//!   fail the statement (a cancel or `lock_timeout` landing at that moment);
+//!   a session handed back in an error, or returned to a pool, is first
+//!   cleared of such a grant, and one that cannot be checked is closed.
 //! * **Drop, panic, cancelled task.** Dropping a guard closes its connection;
 //!   the server releases the lock at once, without waiting for a later
 //!   statement.

@@ -57,6 +57,21 @@ pub(crate) fn release(key: PgLockKey, mode: Mode) -> String {
     format!("SELECT pg_advisory_unlock{shared}({})", key.sql_arguments())
 }
 
+/// Releases the key if this session holds it in `mode` (after a failed
+/// acquisition, when the failure may have come after the grant).
+pub(crate) fn release_if_held(key: PgLockKey, mode: Mode) -> String {
+    let (shared, lock_mode) = match mode {
+        Mode::Exclusive => ("", "ExclusiveLock"),
+        Mode::Shared => ("_shared", "ShareLock"),
+    };
+    format!(
+        "SELECT pg_advisory_unlock{shared}({}) FROM pg_locks WHERE {} AND granted \
+         AND pid = pg_backend_pid() AND mode = '{lock_mode}'",
+        key.sql_arguments(),
+        key.pg_locks_condition()
+    )
+}
+
 /// A backend other than ours that holds the key, if any.
 pub(crate) fn holder(key: PgLockKey) -> String {
     format!(

@@ -87,6 +87,9 @@ fn main() {
         ("a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone", |c| {
             Box::pin(a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(c))
         }),
+        ("a_timeout_racing_the_grant_never_hands_back_a_held_key", |c| {
+            Box::pin(a_timeout_racing_the_grant_never_hands_back_a_held_key(c))
+        }),
         ("a_deadlock_is_reported_as_40p01", |c| Box::pin(a_deadlock_is_reported_as_40p01(c))),
         ("shared_holders_coexist_and_exclude_an_exclusive_one", |c| {
             Box::pin(shared_holders_coexist_and_exclude_an_exclusive_one(c))
@@ -566,6 +569,62 @@ async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster
     holder.unlock().await.unwrap();
 }
 
+/// (1, 8) A `lock_timeout` that fires just as the key is granted fails the
+/// statement but leaves a session-level lock held. The session handed back
+/// in a `TimedOut` error must hold nothing: the timeout and the holder's
+/// release are set at random points around each other.
+async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluster) {
+    const KEY: i64 = 1_013;
+    let lock: PgLock<Jobs> = PgLock::new(KEY);
+    let observer = connect(cluster).await;
+    let mut random = Random::seeded();
+    let (mut granted, mut timed_out) = (0, 0);
+    for _ in 0..40 {
+        let holder_session = connect(cluster).await;
+        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+        let release_after = random.below(5_000);
+        let releasing = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
+            let _ = locked_tx.send(());
+            tokio::time::sleep(Duration::from_micros(release_after)).await;
+            holder.unlock().await.unwrap();
+        });
+        locked_rx.await.unwrap();
+        let waiter = connect(cluster).await;
+        let timeout = Duration::from_millis(1 + random.below(3));
+        let outcome = other_task(async move {
+            let mut token = LockToken::new();
+            match lock.lock_within(&mut token, waiter, timeout).await {
+                Ok((guard, _token)) => Ok(guard.unlock().await.unwrap()),
+                Err(error) => Err(error),
+            }
+        })
+        .await;
+        releasing.await.unwrap();
+        match outcome {
+            Ok(_session) => granted += 1,
+            Err(error) => {
+                assert_eq!(error.kind(), PgLockErrorKind::TimedOut, "{error}");
+                timed_out += 1;
+                let session = error.into_session().expect("a timed-out session comes back");
+                let held: i64 = session
+                    .client()
+                    .query_one(
+                        "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+                        &[],
+                    )
+                    .await
+                    .unwrap()
+                    .get(0);
+                assert_eq!(held, 0, "a session handed back in a timeout error holds the key");
+            }
+        }
+        assert_eq!(advisory_rows(&observer, KEY).await, []);
+    }
+    println!("  ({granted} rounds granted, {timed_out} timed out)");
+}
+
 /// (8) A cycle through the database (a row lock and the advisory key) is
 /// broken by PostgreSQL; the victim gets `Deadlock` (SQLSTATE 40P01) naming
 /// the other session, and its session back.
@@ -584,13 +643,13 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     let b_pid = backend_pid(&b).await;
     let mut b_token = LockToken::new();
     let (b_tx, _b_token) = lock.lock_xact(&mut b_token, b).await.unwrap();
-    // A holds the row, then waits for the key.
+    // A holds the row, then waits for the key in the same transaction.
     let a = connect(cluster).await;
     let a_pid = backend_pid(&a).await;
     a.client().batch_execute("BEGIN; UPDATE deadlock_row SET id = id WHERE id = 1").await.unwrap();
     let a_waits = tokio::spawn(async move {
         let mut token = LockToken::new();
-        lock.lock(&mut token, a).await.map(|_| ()).unwrap_err()
+        lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
     });
     eventually("A waiting for the key", || async {
         advisory_rows(&setup, KEY).await.contains(&(a_pid, false))
@@ -606,8 +665,9 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("40P01"));
     assert_eq!(error.holder_pid(), Some(b_pid));
     assert!(error.to_string().contains("deadlock detected by PostgreSQL"), "{error}");
+    // Rolled back, so the row lock went with it; the session is reusable.
     let a = error.into_session().unwrap();
-    a.client().batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(backend_pid(&a).await, a_pid);
     b_tx.commit().await.unwrap();
 }
 
