@@ -161,6 +161,22 @@ impl<L: Level> fmt::Debug for PgLockGuard<'_, L> {
 /// is asked to cancel the wait, and once it has answered, the connection is
 /// closed (a pooled one goes back to its pool if the answer was "not
 /// granted"), so no lock stays held and a late grant cannot reach anyone.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use lockladder::{lock_level, LockToken};
+/// use lockladder_postgres::{PgLock, PgLockFuture, PgSession};
+///
+/// #[lock_level(10)]
+/// enum Leader {}
+///
+/// # async fn demo(session: PgSession) {
+/// let mut token = LockToken::new();
+/// let waiting: PgLockFuture<'_, Leader> = PgLock::named("leader").lock(&mut token, session);
+/// // Give up after a while: the wait is cancelled on the server too.
+/// let _ = tokio::time::timeout(Duration::from_secs(5), waiting).await;
+/// # }
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct PgLockFuture<'a, L> {
     acquire: Acquire<'a, L>,

@@ -144,7 +144,22 @@ impl<L: Level> fmt::Debug for PgXactLockGuard<'_, L> {
 }
 
 /// The future of `PgLock::lock_xact` and its siblings; dropping it while it
-/// waits closes the session, as for [`PgLockFuture`](crate::PgLockFuture).
+/// waits gives up the session, as for [`PgLockFuture`](crate::PgLockFuture).
+///
+/// ```no_run
+/// use lockladder::{lock_level, LockToken};
+/// use lockladder_postgres::{PgLock, PgSession, PgXactLockFuture};
+///
+/// #[lock_level(10)]
+/// enum Ledger {}
+///
+/// # async fn demo(session: PgSession) -> Result<(), lockladder_postgres::PgLockError> {
+/// let mut token = LockToken::new();
+/// let waiting: PgXactLockFuture<'_, Ledger> = PgLock::named("ledger").lock_xact(&mut token, session);
+/// let (transaction, _token) = waiting.await?;
+/// transaction.rollback().await?;
+/// # Ok(()) }
+/// ```
 #[must_use = "futures do nothing unless awaited"]
 pub struct PgXactLockFuture<'a, L> {
     acquire: Acquire<'a, L>,
