@@ -3,8 +3,8 @@
 
 use core::task::{Context, Poll};
 
-use lockladder_runtime::LockToken;
 use lockladder_runtime::extend::{ExternalAcquisition, ExternalHold};
+use lockladder_runtime::{Level, LockToken};
 use tokio_postgres::SimpleQueryMessage;
 
 use crate::error::{PgLockError, PgLockErrorKind};
@@ -33,7 +33,7 @@ pub(crate) struct Acquire<'a, L> {
     request: Request,
 }
 
-impl<'a, L> Acquire<'a, L> {
+impl<'a, L: Level> Acquire<'a, L> {
     pub(crate) fn start(
         acquisition: ExternalAcquisition<'a, L>,
         session: PgSession,

@@ -183,13 +183,13 @@ pub struct PgLockFuture<'a, L> {
     ask: Ask,
 }
 
-impl<'a, L> PgLockFuture<'a, L> {
+impl<'a, L: Level> PgLockFuture<'a, L> {
     pub(crate) fn new(acquire: Acquire<'a, L>, ask: Ask) -> Self {
         PgLockFuture { acquire, ask }
     }
 }
 
-impl<'a, L> Future for PgLockFuture<'a, L> {
+impl<'a, L: Level> Future for PgLockFuture<'a, L> {
     type Output = Result<(PgLockGuard<'a, L>, LockToken<'a, L>), PgLockError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -166,13 +166,13 @@ pub struct PgXactLockFuture<'a, L> {
     ask: Ask,
 }
 
-impl<'a, L> PgXactLockFuture<'a, L> {
+impl<'a, L: Level> PgXactLockFuture<'a, L> {
     pub(crate) fn new(acquire: Acquire<'a, L>, ask: Ask) -> Self {
         PgXactLockFuture { acquire, ask }
     }
 }
 
-impl<'a, L> Future for PgXactLockFuture<'a, L> {
+impl<'a, L: Level> Future for PgXactLockFuture<'a, L> {
     type Output = Result<(PgXactLockGuard<'a, L>, LockToken<'a, L>), PgLockError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

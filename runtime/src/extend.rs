@@ -146,7 +146,7 @@ pub struct ExternalAcquisition<'a, L> {
     level: PhantomData<fn() -> L>,
 }
 
-impl<'a, L> ExternalAcquisition<'a, L> {
+impl<'a, L: Level> ExternalAcquisition<'a, L> {
     /// Records that the lock was not free at the first attempt and the task
     /// now waits for it (counted by the `lockdep` statistics).
     ///
