@@ -183,6 +183,7 @@ pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TokenLevel, TryLockError, Unlocked, future,
 };
+pub use lockladder_runtime::extend;
 
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
@@ -191,6 +192,11 @@ pub use lockladder_runtime::{lockdep, stats};
 #[cfg(feature = "hierarchy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
 pub use lockladder_runtime::{DeclaredLevel, Hierarchy, HierarchyLevel, hierarchy};
+
+/// PostgreSQL advisory locks in the hierarchy (the `lockladder-postgres` crate).
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use lockladder_postgres as postgres;
 
 // Across processes and around teardown: `FileLock` and `Gate`.
 pub use lockladder_runtime::{

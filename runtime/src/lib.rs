@@ -6,6 +6,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
+pub mod extend;
 mod file_lock;
 mod gate;
 mod held;

@@ -1,0 +1,132 @@
+//! Taking a key on an owned session: the statement, the classification of
+//! its answer, and the future that turns a grant into a hold and a token.
+
+use core::task::{Context, Poll};
+
+use lockladder_runtime::extend::{ExternalAcquisition, ExternalHold};
+use lockladder_runtime::{Level, LockToken};
+use tokio_postgres::SimpleQueryMessage;
+
+use crate::error::{PgLockError, PgLockErrorKind};
+use crate::key::PgLockKey;
+use crate::request::Request;
+use crate::session::PgSession;
+use crate::statement::{self, Mode, Scope, Wait};
+
+/// What a lock asks for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ask {
+    pub(crate) key: PgLockKey,
+    pub(crate) mode: Mode,
+    pub(crate) wait: Wait,
+    pub(crate) scope: Scope,
+    /// The level's name and number, for errors.
+    pub(crate) level: (&'static str, u32),
+}
+
+/// A granted key: the session that holds it, the hold and the child token.
+pub(crate) type Granted<'a, L> = (PgSession, ExternalHold<'a>, LockToken<'a, L>);
+
+/// The acquisition in flight; see [`Request`] for what dropping it does.
+pub(crate) struct Acquire<'a, L> {
+    acquisition: Option<ExternalAcquisition<'a, L>>,
+    request: Request,
+}
+
+impl<'a, L: Level> Acquire<'a, L> {
+    pub(crate) fn start(
+        acquisition: ExternalAcquisition<'a, L>,
+        session: PgSession,
+        ask: Ask,
+    ) -> Self {
+        let request = Request::start(session.cancel_token(), run(session, ask));
+        Acquire { acquisition: Some(acquisition), request }
+    }
+
+    pub(crate) fn poll_acquire(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Granted<'a, L>, PgLockError>> {
+        let outcome = core::task::ready!(self.request.poll_done(cx));
+        // Taken once, with the one outcome; a failure drops it, abandoned.
+        let Some(acquisition) = self.acquisition.take() else { return Poll::Pending };
+        Poll::Ready(outcome.map(|session| {
+            let (hold, token) = acquisition.granted();
+            (session, hold, token)
+        }))
+    }
+}
+
+/// Sends the acquisition and, on failure, leaves the session as it was
+/// (transaction rolled back, a late grant released) and asks who holds the key.
+async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
+    let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
+    // From here until the answer says otherwise, the key may be held.
+    session.may_hold_lock = true;
+    let failure = match session.client().simple_query(&sql).await {
+        // `pg_try_*` answers `f` when the key is taken; the others answer
+        // an empty `void`.
+        Ok(messages) if last_value(&messages).as_deref() == Some("f") => {
+            PgLockError::new(PgLockErrorKind::WouldBlock, ask.key, ask.level)
+        }
+        Ok(_) => return Ok(session),
+        Err(error) => PgLockError::from_postgres(error, ask.key, ask.level),
+    };
+    if failure.kind() == PgLockErrorKind::SessionLost {
+        return Err(failure);
+    }
+    let cleanup = match (ask.scope, failure.kind()) {
+        // A transaction-scoped grant ends with the transaction.
+        (Scope::Transaction, _) => Some(statement::ROLLBACK.to_owned()),
+        // `pg_try_*` answered: nothing was granted.
+        (Scope::Session, PgLockErrorKind::WouldBlock) => None,
+        // A cancel or timeout that lands just as the key is granted fails the
+        // statement but leaves the session-level lock held: release it.
+        (Scope::Session, _) => Some(statement::release_if_held(ask.key, ask.mode)),
+    };
+    if let Some(cleanup) = cleanup
+        && session.client().batch_execute(&cleanup).await.is_err()
+    {
+        // Not known to hold nothing (e.g. inside an aborted transaction of
+        // the caller's): the session is dropped, which closes it.
+        return Err(failure);
+    }
+    session.may_hold_lock = false;
+    let holder = match failure.kind() {
+        // The report names the process we waited for; in an aborted
+        // transaction it is also the only way left to ask.
+        PgLockErrorKind::Deadlock => match deadlock_holder(&failure) {
+            Some(pid) => Some(pid),
+            None => holder_pid(&session, ask.key).await,
+        },
+        PgLockErrorKind::WouldBlock | PgLockErrorKind::TimedOut => {
+            holder_pid(&session, ask.key).await
+        }
+        _ => None,
+    };
+    Err(failure.with_holder_pid(holder).with_session(session))
+}
+
+/// A backend holding `key`, from `pg_locks`; `None` if it has gone meanwhile
+/// or the question failed.
+pub(crate) async fn holder_pid(session: &PgSession, key: PgLockKey) -> Option<i32> {
+    let messages = session.client().simple_query(&statement::holder(key)).await.ok()?;
+    last_value(&messages)?.parse().ok()
+}
+
+/// The pid our advisory wait was blocked by, from a `40P01` report's detail:
+/// "Process 1 waits for ExclusiveLock on advisory lock [..]; blocked by process 2."
+fn deadlock_holder(error: &PgLockError) -> Option<i32> {
+    let detail = error.postgres_error()?.as_db_error()?.detail()?;
+    let line = detail.lines().find(|line| line.contains("advisory lock"))?;
+    let (_, pid) = line.rsplit_once("blocked by process ")?;
+    pid.trim_end_matches('.').parse().ok()
+}
+
+/// The first column of the last row of a simple-query answer.
+pub(crate) fn last_value(messages: &[SimpleQueryMessage]) -> Option<String> {
+    messages.iter().rev().find_map(|message| match message {
+        SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap_or_default().to_owned()),
+        _ => None,
+    })
+}

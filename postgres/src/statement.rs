@@ -1,0 +1,120 @@
+//! The SQL of each acquisition and release, built from integers only.
+
+use std::time::Duration;
+
+use crate::key::PgLockKey;
+
+/// Exclusive or shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Exclusive,
+    Shared,
+}
+
+/// How long to wait for the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    /// Until granted (or until the session's own `lock_timeout`).
+    Forever,
+    /// Not at all: `pg_try_advisory_lock`.
+    Try,
+    /// At most this long, enforced by the server's `lock_timeout`.
+    Within(Duration),
+}
+
+/// Session-level lock or transaction-level lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Session,
+    Transaction,
+}
+
+/// The acquisition, sent as one simple-query message (one round trip). Its
+/// last row, if any, is the `pg_try_*` answer.
+pub(crate) fn acquire(key: PgLockKey, mode: Mode, wait: Wait, scope: Scope) -> String {
+    let try_ = if wait == Wait::Try { "try_" } else { "" };
+    let xact = if scope == Scope::Transaction { "xact_" } else { "" };
+    let shared = if mode == Mode::Shared { "_shared" } else { "" };
+    let call = format!("SELECT pg_{try_}advisory_{xact}lock{shared}({})", key.sql_arguments());
+    match (wait, scope) {
+        (Wait::Within(timeout), Scope::Session) => {
+            // A multi-statement message is one implicit transaction: the
+            // transaction-local setting ends with it.
+            format!("SELECT set_config('lock_timeout', '{}ms', true); {call}", timeout_ms(timeout))
+        }
+        (Wait::Within(timeout), Scope::Transaction) => format!(
+            "BEGIN; SET LOCAL lock_timeout = '{}ms'; {call}; SET LOCAL lock_timeout TO DEFAULT",
+            timeout_ms(timeout)
+        ),
+        (_, Scope::Session) => call,
+        (_, Scope::Transaction) => format!("BEGIN; {call}"),
+    }
+}
+
+/// The release of a session-level lock; answers `t`, or `f` if not held.
+pub(crate) fn release(key: PgLockKey, mode: Mode) -> String {
+    let shared = if mode == Mode::Shared { "_shared" } else { "" };
+    format!("SELECT pg_advisory_unlock{shared}({})", key.sql_arguments())
+}
+
+/// Releases the key if this session holds it in `mode` (after a failed
+/// acquisition, when the failure may have come after the grant).
+pub(crate) fn release_if_held(key: PgLockKey, mode: Mode) -> String {
+    let (shared, lock_mode) = match mode {
+        Mode::Exclusive => ("", "ExclusiveLock"),
+        Mode::Shared => ("_shared", "ShareLock"),
+    };
+    format!(
+        "SELECT pg_advisory_unlock{shared}({}) FROM pg_locks WHERE {} AND granted \
+         AND pid = pg_backend_pid() AND mode = '{lock_mode}'",
+        key.sql_arguments(),
+        key.pg_locks_condition()
+    )
+}
+
+/// A backend other than ours that holds the key, if any.
+pub(crate) fn holder(key: PgLockKey) -> String {
+    format!(
+        "SELECT pid FROM pg_locks WHERE {} AND granted AND pid <> pg_backend_pid() LIMIT 1",
+        key.pg_locks_condition()
+    )
+}
+
+/// Commits, failing (instead of PostgreSQL's silent rollback) when the
+/// transaction was already aborted by an error.
+pub(crate) const COMMIT: &str = "SELECT 1; COMMIT";
+pub(crate) const ROLLBACK: &str = "ROLLBACK";
+
+/// `lock_timeout` in whole milliseconds: at least 1 (0 would mean no limit),
+/// at most what the setting accepts.
+fn timeout_ms(timeout: Duration) -> u128 {
+    timeout.as_millis().clamp(1, i32::MAX as u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_combination_names_the_right_function() {
+        let key = PgLockKey::Pair(1, -2);
+        assert_eq!(
+            acquire(key, Mode::Exclusive, Wait::Forever, Scope::Session),
+            "SELECT pg_advisory_lock(1, -2)"
+        );
+        assert_eq!(
+            acquire(key, Mode::Shared, Wait::Try, Scope::Transaction),
+            "BEGIN; SELECT pg_try_advisory_xact_lock_shared(1, -2)"
+        );
+        assert_eq!(
+            acquire(
+                PgLockKey::Single(-5),
+                Mode::Exclusive,
+                Wait::Within(Duration::ZERO),
+                Scope::Session
+            ),
+            "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5)"
+        );
+        assert_eq!(release(key, Mode::Shared), "SELECT pg_advisory_unlock_shared(1, -2)");
+    }
+}
