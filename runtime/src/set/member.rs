@@ -213,11 +213,11 @@ macro_rules! member {
 
 member!(&'m Mutex<T, L> => MutexGuard<async_lock::MutexGuard<'m, T>>, async_lock::futures::Lock<'m, T>,
     |lock| address: lock, try: lock.raw().try_lock(), wait: lock.raw().lock());
-member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<async_lock::RwLockReadGuard<'m, T>>,
-    async_lock::futures::Read<'m, T>,
+member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<crate::rwlock::raw::ReadGuard<'m, T>>,
+    crate::rwlock::raw::Read<'m, T>,
     |lock| address: lock.0, try: lock.0.raw().try_read(), wait: lock.0.raw().read());
-member!(Write<&'m RwLock<T, L>> => RwLockWriteGuard<async_lock::RwLockWriteGuard<'m, T>>,
-    async_lock::futures::Write<'m, T>,
+member!(Write<&'m RwLock<T, L>> => RwLockWriteGuard<crate::rwlock::raw::WriteGuard<'m, T>>,
+    crate::rwlock::raw::Write<'m, T>,
     |lock| address: lock.0, try: lock.0.raw().try_write(), wait: lock.0.raw().write());
 member!(&'m sync::Mutex<T, L> => SyncMutexGuard<parking_lot::MutexGuard<'m, T>>, Retry<Self>,
     |lock| address: lock, try: lock.raw().try_lock(), wait: Retry(lock));
