@@ -73,6 +73,9 @@ mod violation;
 use core::panic::Location;
 use quanta::Instant;
 
+#[cfg(feature = "hierarchy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
+pub use crate::hierarchy::observed::{LevelEdge, ObservedHierarchy, observed_hierarchy};
 pub(crate) use counters::Counts;
 pub use edges::{ObservedEdge, ObservedSite, observed_edges};
 pub(crate) use histogram::Snapshot;
