@@ -54,7 +54,9 @@ pub(crate) use raw::RawRwLock;
 /// starved. The futures are cancel safe: dropping one before it completes
 /// acquires nothing and leaves the queue as it was.
 pub struct RwLock<T: ?Sized, L = T> {
-    level: PhantomData<fn() -> L>,
+    // Invariant in `L`: a level must never coerce to another (two levels that
+    // differ only by a higher-ranked lifetime are subtypes of each other).
+    level: PhantomData<fn(L) -> L>,
     inner: RawRwLock<T>,
 }
 
@@ -276,7 +278,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: raw::Read<'a, T>,
         acquisition: Acquisition,
-        level: PhantomData<fn() -> L>,
+        level: PhantomData<fn(L) -> L>,
     }
 }
 
@@ -311,7 +313,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: raw::Write<'a, T>,
         acquisition: Acquisition,
-        level: PhantomData<fn() -> L>,
+        level: PhantomData<fn(L) -> L>,
     }
 }
 

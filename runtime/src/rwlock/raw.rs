@@ -343,4 +343,4 @@ impl<T: ?Sized> DerefMut for WriteGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -211,7 +211,7 @@ macro_rules! member {
     };
 }
 
-member!(&'m Mutex<T, L> => MutexGuard<async_lock::MutexGuard<'m, T>>, async_lock::futures::Lock<'m, T>,
+member!(&'m Mutex<T, L> => MutexGuard<crate::mutex::raw::MutexGuard<'m, T>>, crate::mutex::raw::Lock<'m, T>,
     |lock| address: lock, try: lock.raw().try_lock(), wait: lock.raw().lock());
 member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<crate::rwlock::raw::ReadGuard<'m, T>>,
     crate::rwlock::raw::Read<'m, T>,

@@ -11,7 +11,7 @@ use super::RawRwLock;
 
 /// A waker that counts its wake-ups.
 #[derive(Default)]
-struct Wakes(AtomicUsize);
+pub(crate) struct Wakes(AtomicUsize);
 
 impl Wake for Wakes {
     fn wake(self: Arc<Self>) {
@@ -19,22 +19,23 @@ impl Wake for Wakes {
     }
 }
 
-struct Task<F> {
+/// A future polled by hand, with a waker that counts its wake-ups.
+pub(crate) struct Task<F> {
     future: Pin<Box<F>>,
     wakes: Arc<Wakes>,
 }
 
 impl<F: Future> Task<F> {
-    fn new(future: F) -> Self {
+    pub(crate) fn new(future: F) -> Self {
         Task { future: Box::pin(future), wakes: Arc::default() }
     }
 
-    fn poll(&mut self) -> Poll<F::Output> {
+    pub(crate) fn poll(&mut self) -> Poll<F::Output> {
         let waker = Waker::from(self.wakes.clone());
         self.future.as_mut().poll(&mut Context::from_waker(&waker))
     }
 
-    fn woken(&self) -> bool {
+    pub(crate) fn woken(&self) -> bool {
         self.wakes.0.load(Ordering::SeqCst) > 0
     }
 }
