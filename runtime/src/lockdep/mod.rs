@@ -15,7 +15,10 @@
 //! * counts acquisitions, contended acquisitions, wait and hold times per level
 //!   and per call site, read with [`stats::report`](crate::stats::report);
 //! * sends a `tracing` warning when a guard was held for at least
-//!   [`long_hold_threshold`] (100 ms unless [set](set_long_hold_threshold)).
+//!   [`long_hold_threshold`] (100 ms unless [set](set_long_hold_threshold));
+//! * records each distinct nesting it sees, "`A` held while `B` taken", with
+//!   both call sites and a count: [`observed_edges`], drawn over the declared
+//!   hierarchy by `observed_hierarchy` (with the `hierarchy` feature too).
 //!
 //! It is meant for tests, staging and debug builds. Code outside any tokio task
 //! (plain threads, `block_on`) keeps its held levels and its counters in its
