@@ -157,15 +157,18 @@ impl<T: ?Sized> Drop for Lock<'_, T> {
         // Cancelled in the queue: leave it, and if this task was at the head,
         // wake the next one (the lock may be free, waiting for the head).
         let signals = &self.mutex.signals;
-        let mut waiters = signals.waiters();
-        if let Some(index) = waiters.queue.iter().position(|(queued, _)| *queued == id) {
+        let next = {
+            let mut waiters = signals.waiters();
+            let Some(index) = waiters.queue.iter().position(|(queued, _)| *queued == id) else {
+                return;
+            };
             waiters.queue.remove(index);
             signals.queued.fetch_sub(1, Ordering::SeqCst);
-            if index == 0
-                && let Some((_, next)) = waiters.queue.front()
-            {
-                next.wake_by_ref();
-            }
+            if index == 0 { waiters.queue.front().map(|(_, next)| next.clone()) } else { None }
+        };
+        // Woken outside the queue's lock: a waker may poll at once.
+        if let Some(next) = next {
+            next.wake();
         }
     }
 }
@@ -191,8 +194,10 @@ impl Drop for Release<'_> {
 
 #[cold]
 fn wake_head(signals: &Signals) {
-    if let Some((_, head)) = signals.waiters().queue.front() {
-        head.wake_by_ref();
+    let head = signals.waiters().queue.front().map(|(_, head)| head.clone());
+    // Woken outside the queue's lock: a waker may poll at once.
+    if let Some(head) = head {
+        head.wake();
     }
 }
 
