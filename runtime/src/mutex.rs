@@ -139,7 +139,8 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         }
     }
 
-    /// Takes the lock if it is free right now, without waiting.
+    /// Takes the lock if it is free right now and no task is waiting for it
+    /// (a waiting task is served first), without waiting.
     ///
     /// ```
     /// use lockladder::{lock_level, LockToken, Mutex};

@@ -153,7 +153,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         }
     }
 
-    /// Takes shared access if no writer holds or awaits the lock, without waiting.
+    /// Takes shared access if no writer holds the lock or is next in line for it,
+    /// without waiting.
     ///
     /// ```
     /// use lockladder::{lock_level, LockToken, RwLock};
@@ -180,7 +181,8 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         }
     }
 
-    /// Takes exclusive access if nobody holds the lock, without waiting.
+    /// Takes exclusive access if nobody holds the lock and no writer is waiting
+    /// for it (a waiting writer is served first), without waiting.
     ///
     /// ```
     /// use lockladder::{lock_level, LockToken, RwLock};
