@@ -176,6 +176,7 @@
 /// ```
 pub use lockladder_macros::lock_level;
 
+pub use lockladder_runtime::extend;
 pub use lockladder_runtime::{
     GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
 };
@@ -183,7 +184,6 @@ pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TokenLevel, TryLockError, Unlocked, future,
 };
-pub use lockladder_runtime::extend;
 
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]

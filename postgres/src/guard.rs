@@ -51,14 +51,15 @@ pub struct PgLockGuard<'a, L> {
     key: PgLockKey,
     mode: Mode,
     hold: ExternalHold<'a>,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<L: Level> PgLockGuard<'_, L> {
     /// The client of the session holding the lock.
     ///
     /// ```no_run
-    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>) -> Result<(), tokio_postgres::Error> {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, Jobs>) -> Result<(), tokio_postgres::Error> {
     /// guard.client().execute("UPDATE jobs SET taken = true WHERE id = $1", &[&7_i32]).await?;
     /// # Ok(()) }
     /// ```
@@ -69,7 +70,8 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// The key held.
     ///
     /// ```no_run
-    /// # fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>) {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # fn demo(guard: lockladder_postgres::PgLockGuard<'_, Jobs>) {
     /// println!("holding advisory lock {}", guard.key());
     /// # }
     /// ```
@@ -80,7 +82,8 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// Whether the key is held shared (`lock_shared`) rather than exclusive.
     ///
     /// ```no_run
-    /// # fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>) {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # fn demo(guard: lockladder_postgres::PgLockGuard<'_, Jobs>) {
     /// let exclusive = !guard.is_shared();
     /// # }
     /// ```
@@ -96,7 +99,8 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// TCP keepalives bound; see the crate docs.
     ///
     /// ```no_run
-    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>, work: impl std::future::Future<Output = ()>) {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, Jobs>, work: impl std::future::Future<Output = ()>) {
     /// tokio::select! {
     ///     () = work => {}
     ///     lost = guard.lost() => eprintln!("stopping: {lost}"),
@@ -116,7 +120,8 @@ impl<L: Level> PgLockGuard<'_, L> {
     /// future before it completes gives up the session, as dropping the guard does.
     ///
     /// ```no_run
-    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, lockladder::Unlocked>) -> Result<(), lockladder_postgres::PgLockError> {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(guard: lockladder_postgres::PgLockGuard<'_, Jobs>) -> Result<(), lockladder_postgres::PgLockError> {
     /// let session = guard.unlock().await?;
     /// // `session` may take the next lock
     /// # Ok(()) }

@@ -71,10 +71,10 @@ use crate::xact::PgXactLockFuture;
 /// ```
 pub struct PgLock<L> {
     key: PgLockKey,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
-impl<L> PgLock<L> {
+impl<L: Level> PgLock<L> {
     /// The lock of a `bigint` key.
     ///
     /// ```
@@ -129,7 +129,8 @@ impl<L> PgLock<L> {
     ///
     /// ```
     /// # use lockladder_postgres::{PgLock, PgLockKey};
-    /// let lock: PgLock<lockladder::Unlocked> = PgLock::new(1);
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// let lock: PgLock<Jobs> = PgLock::new(1);
     /// assert_eq!(lock.key(), PgLockKey::Single(1));
     /// ```
     pub const fn key(&self) -> PgLockKey {
@@ -274,6 +275,7 @@ impl<L: Level> PgLock<L> {
     /// # use lockladder::{lock_level, LockToken};
     /// # use lockladder_postgres::{PgLock, PgSession};
     /// # #[lock_level(10)] enum Schema {}
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
     /// # async fn demo(session: PgSession) {
     /// let mut token = LockToken::new();
     /// let result = PgLock::<Schema>::new(1).try_lock_shared(&mut token, session).await;
@@ -294,6 +296,7 @@ impl<L: Level> PgLock<L> {
     /// # use lockladder::{lock_level, LockToken};
     /// # use lockladder_postgres::{PgLock, PgSession};
     /// # #[lock_level(10)] enum Schema {}
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
     /// # async fn demo(session: PgSession) {
     /// let mut token = LockToken::new();
     /// let timeout = std::time::Duration::from_millis(500);
@@ -345,6 +348,7 @@ impl<L: Level> PgLock<L> {
     /// # use lockladder::{lock_level, LockToken};
     /// # use lockladder_postgres::{PgLock, PgSession};
     /// # #[lock_level(10)] enum Ledger {}
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
     /// # async fn demo(session: PgSession) {
     /// let mut token = LockToken::new();
     /// let result = PgLock::<Ledger>::named("ledger").try_lock_xact(&mut token, session).await;
@@ -366,6 +370,7 @@ impl<L: Level> PgLock<L> {
     /// # use lockladder::{lock_level, LockToken};
     /// # use lockladder_postgres::{PgLock, PgSession};
     /// # #[lock_level(10)] enum Ledger {}
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
     /// # async fn demo(session: PgSession) {
     /// let mut token = LockToken::new();
     /// let timeout = std::time::Duration::from_secs(1);

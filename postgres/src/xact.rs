@@ -49,14 +49,15 @@ pub struct PgXactLockGuard<'a, L> {
     session: PgSession,
     key: PgLockKey,
     hold: ExternalHold<'a>,
-    level: PhantomData<fn() -> L>,
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<L: Level> PgXactLockGuard<'_, L> {
     /// The client of the session, inside the transaction.
     ///
     /// ```no_run
-    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, lockladder::Unlocked>) -> Result<(), tokio_postgres::Error> {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, Jobs>) -> Result<(), tokio_postgres::Error> {
     /// tx.client().execute("DELETE FROM jobs WHERE done", &[]).await?;
     /// # Ok(()) }
     /// ```
@@ -67,7 +68,8 @@ impl<L: Level> PgXactLockGuard<'_, L> {
     /// The key held.
     ///
     /// ```no_run
-    /// # fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, lockladder::Unlocked>) {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, Jobs>) {
     /// println!("holding advisory lock {}", tx.key());
     /// # }
     /// ```
@@ -79,7 +81,8 @@ impl<L: Level> PgXactLockGuard<'_, L> {
     /// rolled back and the lock released by the server).
     ///
     /// ```no_run
-    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, lockladder::Unlocked>) {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, Jobs>) {
     /// eprintln!("{}", tx.lost().await);
     /// # }
     /// ```
@@ -93,7 +96,8 @@ impl<L: Level> PgXactLockGuard<'_, L> {
     /// rollback.
     ///
     /// ```no_run
-    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, lockladder::Unlocked>) -> Result<(), lockladder_postgres::PgLockError> {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, Jobs>) -> Result<(), lockladder_postgres::PgLockError> {
     /// let session = tx.commit().await?;
     /// # Ok(()) }
     /// ```
@@ -105,7 +109,8 @@ impl<L: Level> PgXactLockGuard<'_, L> {
     /// session back.
     ///
     /// ```no_run
-    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, lockladder::Unlocked>) -> Result<(), lockladder_postgres::PgLockError> {
+    /// # #[lockladder::lock_level(10)] enum Jobs {}
+    /// # async fn demo(tx: lockladder_postgres::PgXactLockGuard<'_, Jobs>) -> Result<(), lockladder_postgres::PgLockError> {
     /// let session = tx.rollback().await?;
     /// # Ok(()) }
     /// ```

@@ -15,7 +15,8 @@ use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, try
 /// highest lock, and the borrow checker stops the parent from being used while
 /// the child (or the guard) lives.
 ///
-/// A token is zero-sized, neither `Clone` nor `Copy`, and `Send + Sync`. The only
+/// A token is zero-sized (with the `lockdep` feature a root token also carries
+/// its registration), neither `Clone` nor `Copy`, and `Send + Sync`. The only
 /// way to get one is [`LockToken::new`] (the root, at [`Unlocked`]) or an
 /// acquisition; create one root per task, at the task's entry point.
 ///
@@ -66,6 +67,12 @@ pub struct LockToken<'a, L> {
     // pointer, say) must never coerce into each other.
     lineage: PhantomData<&'a mut ()>,
     level: PhantomData<fn(L) -> L>,
+    // With `lockdep`, a root token's registration (a second live root of one
+    // task is reported with both creation sites). It holds no lifetime, so the
+    // drop glue it adds changes no borrow: the same programs compile.
+    #[cfg(feature = "lockdep")]
+    #[allow(dead_code, reason = "held for its `Drop`, which ends the registration")]
+    root: Option<crate::lockdep::root::RootRegistration>,
 }
 
 impl LockToken<'static, Unlocked> {
@@ -81,8 +88,8 @@ impl LockToken<'static, Unlocked> {
     /// ```
     /// use lockladder::{LockToken, Unlocked};
     ///
-    /// let token: LockToken<'static, Unlocked> = LockToken::new();
-    /// assert_eq!(std::mem::size_of_val(&token), 0);
+    /// let mut token: LockToken<'static, Unlocked> = LockToken::new();
+    /// # let _ = &mut token;
     /// ```
     ///
     /// ```compile_fail,E0015
@@ -92,15 +99,26 @@ impl LockToken<'static, Unlocked> {
     /// ```
     #[must_use = "a token is the permission to take locks; use it or drop it"]
     #[allow(clippy::new_without_default, reason = "a `Default` would mint roots silently")]
+    #[track_caller]
     pub fn new() -> Self {
-        LockToken { lineage: PhantomData, level: PhantomData }
+        LockToken {
+            lineage: PhantomData,
+            level: PhantomData,
+            #[cfg(feature = "lockdep")]
+            root: Some(crate::lockdep::root::RootRegistration::register()),
+        }
     }
 }
 
 impl<L> LockToken<'_, L> {
     /// A token at level `L`, created by this crate when it acquires `L`.
     pub(crate) const fn acquired() -> Self {
-        LockToken { lineage: PhantomData, level: PhantomData }
+        LockToken {
+            lineage: PhantomData,
+            level: PhantomData,
+            #[cfg(feature = "lockdep")]
+            root: None,
+        }
     }
 }
 
