@@ -18,6 +18,8 @@ use core::marker::PhantomData;
 /// Keeps every trait of this module implemented by this crate alone.
 mod sealed {
     pub trait Sealed {}
+    /// The primitive integer types.
+    pub trait Integer: Copy {}
 }
 use sealed::Sealed;
 
@@ -99,6 +101,57 @@ pub type Digits<H3, H2, H1, H0> = Rank<
     <H1 as ToDigit>::Digit,
     <H0 as ToDigit>::Digit,
 >;
+
+/// The types a constant level expression may have: the primitive integers.
+///
+/// `#[lock_level(EXPR)]` passes `EXPR` through [`integer`], so that a float, a
+/// bool or a string is rejected in these words, at the expression.
+#[diagnostic::on_unimplemented(
+    message = "a lock level is an integer, not `{Self}`",
+    label = "not an integer",
+    note = "`#[lock_level(..)]` takes an integer constant expression in `1..=65535`, as in `#[lock_level(20)]`, `#[lock_level(BASE + 10)]` or `#[lock_level(above(db::Pool))]`"
+)]
+pub trait LevelInteger: Copy {}
+
+// `do_not_recommend`: the error names `LevelInteger` with the message above, not
+// the private trait behind it, and lists no "other types that implement" it.
+#[diagnostic::do_not_recommend]
+impl<T: sealed::Integer> LevelInteger for T {}
+
+macro_rules! integers {
+    ($($int:ty),*) => {
+        $(impl sealed::Integer for $int {})*
+    };
+}
+integers!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+/// The value of a level expression, unchanged, once its type is known to be an
+/// integer: `integer(EXPR) as i128` is then exact for every value in range.
+pub const fn integer<T: LevelInteger>(value: T) -> T {
+    value
+}
+
+/// The level of the type that `above(T)`, `below(T)` and `between(A, B)` name.
+///
+/// Only a number goes through it, never a rank: the level computed from it is
+/// turned into digits by [`Hex`], so nothing read here can make a type's rank
+/// and its `LEVEL` disagree.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no lock level",
+    label = "a level relative to `{Self}` needs `{Self}` to have one",
+    note = "add `#[lock_level(N)]` to the declaration of `{Self}`"
+)]
+pub trait RelativeBase {
+    /// `<Self as Level>::LEVEL`.
+    const BASE_LEVEL: u32;
+}
+
+// `do_not_recommend`: a type without a level is reported with the message above,
+// not as lacking the hidden trait that `Level` follows from.
+#[diagnostic::do_not_recommend]
+impl<T: crate::Level + ?Sized> RelativeBase for T {
+    const BASE_LEVEL: u32 = <T as crate::Level>::LEVEL;
+}
 
 /// Result of a comparison: the left side is below the right side.
 pub enum Below {}

@@ -1,0 +1,12 @@
+// A level relative to a type that has none is "has no lock level".
+use lockladder::lock_level;
+
+struct Plain;
+
+#[lock_level(above(Plain))]
+struct Cache;
+
+#[lock_level(below(String, 2))]
+struct Config;
+
+fn main() {}
