@@ -22,6 +22,9 @@ the default), ``spawn`` (full, plus every site spawned with ``tokio::spawn``,
 which adds the ``Send`` checks of every future) and ``decl-expanded`` (decl with
 the attribute's expansion written out by hand: the macro's own cost is the
 difference). ``--lockladder PATH --work DIR`` compares another checkout.
+``--relative`` declares every second level relative to the one before it
+(``#[lock_level(above(L0, 10))]``, the same numbers as the literals): the
+cost of composable levels, which evaluate a constant per declaration.
 
 Stdlib only. Run from anywhere:
 
@@ -45,6 +48,8 @@ LOCKLADDER = ROOT
 # `--opt-macros`: build proc macros optimized (a profile setting users may have).
 OPT_MACROS = "\n[profile.dev.build-override]\nopt-level = 3\n"
 OPTIMIZE_MACROS = False
+# `--relative`: every second level written as `above(previous, 10)`.
+RELATIVE = False
 CONSTRUCTS = ("decl", "decl-expanded", "direct", "generic", "full", "spawn")
 
 
@@ -156,6 +161,9 @@ def source(flavour, n, construct):
     for i in range(n):
         if flavour == "ladder" and construct == "decl-expanded":
             out += expanded_level(i)
+        elif flavour == "ladder" and RELATIVE and i % 2 == 1:
+            # The same number as the literal: 10 * (i + 1) == L{i-1} + 10.
+            out.append(f"#[lock_level(above(L{i - 1}, 10))]\npub struct L{i} {{ pub v: u64 }}")
         else:
             out.append(t["level"].format(i=i, level=level_of(i)))
     out.append("pub struct Locks {")
@@ -184,15 +192,13 @@ def expanded_level(i):
     rank = "::lockladder::__private::rank"
     digits = ", ".join(f"{rank}::X{(level >> (4 * p)) & 0xF:X}" for p in range(3, -1, -1))
     return [
-        f'#[doc = " **Lock level {level}** (`#[lock_level({level})]`): acquire it only '
-        f'while holding levels below {level}."]',
         f"pub struct L{i} {{ pub v: u64 }}",
         "#[automatically_derived]",
-        f"impl ::lockladder::Level for L{i} {{",
-        f"    const LEVEL: u32 = {level}u32;",
-        f'    const NAME: &\'static str = "L{i}";',
-        f"    type Rank = {rank}::Rank<{digits}>;",
+        f"impl ::lockladder::__private::DeclareLevel for L{i} {{",
+        f'    const DECLARED_NAME: &\'static str = "L{i}";',
+        f"    type DeclaredRank = {rank}::Rank<{digits}>;",
         "}",
+        f'::lockladder::__private::register_level!("L{i}", {level}u32);',
     ]
 
 
@@ -229,7 +235,8 @@ def manifest(name, flavour):
 
 
 def write_crate(flavour, n, construct):
-    name = f"{flavour}_{construct}_n{n}"
+    relative = "_relative" if RELATIVE and flavour == "ladder" else ""
+    name = f"{flavour}_{construct}{relative}_n{n}"
     crate = WORK / name
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(manifest(name, flavour))
@@ -266,7 +273,7 @@ def load():
 
 
 def main():
-    global OPTIMIZE_MACROS, LOCKLADDER, WORK
+    global OPTIMIZE_MACROS, LOCKLADDER, WORK, RELATIVE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--runs", type=int, default=3)
@@ -290,8 +297,14 @@ def main():
         help="where the generated crates and their target dir go",
     )
     parser.add_argument("--opt-macros", action="store_true", help=OPT_MACROS.strip())
+    parser.add_argument(
+        "--relative",
+        action="store_true",
+        help="declare every second level as `above(previous, 10)` (same numbers)",
+    )
     args = parser.parse_args()
     OPTIMIZE_MACROS = args.opt_macros
+    RELATIVE = args.relative
     LOCKLADDER = args.lockladder.resolve()
     WORK = args.work.resolve()
 
@@ -316,7 +329,7 @@ def main():
             ratio = med["wall"]["ladder"] / med["wall"]["tokio"]
             cpu_ratio = med["cpu"]["ladder"] / med["cpu"]["tokio"]
             row = {
-                "construct": construct,
+                "construct": construct + ("+relative" if RELATIVE else ""),
                 "levels": n,
                 "sites": SITES[construct] * n,
                 "ladder_s": f"{med['wall']['ladder']:.3f}",

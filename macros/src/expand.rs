@@ -5,6 +5,7 @@ use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Attribute, Expr, Generics, Item, Type};
 
+use crate::manifest;
 use crate::parse::{self, Args, Direction, LevelSpec};
 use crate::text;
 use crate::validate::{self, Level, LeveledItem};
@@ -44,7 +45,10 @@ pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
 fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
     let krate = match &args.krate {
         Some(path) => path.to_token_stream(),
-        None => quote!(::lockladder),
+        None => match manifest::renamed_lockladder() {
+            Some(renamed) => return with_errors(item_tokens(&item), renamed_error(renamed)),
+            None => quote!(::lockladder),
+        },
     };
     let written = text::compact(&args.level.tokens);
     document_level(attrs_mut(&mut item), &level, &written);
@@ -84,6 +88,19 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
             }
         }
     }
+}
+
+/// What a crate that renamed the dependency is told, instead of rustc's
+/// "unresolved crate `lockladder`" on every generated path.
+fn renamed_error(renamed: &str) -> syn::Error {
+    syn::Error::new(
+        Span::call_site(),
+        format!(
+            "this crate depends on `lockladder` under the name `{renamed}`, and \
+             `#[lock_level]` names `::lockladder` unless told otherwise: add \
+             `crate = {renamed}`, as in `#[lock_level(20, crate = {renamed})]`"
+        ),
+    )
 }
 
 /// Adds the level to a documented type's docs, so hovering it shows the level.

@@ -5,6 +5,7 @@
 //! this crate is never a direct dependency.
 
 mod expand;
+mod manifest;
 mod parse;
 #[cfg(test)]
 mod tests;

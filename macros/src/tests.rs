@@ -548,3 +548,38 @@ fn every_level_is_registered_for_the_hierarchy_by_name_only() {
     );
     assert!(!rejected.contains("register_level"), "{rejected}");
 }
+
+#[test]
+fn a_renamed_dependency_is_found_in_the_manifest() {
+    use crate::manifest::renamed_in;
+    let no_workspace = || None;
+    let cases: &[(&str, Option<&str>)] = &[
+        ("[dependencies]\nll = { package = \"lockladder\", version = \"0.1\" }\n", Some("ll")),
+        ("[dev-dependencies]\nll = { version = \"0.1\", package = 'lockladder' }\n", Some("ll")),
+        ("[target.'cfg(unix)'.dependencies]\nll = { package = \"lockladder\" }\n", Some("ll")),
+        ("[dependencies.ll]\nversion = \"0.1\"\npackage = \"lockladder\"\n", Some("ll")),
+        ("[dependencies]\nll.package = \"lockladder\"\nll.version = \"0.1\"\n", Some("ll")),
+        // Not renamed, or renamed beside a plain `lockladder`: `::lockladder` resolves.
+        ("[dependencies]\nlockladder = \"0.1\"\n", None),
+        (
+            "[dependencies]\nlockladder = { path = \"..\" }\nll = { package = \"lockladder\" }\n",
+            None,
+        ),
+        // A comment, another table, another package.
+        ("[dependencies]\n# ll = { package = \"lockladder\" }\ntokio = \"1\"\n", None),
+        ("[package]\nname = \"ll\"\n[features]\nll = []\n", None),
+        ("[dependencies]\nll = { package = \"lockladder-runtime\" }\n", None),
+    ];
+    for (manifest, expected) in cases {
+        assert_eq!(renamed_in(manifest, no_workspace).as_deref(), *expected, "{manifest}");
+    }
+    let root = || {
+        Some("[workspace]\n[workspace.dependencies]\nll = { package = \"lockladder\", path = \"x\" }\n".to_owned())
+    };
+    assert_eq!(
+        renamed_in("[dependencies]\nll = { workspace = true }\n", root).as_deref(),
+        Some("ll")
+    );
+    assert_eq!(renamed_in("[dependencies]\nll.workspace = true\n", root).as_deref(), Some("ll"));
+    assert_eq!(renamed_in("[dependencies]\ntokio = { workspace = true }\n", root), None);
+}

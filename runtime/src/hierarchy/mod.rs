@@ -53,6 +53,8 @@ impl DeclaredLevel {
     /// assert_eq!((cache.name(), cache.level()), ("Cache", 11));
     /// assert_eq!(cache.relative_to(), Some("above(db::Pool)"));
     /// assert_eq!(hierarchy.levels()[0].types()[0].relative_to(), None);
+    /// // The picture shows it beside the type.
+    /// assert_eq!(hierarchy.to_string(), "10  Pool\n11  Cache (above(db::Pool))\n");
     /// ```
     pub fn relative_to(&self) -> Option<&'static str> {
         self.written_as
