@@ -22,9 +22,12 @@ the default), ``spawn`` (full, plus every site spawned with ``tokio::spawn``,
 which adds the ``Send`` checks of every future) and ``decl-expanded`` (decl with
 the attribute's expansion written out by hand: the macro's own cost is the
 difference). ``--lockladder PATH --work DIR`` compares another checkout.
-``--relative`` declares every second level relative to the one before it
-(``#[lock_level(above(L0, 10))]``, the same numbers as the literals): the
-cost of composable levels, which evaluate a constant per declaration.
+``--relative`` adds a third crate to each run, ``relative_<construct>_nN``: the
+lockladder crate with every second level declared relative to the one before it
+(``#[lock_level(above(L0, 10))]``, the same numbers as the literals), measured
+in the same alternation, so its ratio to tokio and to the all-literal crate come
+from one run: the cost of composable levels, which evaluate a constant per
+declaration.
 
 Stdlib only. Run from anywhere:
 
@@ -48,7 +51,8 @@ LOCKLADDER = ROOT
 # `--opt-macros`: build proc macros optimized (a profile setting users may have).
 OPT_MACROS = "\n[profile.dev.build-override]\nopt-level = 3\n"
 OPTIMIZE_MACROS = False
-# `--relative`: every second level written as `above(previous, 10)`.
+# `--relative`: also measure the `relative` flavour (every second level written as
+# `above(previous, 10)`).
 RELATIVE = False
 CONSTRUCTS = ("decl", "decl-expanded", "direct", "generic", "full", "spawn")
 
@@ -149,6 +153,8 @@ pub async fn generic_{i}(locks: &Locks) -> u64 {{
 
 def source(flavour, n, construct):
     """The generated crate's `lib.rs`."""
+    relative = flavour == "relative"
+    flavour = "ladder" if relative else flavour
     t = FLAVOURS[flavour]
     direct, generic = sites(construct)
     out = [
@@ -161,7 +167,7 @@ def source(flavour, n, construct):
     for i in range(n):
         if flavour == "ladder" and construct == "decl-expanded":
             out += expanded_level(i)
-        elif flavour == "ladder" and RELATIVE and i % 2 == 1:
+        elif relative and i % 2 == 1:
             # The same number as the literal: 10 * (i + 1) == L{i-1} + 10.
             out.append(f"#[lock_level(above(L{i - 1}, 10))]\npub struct L{i} {{ pub v: u64 }}")
         else:
@@ -219,7 +225,7 @@ def spawn_all(n):
 def manifest(name, flavour):
     tokio_features = '["sync", "rt"]'
     deps = f'tokio = {{ version = "1", default-features = false, features = {tokio_features} }}\n'
-    if flavour == "ladder":
+    if flavour in ("ladder", "relative"):
         deps += f'lockladder = {{ path = "{LOCKLADDER.as_posix()}" }}\n'
     return (
         "[package]\n"
@@ -235,8 +241,7 @@ def manifest(name, flavour):
 
 
 def write_crate(flavour, n, construct):
-    relative = "_relative" if RELATIVE and flavour == "ladder" else ""
-    name = f"{flavour}_{construct}{relative}_n{n}"
+    name = f"{flavour}_{construct}_n{n}"
     crate = WORK / name
     (crate / "src").mkdir(parents=True, exist_ok=True)
     (crate / "Cargo.toml").write_text(manifest(name, flavour))
@@ -311,7 +316,8 @@ def main():
     rows = []
     for construct in args.construct:
         for n in args.levels:
-            crates = {f: write_crate(f, n, construct) for f in ("ladder", "tokio")}
+            flavours = ("ladder", "tokio") + (("relative",) if RELATIVE else ())
+            crates = {f: write_crate(f, n, construct) for f in flavours}
             if args.generate_only:
                 continue
             for crate in crates.values():
@@ -329,7 +335,7 @@ def main():
             ratio = med["wall"]["ladder"] / med["wall"]["tokio"]
             cpu_ratio = med["cpu"]["ladder"] / med["cpu"]["tokio"]
             row = {
-                "construct": construct + ("+relative" if RELATIVE else ""),
+                "construct": construct,
                 "levels": n,
                 "sites": SITES[construct] * n,
                 "ladder_s": f"{med['wall']['ladder']:.3f}",
@@ -346,6 +352,18 @@ def main():
                 "tokio_runs": " ".join(f"{t:.3f}" for t in wall["tokio"]),
                 "max_load1": f"{max(loads):.2f}",
             }
+            if RELATIVE:
+                row.update({
+                    "relative_s": f"{med['wall']['relative']:.3f}",
+                    "relative_cpu_s": f"{med['cpu']['relative']:.3f}",
+                    "relative_ratio": f"{med['wall']['relative'] / med['wall']['tokio']:.2f}",
+                    "relative_cpu_ratio": f"{med['cpu']['relative'] / med['cpu']['tokio']:.2f}",
+                    "relative_vs_literal_cpu": f"{med['cpu']['relative'] / med['cpu']['ladder']:.2f}",
+                    "relative_runs": " ".join(f"{t:.3f}" for t in wall["relative"]),
+                    "relative_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["relative"]),
+                    "ladder_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["ladder"]),
+                    "tokio_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["tokio"]),
+                })
             rows.append(row)
             print(
                 f"{construct:13} N={n:4}  wall: lockladder {med['wall']['ladder']:7.3f}s "
@@ -353,6 +371,13 @@ def main():
                 f"cpu ratio {cpu_ratio:5.2f}  (max load {max(loads):.2f})",
                 flush=True,
             )
+            if RELATIVE:
+                print(
+                    f"{'  relative':13} N={n:4}  wall: {med['wall']['relative']:7.3f}s ratio "
+                    f"{row['relative_ratio']}  cpu ratio {row['relative_cpu_ratio']}  "
+                    f"(cpu vs all-literal {row['relative_vs_literal_cpu']})",
+                    flush=True,
+                )
     if rows:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", newline="") as f:

@@ -174,23 +174,27 @@ fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> 
         LevelSpec::Expr(expr) => integer(&private, expr),
         LevelSpec::Relative { direction, base, distance } => {
             let base_level = base_level(&private, base);
-            let distance = match distance {
-                Some(distance) => {
-                    let value = integer(&private, distance);
-                    let message = format!(
-                        "in `#[lock_level({written})]`, the distance must be at least 1: \
+            let distance = match distance.as_deref().and_then(literal_distance) {
+                // A literal distance was checked by the attribute (at least 1).
+                Some(literal) => quote!(#literal),
+                None => match distance {
+                    Some(distance) => {
+                        let value = integer(&private, distance);
+                        let message = format!(
+                            "in `#[lock_level({written})]`, the distance must be at least 1: \
                          a distance of 0 or less is not {} `{}`",
-                        direction.keyword(),
-                        text::compact(&base.to_token_stream())
-                    );
-                    let fail = fail(span, &message);
-                    quote!({
-                        let distance: i128 = #value;
-                        if distance < 1 { #fail }
-                        distance
-                    })
-                }
-                None => quote!(1i128),
+                            direction.keyword(),
+                            text::compact(&base.to_token_stream())
+                        );
+                        let fail = fail(span, &message);
+                        quote!({
+                            let distance: i128 = #value;
+                            if distance < 1 { #fail }
+                            distance
+                        })
+                    }
+                    None => quote!(1i128),
+                },
             };
             match direction {
                 Direction::Above => quote!(#base_level + #distance),
@@ -238,16 +242,32 @@ fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> 
 
 /// An integer constant as an `i128`, exact for every integer type, after a
 /// check that it is an integer at all (a float, a bool or a string is
-/// rejected there, at the expression, in our words).
+/// rejected there, at the expression, in our words). Only the user's tokens
+/// keep their spans: lints (`unused_parens`, clippy's casts) never see the
+/// generated ones as the user's code.
 fn integer(private: &TokenStream, expr: &Expr) -> TokenStream {
-    let span = first_span(&expr.to_token_stream());
-    quote_spanned!(span=> #private::integer(#expr) as i128)
+    quote!(#private::integer(#expr) as i128)
+}
+
+/// An unsuffixed literal distance, as an `i128` literal: no constant to check.
+fn literal_distance(distance: &Expr) -> Option<proc_macro2::Literal> {
+    match distance {
+        Expr::Group(group) => literal_distance(&group.expr),
+        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(literal), .. })
+            if literal.suffix().is_empty() =>
+        {
+            literal
+                .base10_parse::<u64>()
+                .ok()
+                .map(|value| proc_macro2::Literal::i128_suffixed(value.into()))
+        }
+        _ => None,
+    }
 }
 
 /// The level of the type a relative level names; "has no lock level" otherwise.
 fn base_level(private: &TokenStream, base: &Type) -> TokenStream {
-    let span = first_span(&base.to_token_stream());
-    quote_spanned!(span=> <#base as #private::RelativeBase>::BASE_LEVEL as i128)
+    quote!(<#base as #private::RelativeBase>::BASE_LEVEL as i128)
 }
 
 /// A constant-evaluation failure with our message, placed at the argument:

@@ -209,7 +209,8 @@ fn relative_levels_read_the_base_level_through_relative_base() {
     for (args, arithmetic, written) in [
         (quote!(above(db::Pool)), format!("{base} + 1i128"), "above(db::Pool)"),
         (quote!(below(db::Pool)), format!("{base} - 1i128"), "below(db::Pool)"),
-        (quote!(above(db::Pool, 5)), format!("{base} + {{"), "above(db::Pool, 5)"),
+        (quote!(above(db::Pool, 5)), format!("{base} + 5i128"), "above(db::Pool, 5)"),
+        (quote!(above(db::Pool, 5u8)), format!("{base} + {{"), "above(db::Pool, 5u8)"),
         (quote!(below(db::Pool, GAP)), format!("{base} - {{"), "below(db::Pool, GAP)"),
     ] {
         let out = expand(
