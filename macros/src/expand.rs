@@ -70,6 +70,38 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
                 #krate::__private::register_level!(#name, #level);
             }
         }
+        Level::Relative(distance) => {
+            let LevelSpec::Relative { direction, base, .. } = &args.level.spec else {
+                unreachable!("`validate::level` gives `Level::Relative` for `above`/`below` only")
+            };
+            let private = quote!(#krate::__private::rank);
+            let span = first_span(&args.level.tokens);
+            let last = last_span(&args.level.tokens);
+            let rank_ident = Ident::new("Rank", last);
+            // `below(T, N)` adds `0x10000 - N`; see `rank::Minus`.
+            let (alias, operand, saturating) = match direction {
+                Direction::Above => (quote!(Plus), distance, quote!(saturating_add)),
+                Direction::Below => {
+                    (quote!(Minus), distance.wrapping_neg(), quote!(saturating_sub))
+                }
+            };
+            let operand = literal_rank(&krate, operand);
+            let rank = quote_spanned! {span=>
+                <<#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
+                    as #private::NotAboveHighest>::Checked as #private::NotBelowLowest>::#rank_ident
+            };
+            let level_impl = level_impl_spanned(&krate, ident, generics, &rank, (span, last));
+            let distance = u32::from(distance);
+            quote! {
+                #item_tokens
+                #level_impl
+                #krate::__private::register_level!(
+                    #name,
+                    <#base as #private::RelativeBase>::BASE_LEVEL.#saturating(#distance),
+                    #written
+                );
+            }
+        }
         Level::Computed => {
             let value = computed_level(&krate, &args.level, &written);
             let rank = computed_rank(&krate);
@@ -117,7 +149,7 @@ fn document_level(attrs: &mut Vec<Attribute>, level: &Level, written: &str) {
             " **Lock level {level}** (`#[lock_level({written})]`): acquire it only while \
              holding levels below {level}."
         ),
-        Level::Computed => format!(
+        Level::Relative(_) | Level::Computed => format!(
             " **Lock level `{written}`** (`#[lock_level({written})]`): acquire it only \
              while holding levels below it."
         ),
@@ -134,13 +166,29 @@ fn level_impl(
     generics: &Generics,
     rank: &TokenStream,
 ) -> TokenStream {
+    level_impl_spanned(krate, ident, generics, rank, (Span::call_site(), Span::call_site()))
+}
+
+/// [`level_impl`] with the rank's item at `span`: an error in a computed rank
+/// is then reported there (at the attribute's argument), and rustc's checks of
+/// the item and of the type in it, which find the same error, report it at one
+/// place, once.
+fn level_impl_spanned(
+    krate: &TokenStream,
+    ident: &Ident,
+    generics: &Generics,
+    rank: &TokenStream,
+    (first, last): (Span, Span),
+) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
+    let semicolon = quote_spanned!(last=> ;);
+    let rank_item = quote_spanned!(first=> type DeclaredRank = #rank #semicolon);
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::DeclareLevel for #ident #type_generics #where_clause {
             const DECLARED_NAME: &'static str = #name;
-            type DeclaredRank = #rank;
+            #rank_item
         }
     }
 }
@@ -174,27 +222,23 @@ fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> 
         LevelSpec::Expr(expr) => integer(&private, expr),
         LevelSpec::Relative { direction, base, distance } => {
             let base_level = base_level(&private, base);
-            let distance = match distance.as_deref().and_then(literal_distance) {
-                // A literal distance was checked by the attribute (at least 1).
-                Some(literal) => quote!(#literal),
-                None => match distance {
-                    Some(distance) => {
-                        let value = integer(&private, distance);
-                        let message = format!(
-                            "in `#[lock_level({written})]`, the distance must be at least 1: \
+            let distance = match distance {
+                Some(distance) => {
+                    let value = integer(&private, distance);
+                    let message = format!(
+                        "in `#[lock_level({written})]`, the distance must be at least 1: \
                          a distance of 0 or less is not {} `{}`",
-                            direction.keyword(),
-                            text::compact(&base.to_token_stream())
-                        );
-                        let fail = fail(span, &message);
-                        quote!({
-                            let distance: i128 = #value;
-                            if distance < 1 { #fail }
-                            distance
-                        })
-                    }
-                    None => quote!(1i128),
-                },
+                        direction.keyword(),
+                        text::compact(&base.to_token_stream())
+                    );
+                    let fail = fail(span, &message);
+                    quote!({
+                        let distance: i128 = #value;
+                        if distance < 1 { #fail }
+                        distance
+                    })
+                }
+                None => quote!(1i128),
             };
             match direction {
                 Direction::Above => quote!(#base_level + #distance),
@@ -247,22 +291,6 @@ fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> 
 /// generated ones as the user's code.
 fn integer(private: &TokenStream, expr: &Expr) -> TokenStream {
     quote!(#private::integer(#expr) as i128)
-}
-
-/// An unsuffixed literal distance, as an `i128` literal: no constant to check.
-fn literal_distance(distance: &Expr) -> Option<proc_macro2::Literal> {
-    match distance {
-        Expr::Group(group) => literal_distance(&group.expr),
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(literal), .. })
-            if literal.suffix().is_empty() =>
-        {
-            literal
-                .base10_parse::<u64>()
-                .ok()
-                .map(|value| proc_macro2::Literal::i128_suffixed(value.into()))
-        }
-        _ => None,
-    }
 }
 
 /// The level of the type a relative level names; "has no lock level" otherwise.

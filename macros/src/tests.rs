@@ -204,12 +204,50 @@ fn computed_level_is_one_checked_constant_turned_into_digits() {
 }
 
 #[test]
-fn relative_levels_read_the_base_level_through_relative_base() {
+fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
+    let base_rank =
+        "< db :: Pool as :: lockladder :: __private :: rank :: RelativeBase > :: BaseRank";
+    let base_level =
+        "< db :: Pool as :: lockladder :: __private :: rank :: RelativeBase > :: BASE_LEVEL";
+    for (args, alias, operand, registered, written) in [
+        (quote!(above(db::Pool)), "Plus", 1u16, "saturating_add (1u32)", "above(db::Pool)"),
+        (quote!(above(db::Pool, 5)), "Plus", 5, "saturating_add (5u32)", "above(db::Pool, 5)"),
+        // `below(T, N)` adds the complement `0x10000 - N`.
+        (quote!(below(db::Pool)), "Minus", 0xFFFF, "saturating_sub (1u32)", "below(db::Pool)"),
+        (
+            quote!(below(db::Pool, 0x10)),
+            "Minus",
+            0xFFF0,
+            "saturating_sub (16u32)",
+            "below(db::Pool, 0x10)",
+        ),
+    ] {
+        let out = expand(
+            args.clone(),
+            quote!(
+                struct Cache;
+            ),
+        );
+        let rank = format!(
+            "type DeclaredRank = < < :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: NotAboveHighest > :: Checked as :: lockladder :: __private :: rank :: NotBelowLowest > :: Rank ;",
+            digits(operand)
+        );
+        // `<<` prints joint; compare it as two tokens.
+        assert!(out.replace("<<", "< <").contains(&rank), "`{args}`: {rank} in {out}");
+        assert!(
+            out.contains(&format!("{base_level} . {registered} , \"{written}\"")),
+            "`{args}`: {out}"
+        );
+        // No constant to evaluate, no anonymous constant block.
+        assert!(!out.contains("const _"), "`{args}`: {out}");
+        assert!(!out.contains("compile_error"), "`{args}`: {out}");
+    }
+}
+
+#[test]
+fn relative_levels_with_a_constant_distance_are_evaluated() {
     let base = "< db :: Pool as :: lockladder :: __private :: rank :: RelativeBase > :: BASE_LEVEL as i128";
     for (args, arithmetic, written) in [
-        (quote!(above(db::Pool)), format!("{base} + 1i128"), "above(db::Pool)"),
-        (quote!(below(db::Pool)), format!("{base} - 1i128"), "below(db::Pool)"),
-        (quote!(above(db::Pool, 5)), format!("{base} + 5i128"), "above(db::Pool, 5)"),
         (quote!(above(db::Pool, 5u8)), format!("{base} + {{"), "above(db::Pool, 5u8)"),
         (quote!(below(db::Pool, GAP)), format!("{base} - {{"), "below(db::Pool, GAP)"),
     ] {
@@ -220,6 +258,7 @@ fn relative_levels_read_the_base_level_through_relative_base() {
             ),
         );
         assert!(out.contains(&arithmetic), "`{args}`: {arithmetic} in {out}");
+        assert!(out.contains("the distance must be at least 1"), "`{args}`: {out}");
         assert!(out.contains(&format!("\"{written}\")")), "`{args}`: {out}");
         assert!(!out.contains("compile_error"), "`{args}`: {out}");
     }
@@ -243,6 +282,13 @@ fn relative_levels_read_the_base_level_through_relative_base() {
         ),
     );
     assert!(generic.contains("< Shard < u8 , String > as"), "{generic}");
+    let too_far = expand(
+        quote!(above(Pool, 65536)),
+        quote!(
+            struct Cache;
+        ),
+    );
+    assert!(too_far.contains("at most 65534"), "{too_far}");
     assert!(generic.contains("\"above(Shard<u8, String>)\""), "{generic}");
 }
 

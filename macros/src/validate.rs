@@ -21,6 +21,9 @@ pub enum LeveledItem {
 pub enum Level {
     /// A literal in `1..=65535`.
     Known(u16),
+    /// `above(T)`, `below(T)`, or with a literal distance in `1..=65535`:
+    /// computed on the ranks, checked by trait resolution.
+    Relative(u16),
     /// A constant expression, checked when rustc evaluates it.
     Computed,
 }
@@ -41,6 +44,7 @@ pub fn level(arg: &LevelArg) -> syn::Result<Level> {
             }
             _ => Err(out_of_range(literal)),
         },
+        LevelSpec::Relative { distance: None, .. } => Ok(Level::Relative(1)),
         LevelSpec::Relative { direction, base, distance: Some(distance) } => {
             match literal_value(distance) {
                 Some(0) => {
@@ -54,6 +58,10 @@ pub fn level(arg: &LevelArg) -> syn::Result<Level> {
                         ),
                     ))
                 }
+                Some(value @ 1..=65535) if unsuffixed(distance) => u16::try_from(value)
+                    .map(Level::Relative)
+                    .map_err(|_| distance_too_far(distance)),
+                Some(65536..) => Err(distance_too_far(distance)),
                 _ => Ok(Level::Computed),
             }
         }
@@ -67,6 +75,21 @@ fn literal_value(expr: &Expr) -> Option<u128> {
         Expr::Lit(ExprLit { lit: Lit::Int(literal), .. }) => literal.base10_parse().ok(),
         _ => None,
     }
+}
+
+fn unsuffixed(expr: &Expr) -> bool {
+    match expr {
+        Expr::Group(group) => unsuffixed(&group.expr),
+        Expr::Lit(ExprLit { lit: Lit::Int(literal), .. }) => literal.suffix().is_empty(),
+        _ => false,
+    }
+}
+
+fn distance_too_far(distance: &Expr) -> syn::Error {
+    syn::Error::new_spanned(
+        distance,
+        "a distance between two levels is at most 65534: levels are `1..=65535`",
+    )
 }
 
 fn out_of_range(literal: &syn::LitInt) -> syn::Error {

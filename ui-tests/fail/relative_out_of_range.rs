@@ -1,4 +1,5 @@
-// A relative level that leaves `1..=65535` fails at the attribute.
+// A relative level that leaves `1..=65535` fails at the attribute: computed
+// on the ranks (a literal distance) or as a constant (any other distance).
 use lockladder::lock_level;
 
 #[lock_level(65535)]
@@ -12,5 +13,13 @@ struct AboveTop;
 
 #[lock_level(below(Bottom))]
 struct BelowBottom;
+
+#[lock_level(below(Bottom, 5))]
+struct FarBelowBottom;
+
+const FAR: u32 = 70_000;
+
+#[lock_level(above(Bottom, FAR))]
+struct FarAboveBottom;
 
 fn main() {}

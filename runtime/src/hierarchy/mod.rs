@@ -47,6 +47,8 @@ impl DeclaredLevel {
     /// }
     /// #[lockladder::lock_level(above(db::Pool))]
     /// struct Cache;
+    /// #[lockladder::lock_level(above(Cache, 9))]
+    /// enum AuditLevel {}
     ///
     /// let hierarchy = lockladder::hierarchy();
     /// let cache = &hierarchy.levels()[1].types()[0];
@@ -54,7 +56,10 @@ impl DeclaredLevel {
     /// assert_eq!(cache.relative_to(), Some("above(db::Pool)"));
     /// assert_eq!(hierarchy.levels()[0].types()[0].relative_to(), None);
     /// // The picture shows it beside the type.
-    /// assert_eq!(hierarchy.to_string(), "10  Pool\n11  Cache (above(db::Pool))\n");
+    /// assert_eq!(
+    ///     hierarchy.to_string(),
+    ///     "10  Pool\n11  Cache (above(db::Pool))\n20  AuditLevel (above(Cache, 9))\n"
+    /// );
     /// ```
     pub fn relative_to(&self) -> Option<&'static str> {
         self.written_as
