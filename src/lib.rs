@@ -196,9 +196,10 @@
 /// that the order check compares, and `Level::LEVEL` is read off that rank: the
 /// compile-time order and the runtime order (`lock_all`, `lock_many`,
 /// `lockdep`, the hierarchy picture) cannot disagree. A literal is turned into
-/// its rank by the attribute itself; any other level is evaluated by rustc as
-/// one non-generic constant per type, so a level out of range fails
-/// `cargo check` (and the IDE) at the attribute:
+/// its rank by the attribute itself; `above(T)` and `below(T)` with a literal
+/// distance add to `T`'s rank digit by digit, in trait resolution; any other
+/// level is evaluated by rustc as one non-generic constant per type. Either way
+/// a level out of range fails `cargo check` (and the IDE) at the attribute:
 ///
 /// ```compile_fail,E0080
 /// use lockladder::lock_level;

@@ -24,7 +24,9 @@ the attribute's expansion written out by hand: the macro's own cost is the
 difference). ``--lockladder PATH --work DIR`` compares another checkout.
 ``--relative`` adds a third crate to each run, ``relative_<construct>_nN``: the
 lockladder crate with every second level declared relative to the one before it
-(``#[lock_level(above(L0, 10))]``, the same numbers as the literals), measured
+(``#[lock_level(above(L0, 10))]``, or with ``--relative expression``
+``#[lock_level(<L0 as lockladder::Level>::LEVEL + 10)]``; the same numbers as
+the literals), measured
 in the same alternation, so its ratio to tokio and to the all-literal crate come
 from one run: the cost of composable levels, which evaluate a constant per
 declaration.
@@ -51,9 +53,10 @@ LOCKLADDER = ROOT
 # `--opt-macros`: build proc macros optimized (a profile setting users may have).
 OPT_MACROS = "\n[profile.dev.build-override]\nopt-level = 3\n"
 OPTIMIZE_MACROS = False
-# `--relative`: also measure the `relative` flavour (every second level written as
-# `above(previous, 10)`).
-RELATIVE = False
+# `--relative [above|expression]`: also measure the `relative` flavour, every second
+# level written as `above(previous, 10)` (computed on the ranks) or as the constant
+# expression `<previous as Level>::LEVEL + 10` (evaluated by rustc).
+RELATIVE = None
 CONSTRUCTS = ("decl", "decl-expanded", "direct", "generic", "full", "spawn")
 
 
@@ -169,7 +172,11 @@ def source(flavour, n, construct):
             out += expanded_level(i)
         elif relative and i % 2 == 1:
             # The same number as the literal: 10 * (i + 1) == L{i-1} + 10.
-            out.append(f"#[lock_level(above(L{i - 1}, 10))]\npub struct L{i} {{ pub v: u64 }}")
+            level = {
+                "above": f"above(L{i - 1}, 10)",
+                "expression": f"<L{i - 1} as lockladder::Level>::LEVEL + 10",
+            }[RELATIVE]
+            out.append(f"#[lock_level({level})]\npub struct L{i} {{ pub v: u64 }}")
         else:
             out.append(t["level"].format(i=i, level=level_of(i)))
     out.append("pub struct Locks {")
@@ -304,8 +311,11 @@ def main():
     parser.add_argument("--opt-macros", action="store_true", help=OPT_MACROS.strip())
     parser.add_argument(
         "--relative",
-        action="store_true",
-        help="declare every second level as `above(previous, 10)` (same numbers)",
+        nargs="?",
+        const="above",
+        choices=["above", "expression"],
+        help="also measure a crate with every second level declared relatively, as "
+        "`above(previous, 10)` (default) or `<previous as Level>::LEVEL + 10` (same numbers)",
     )
     args = parser.parse_args()
     OPTIMIZE_MACROS = args.opt_macros
@@ -335,7 +345,7 @@ def main():
             ratio = med["wall"]["ladder"] / med["wall"]["tokio"]
             cpu_ratio = med["cpu"]["ladder"] / med["cpu"]["tokio"]
             row = {
-                "construct": construct,
+                "construct": construct + (f"+relative-{RELATIVE}" if RELATIVE else ""),
                 "levels": n,
                 "sites": SITES[construct] * n,
                 "ladder_s": f"{med['wall']['ladder']:.3f}",

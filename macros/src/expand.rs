@@ -58,66 +58,93 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
         LeveledItem::Enum(item) => (&item.ident, &item.generics),
     };
     let item_tokens = item_tokens(&item);
-    let name = ident.to_string();
-    match level {
-        Level::Known(level) => {
-            let rank = literal_rank(&krate, level);
-            let level_impl = level_impl(&krate, ident, generics, &rank);
-            let level = u32::from(level);
-            quote! {
-                #item_tokens
-                #level_impl
-                #krate::__private::register_level!(#name, #level);
-            }
+    let expansion = Expansion { krate: &krate, ident, generics, written: &written };
+    let level_and_registration = match (level, &args.level.spec) {
+        (Level::Known(level), _) => expansion.literal(level),
+        (Level::Relative(distance), LevelSpec::Relative { direction, base, .. }) => {
+            expansion.relative(&args.level.tokens, *direction, base, distance)
         }
-        Level::Relative(distance) => {
-            let LevelSpec::Relative { direction, base, .. } = &args.level.spec else {
-                unreachable!("`validate::level` gives `Level::Relative` for `above`/`below` only")
-            };
-            let private = quote!(#krate::__private::rank);
-            let span = first_span(&args.level.tokens);
-            let last = last_span(&args.level.tokens);
-            let rank_ident = Ident::new("Rank", last);
-            // `below(T, N)` adds `0x10000 - N`; see `rank::Minus`.
-            let (alias, operand, saturating) = match direction {
-                Direction::Above => (quote!(Plus), distance, quote!(saturating_add)),
-                Direction::Below => {
-                    (quote!(Minus), distance.wrapping_neg(), quote!(saturating_sub))
-                }
-            };
-            let operand = literal_rank(&krate, operand);
-            let rank = quote_spanned! {span=>
-                <<#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
-                    as #private::NotAboveHighest>::Checked as #private::NotBelowLowest>::#rank_ident
-            };
-            let level_impl = level_impl_spanned(&krate, ident, generics, &rank, (span, last));
-            let distance = u32::from(distance);
-            quote! {
-                #item_tokens
-                #level_impl
-                #krate::__private::register_level!(
-                    #name,
-                    <#base as #private::RelativeBase>::BASE_LEVEL.#saturating(#distance),
-                    #written
-                );
-            }
+        // Every spelling has a value; the constant path computes any of them.
+        _ => expansion.computed(&args.level),
+    };
+    quote! {
+        #item_tokens
+        #level_and_registration
+    }
+}
+
+/// What the three kinds of level share: the crate path, the type, the level as written.
+struct Expansion<'a> {
+    krate: &'a TokenStream,
+    ident: &'a Ident,
+    generics: &'a Generics,
+    written: &'a str,
+}
+
+impl Expansion<'_> {
+    /// A literal: its rank spelled out, no constant evaluation at all.
+    fn literal(&self, level: u16) -> TokenStream {
+        let Expansion { krate, ident, generics, .. } = self;
+        let name = ident.to_string();
+        let level_impl = level_impl(krate, ident, generics, &literal_rank(krate, level));
+        let level = u32::from(level);
+        quote! {
+            #level_impl
+            #krate::__private::register_level!(#name, #level);
         }
-        Level::Computed => {
-            let value = computed_level(&krate, &args.level, &written);
-            let rank = computed_rank(&krate);
-            let level_impl = level_impl(&krate, ident, generics, &rank);
-            // One anonymous constant holds the computed level next to the impl
-            // that uses it. It is not generic (the level of a generic type does
-            // not depend on its parameters), so rustc evaluates it in
-            // `cargo check`, and a level out of range fails there, at the attribute.
-            quote! {
-                #item_tokens
-                const _: () = {
-                    const __LOCKLADDER_LEVEL: u32 = #value;
-                    #level_impl
-                    #krate::__private::register_level!(#name, __LOCKLADDER_LEVEL, #written);
-                };
-            }
+    }
+
+    /// `above(T, N)` / `below(T, N)` with a literal `N`: the rank is `T`'s rank
+    /// plus `N` (or plus `0x10000 - N`, see `rank::Minus`), by trait resolution,
+    /// and a result out of range is a trait error at the attribute.
+    fn relative(
+        &self,
+        tokens: &TokenStream,
+        direction: Direction,
+        base: &Type,
+        distance: u16,
+    ) -> TokenStream {
+        let Expansion { krate, ident, generics, written } = self;
+        let private = quote!(#krate::__private::rank);
+        let (first, last) = (first_span(tokens), last_span(tokens));
+        let rank_ident = Ident::new("Rank", last);
+        let (alias, operand, saturating) = match direction {
+            Direction::Above => (quote!(Plus), distance, quote!(saturating_add)),
+            Direction::Below => (quote!(Minus), distance.wrapping_neg(), quote!(saturating_sub)),
+        };
+        let operand = literal_rank(krate, operand);
+        let rank = quote_spanned! {first=>
+            <<#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
+                as #private::NotAboveHighest>::Checked as #private::NotBelowLowest>::#rank_ident
+        };
+        let level_impl = level_impl_spanned(krate, ident, generics, &rank, (first, last));
+        let name = ident.to_string();
+        let distance = u32::from(distance);
+        quote! {
+            #level_impl
+            #krate::__private::register_level!(
+                #name,
+                <#base as #private::RelativeBase>::BASE_LEVEL.#saturating(#distance),
+                #written
+            );
+        }
+    }
+
+    /// Any other level: one anonymous constant holds the computed level next to
+    /// the impl that uses it. It is not generic (the level of a generic type
+    /// does not depend on its parameters), so rustc evaluates it in
+    /// `cargo check`, and a level out of range fails there, at the attribute.
+    fn computed(&self, arg: &parse::LevelArg) -> TokenStream {
+        let Expansion { krate, ident, generics, written } = self;
+        let value = computed_level(krate, arg, written);
+        let level_impl = level_impl(krate, ident, generics, &computed_rank(krate));
+        let name = ident.to_string();
+        quote! {
+            const _: () = {
+                const __LOCKLADDER_LEVEL: u32 = #value;
+                #level_impl
+                #krate::__private::register_level!(#name, __LOCKLADDER_LEVEL, #written);
+            };
         }
     }
 }
