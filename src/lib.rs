@@ -375,7 +375,7 @@ pub use lockladder_runtime::{
 /// The rank types and `DeclareLevel` (from which [`Level`] follows), and for
 /// levels that are not literals, the checks `rank::integer` (the expression is
 /// an integer) and `rank::RelativeBase` (the type named by `above`, `below`,
-/// `between` has a level), with `rank::Hex`/`rank::Digits`, which turn the
+/// `between` has a level), with `rank::Byte`/`rank::Bytes`, which turn the
 /// evaluated level into its rank.
 #[doc(hidden)]
 pub mod __private {

@@ -108,23 +108,27 @@ impl Expansion<'_> {
         let private = quote!(#krate::__private::rank);
         let (first, last) = (first_span(tokens), last_span(tokens));
         let rank_ident = Ident::new("Rank", last);
-        let (alias, operand, saturating) = match direction {
-            Direction::Above => (quote!(Plus), distance, quote!(saturating_add)),
-            Direction::Below => (quote!(Minus), distance.wrapping_neg(), quote!(saturating_sub)),
+        // `above` can only leave the range at the top, `below` at the bottom:
+        // one check each, whose trait names the end in its error.
+        let (alias, operand, check) = match direction {
+            Direction::Above => (quote!(Plus), distance, quote!(NotAboveHighest)),
+            Direction::Below => (quote!(Minus), distance.wrapping_neg(), quote!(NotBelowLowest)),
         };
         let operand = literal_rank(krate, operand);
         let rank = quote_spanned! {first=>
-            <<#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
-                as #private::NotAboveHighest>::Checked as #private::NotBelowLowest>::#rank_ident
+            <#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
+                as #private::#check>::#rank_ident
         };
         let level_impl = level_impl_spanned(krate, ident, generics, &rank, (first, last));
         let name = ident.to_string();
-        let distance = u32::from(distance);
+        // The registration reads the level off the same rank, spelled with the
+        // same spans: if the rank is in error, rustc reports it once, not again
+        // here (with the `hierarchy` feature, which evaluates this).
         quote! {
             #level_impl
             #krate::__private::register_level!(
                 #name,
-                <#base as #private::RelativeBase>::BASE_LEVEL.#saturating(#distance),
+                <#rank as #private::IsRank>::VALUE,
                 #written
             );
         }
@@ -229,13 +233,13 @@ fn literal_rank(krate: &TokenStream, level: u16) -> TokenStream {
     quote!(#krate::__private::rank::Rank<#(#krate::__private::rank::#digits),*>)
 }
 
-/// The rank of `__LOCKLADDER_LEVEL`: each hexadecimal digit picked by an
-/// anonymous constant, `Hex<{ (LEVEL >> 12) & 0xF }>`, from a 16-entry table.
+/// The rank of `__LOCKLADDER_LEVEL`: its two bytes, each picked by an
+/// anonymous constant, `Byte<{ LEVEL >> 8 }>`, from a 256-entry table.
 fn computed_rank(krate: &TokenStream) -> TokenStream {
-    let digits = [12u32, 8, 4, 0].map(
-        |shift| quote!(#krate::__private::rank::Hex<{ (__LOCKLADDER_LEVEL >> #shift) & 0xF }>),
-    );
-    quote!(#krate::__private::rank::Digits<#(#digits),*>)
+    quote!(#krate::__private::rank::Bytes<
+        #krate::__private::rank::Byte<{ __LOCKLADDER_LEVEL >> 8 }>,
+        #krate::__private::rank::Byte<{ __LOCKLADDER_LEVEL & 0xFF }>,
+    >)
 }
 
 /// The block that computes a non-literal level as a `u32` in `1..=65535`, or
@@ -289,20 +293,18 @@ fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> 
             })
         }
     };
-    let below = fail(
-        span,
-        &format!(
-            "lock level `{written}` is out of range: it is below 1 (levels are `1..=65535`; \
-             0 is `Unlocked`, the root token's level)"
-        ),
+    let below = format!(
+        "lock level `{written}` is out of range: it is below 1 (levels are `1..=65535`; \
+         0 is `Unlocked`, the root token's level)"
     );
-    let above = fail(
-        span,
-        &format!(
-            "lock level `{written}` is out of range: it is above 65535, the highest level \
-             (levels are `1..=65535`)"
-        ),
+    let above = format!(
+        "lock level `{written}` is out of range: it is above 65535, the highest level \
+         (levels are `1..=65535`)"
     );
+    // Inline `panic!`s, not a call to a checking `const fn` (which compiles a
+    // little faster): the error then points at the argument alone, without a
+    // note about the inside of our function.
+    let (below, above) = (fail(span, &below), fail(span, &above));
     quote!({
         let level: i128 = #value;
         if level < 1 { #below }

@@ -35,8 +35,8 @@ fn literal_level_declares_name_and_hex_rank() {
     );
     assert!(out.contains("const DECLARED_NAME : & 'static str = \"CoinManager\""), "{out}");
     assert!(out.contains(&format!("type DeclaredRank = {} ;", digits(20))), "{out}");
-    // A literal needs no constant evaluation: no `Hex<{ .. }>` lookup.
-    assert!(!out.contains("Hex"), "{out}");
+    // A literal needs no constant evaluation: no `Byte<{ .. }>` lookup.
+    assert!(!out.contains("Byte"), "{out}");
     assert!(!out.contains("compile_error"), "{out}");
 }
 
@@ -187,12 +187,11 @@ fn computed_level_is_one_checked_constant_turned_into_digits() {
     );
     assert!(out.contains("is out of range: it is below 1"), "{out}");
     assert!(out.contains("is out of range: it is above 65535"), "{out}");
-    for shift in [12, 8, 4, 0] {
-        let digit = format!("Hex < {{ (__LOCKLADDER_LEVEL >> {shift}u32) & 0xF }} >");
-        assert!(out.contains(&digit), "{digit} in {out}");
+    for byte in ["Byte < { __LOCKLADDER_LEVEL >> 8 } >", "Byte < { __LOCKLADDER_LEVEL & 0xFF } >"] {
+        assert!(out.contains(byte), "{byte} in {out}");
     }
     assert!(
-        out.contains("type DeclaredRank = :: lockladder :: __private :: rank :: Digits <"),
+        out.contains("type DeclaredRank = :: lockladder :: __private :: rank :: Bytes <"),
         "{out}"
     );
     assert!(
@@ -207,20 +206,13 @@ fn computed_level_is_one_checked_constant_turned_into_digits() {
 fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
     let base_rank =
         "< db :: Pool as :: lockladder :: __private :: rank :: RelativeBase > :: BaseRank";
-    let base_level =
-        "< db :: Pool as :: lockladder :: __private :: rank :: RelativeBase > :: BASE_LEVEL";
-    for (args, alias, operand, registered, written) in [
-        (quote!(above(db::Pool)), "Plus", 1u16, "saturating_add (1u32)", "above(db::Pool)"),
-        (quote!(above(db::Pool, 5)), "Plus", 5, "saturating_add (5u32)", "above(db::Pool, 5)"),
+    let (above, below) = ("NotAboveHighest", "NotBelowLowest");
+    for (args, alias, operand, check, written) in [
+        (quote!(above(db::Pool)), "Plus", 1u16, above, "above(db::Pool)"),
+        (quote!(above(db::Pool, 5)), "Plus", 5, above, "above(db::Pool, 5)"),
         // `below(T, N)` adds the complement `0x10000 - N`.
-        (quote!(below(db::Pool)), "Minus", 0xFFFF, "saturating_sub (1u32)", "below(db::Pool)"),
-        (
-            quote!(below(db::Pool, 0x10)),
-            "Minus",
-            0xFFF0,
-            "saturating_sub (16u32)",
-            "below(db::Pool, 0x10)",
-        ),
+        (quote!(below(db::Pool)), "Minus", 0xFFFF, below, "below(db::Pool)"),
+        (quote!(below(db::Pool, 0x10)), "Minus", 0xFFF0, below, "below(db::Pool, 0x10)"),
     ] {
         let out = expand(
             args.clone(),
@@ -229,15 +221,17 @@ fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
             ),
         );
         let rank = format!(
-            "type DeclaredRank = < < :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: NotAboveHighest > :: Checked as :: lockladder :: __private :: rank :: NotBelowLowest > :: Rank ;",
+            "type DeclaredRank = < :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: {check} > :: Rank ;",
             digits(operand)
         );
         // `<<` prints joint; compare it as two tokens.
         assert!(out.replace("<<", "< <").contains(&rank), "`{args}`: {rank} in {out}");
-        assert!(
-            out.contains(&format!("{base_level} . {registered} , \"{written}\"")),
-            "`{args}`: {out}"
+        // Registered with the level read off the same rank.
+        let registered = format!(
+            ":: Rank as :: lockladder :: __private :: rank :: IsRank > :: VALUE , \"{written}\")"
         );
+        assert!(out.contains("register_level ! (\"Cache\" , <"), "`{args}`: {out}");
+        assert!(out.contains(&registered), "`{args}`: {registered} in {out}");
         // No constant to evaluate, no anonymous constant block.
         assert!(!out.contains("const _"), "`{args}`: {out}");
         assert!(!out.contains("compile_error"), "`{args}`: {out}");

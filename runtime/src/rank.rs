@@ -20,6 +20,9 @@ mod sealed {
     pub trait Sealed {}
     /// The primitive integer types.
     pub trait Integer: Copy {}
+    /// The entries of the byte table (apart from `Sealed`, whose list of
+    /// implementors shows in errors, and reads better without 256 of them).
+    pub trait Byte {}
 }
 use sealed::Sealed;
 
@@ -29,14 +32,17 @@ pub trait Digit: Sealed {
     const VALUE: u32;
 }
 
-/// The digit type whose value is `N` (`0..=15`): `<Hex<5> as ToDigit>::Digit`
-/// is [`X5`]. It turns a level computed by a constant expression into its rank.
-pub struct Hex<const N: u32>;
+/// The two digit types of a byte `N` (`0..=255`): `<Byte<0x14> as ToDigits>`
+/// has `High` = [`X1`] and `Low` = [`X4`]. It turns a level computed by a
+/// constant expression into its rank with two table lookups.
+pub struct Byte<const N: u32>;
 
-/// Maps [`Hex<N>`] to the digit type of value `N`.
-pub trait ToDigit: Sealed {
-    /// The digit type.
-    type Digit: Digit;
+/// Maps [`Byte<N>`] to the digit types of its two hexadecimal digits.
+pub trait ToDigits: sealed::Byte {
+    /// The high digit, `N >> 4`.
+    type High: Digit;
+    /// The low digit, `N & 0xF`.
+    type Low: Digit;
 }
 
 macro_rules! digits {
@@ -47,10 +53,6 @@ macro_rules! digits {
             impl Sealed for $digit {}
             impl Digit for $digit {
                 const VALUE: u32 = $value;
-            }
-            impl Sealed for Hex<$value> {}
-            impl ToDigit for Hex<$value> {
-                type Digit = $digit;
             }
         )*
     };
@@ -74,6 +76,28 @@ digits!(
     XF = 15
 );
 
+// The 256 entries of the `Byte` table: every high digit with every low digit.
+macro_rules! byte_table {
+    (@row $high:ident = $h:literal; [$($low:ident = $l:literal),*]) => {
+        $(
+            impl sealed::Byte for Byte<{ 16 * $h + $l }> {}
+            impl ToDigits for Byte<{ 16 * $h + $l }> {
+                type High = $high;
+                type Low = $low;
+            }
+        )*
+    };
+    ([$($high:ident = $h:literal),*] $lows:tt) => {
+        $(byte_table!(@row $high = $h; $lows);)*
+    };
+}
+byte_table!(
+    [X0 = 0, X1 = 1, X2 = 2, X3 = 3, X4 = 4, X5 = 5, X6 = 6, X7 = 7,
+     X8 = 8, X9 = 9, XA = 10, XB = 11, XC = 12, XD = 13, XE = 14, XF = 15]
+    [X0 = 0, X1 = 1, X2 = 2, X3 = 3, X4 = 4, X5 = 5, X6 = 6, X7 = 7,
+     X8 = 8, X9 = 9, XA = 10, XB = 11, XC = 12, XD = 13, XE = 14, XF = 15]
+);
+
 /// Four hexadecimal digits, most significant first.
 pub struct Rank<D3, D2, D1, D0>(PhantomData<(D3, D2, D1, D0)>);
 
@@ -94,12 +118,12 @@ pub type Zero = Rank<X0, X0, X0, X0>;
 
 /// The rank of the level `N`, for a level computed by a constant expression:
 /// `RankOf<N>` cannot be written on stable Rust, so `#[lock_level]` spells it
-/// out digit by digit with `Hex<{ (N >> 12) & 0xF }>` and so on.
-pub type Digits<H3, H2, H1, H0> = Rank<
-    <H3 as ToDigit>::Digit,
-    <H2 as ToDigit>::Digit,
-    <H1 as ToDigit>::Digit,
-    <H0 as ToDigit>::Digit,
+/// as two bytes, `Bytes<Byte<{ N >> 8 }>, Byte<{ N & 0xFF }>>`.
+pub type Bytes<High, Low> = Rank<
+    <High as ToDigits>::High,
+    <High as ToDigits>::Low,
+    <Low as ToDigits>::High,
+    <Low as ToDigits>::Low,
 >;
 
 /// The types a constant level expression may have: the primitive integers.
@@ -134,7 +158,7 @@ pub const fn integer<T: LevelInteger>(value: T) -> T {
 /// The level of the type that `above(T)`, `below(T)` and `between(A, B)` name.
 ///
 /// Its number feeds constant expressions, whose value is turned into digits by
-/// [`Hex`]; its rank feeds [`Plus`] and [`Minus`]. Either way the new level's
+/// [`Byte`]; its rank feeds [`Plus`] and [`Minus`]. Either way the new level's
 /// rank is derived from the base's, so nothing read here can make a type's
 /// rank and its `LEVEL` disagree.
 #[diagnostic::on_unimplemented(
@@ -292,20 +316,20 @@ pub type Minus<Base, Complement> = <<Base as RankAdd<Complement>>::CarryOut as B
     <Base as RankAdd<Complement>>::Sum,
 >>::Output;
 
-/// A computed rank that is not past the highest level. Not implemented for
-/// [`AboveHighestLevel`]: that is how `above(..)` past 65535 is reported, in
-/// these words, at the attribute.
+/// The rank `above(..)` computed, if it is not past the highest level. Not
+/// implemented for [`AboveHighestLevel`]: that is how `above(..)` past 65535 is
+/// reported, in these words, at the attribute.
 #[diagnostic::on_unimplemented(
     message = "lock level out of range: this level would be above 65535, the highest level",
     label = "levels are `1..=65535`",
     note = "leave room above a level that others are placed `above`"
 )]
 pub trait NotAboveHighest: Sealed {
-    /// The rank, or [`BelowLowestLevel`] for the next check.
-    type Checked;
+    /// The rank itself.
+    type Rank;
 }
 
-/// A computed rank that is a level, in `1..=65535`. Not implemented for
+/// The rank `below(..)` computed, if it is not under 1. Not implemented for
 /// [`BelowLowestLevel`]: that is how `below(..)` at or under 0 is reported.
 #[diagnostic::on_unimplemented(
     message = "lock level out of range: this level would be below 1, the lowest level",
@@ -314,27 +338,22 @@ pub trait NotAboveHighest: Sealed {
 )]
 pub trait NotBelowLowest: Sealed {
     /// The rank itself.
-    type Rank: IsRank + RankCmp<Zero, Ordering = Above>;
+    type Rank;
 }
 
 impl Sealed for AboveHighestLevel {}
 impl Sealed for BelowLowestLevel {}
 
 // `do_not_recommend`: the errors for an out-of-range level are the messages
-// above, without a list of the types that are in range.
+// above, without a list of the types that are in range. The rank still meets
+// `DeclareLevel`'s bounds (a rank of this crate's digits, above zero), which
+// rustc checks where it is declared.
 #[diagnostic::do_not_recommend]
-impl<D3: Digit, D2: Digit, D1: Digit, D0: Digit> NotAboveHighest for Rank<D3, D2, D1, D0> {
-    type Checked = Self;
+impl<D3, D2, D1, D0> NotAboveHighest for Rank<D3, D2, D1, D0> {
+    type Rank = Self;
 }
 #[diagnostic::do_not_recommend]
-impl NotAboveHighest for BelowLowestLevel {
-    type Checked = Self;
-}
-#[diagnostic::do_not_recommend]
-impl<D3: Digit, D2: Digit, D1: Digit, D0: Digit> NotBelowLowest for Rank<D3, D2, D1, D0>
-where
-    Self: RankCmp<Zero, Ordering = Above>,
-{
+impl<D3, D2, D1, D0> NotBelowLowest for Rank<D3, D2, D1, D0> {
     type Rank = Self;
 }
 
@@ -475,30 +494,28 @@ mod tests {
     /// The rank of a number, as `#[lock_level]` spells a computed one.
     macro_rules! r {
         ($n:expr) => {
-            Digits<
-                Hex<{ ($n >> 12) & 0xF }>,
-                Hex<{ ($n >> 8) & 0xF }>,
-                Hex<{ ($n >> 4) & 0xF }>,
-                Hex<{ $n & 0xF }>,
-            >
+            Bytes<Byte<{ $n >> 8 }>, Byte<{ $n & 0xFF }>>
         };
     }
-    fn value<T: NotAboveHighest<Checked: NotBelowLowest>>() -> u32 {
-        <<T::Checked as NotBelowLowest>::Rank as IsRank>::VALUE
+    fn above<T: NotAboveHighest<Rank: IsRank>>() -> u32 {
+        <T::Rank as IsRank>::VALUE
+    }
+    fn below<T: NotBelowLowest<Rank: IsRank>>() -> u32 {
+        <T::Rank as IsRank>::VALUE
     }
 
     #[test]
     fn plus_and_minus_carry_and_borrow_across_every_digit() {
-        assert_eq!(value::<Plus<r!(10), r!(1)>>(), 11);
-        assert_eq!(value::<Plus<r!(0x0FFF), r!(1)>>(), 0x1000);
-        assert_eq!(value::<Plus<r!(0x1234), r!(0x0FCD)>>(), 0x2201);
-        assert_eq!(value::<Plus<r!(0xFFFE), r!(1)>>(), 0xFFFF);
-        assert_eq!(value::<Plus<r!(1), r!(0xFFFE)>>(), 0xFFFF);
+        assert_eq!(above::<Plus<r!(10), r!(1)>>(), 11);
+        assert_eq!(above::<Plus<r!(0x0FFF), r!(1)>>(), 0x1000);
+        assert_eq!(above::<Plus<r!(0x1234), r!(0x0FCD)>>(), 0x2201);
+        assert_eq!(above::<Plus<r!(0xFFFE), r!(1)>>(), 0xFFFF);
+        assert_eq!(above::<Plus<r!(1), r!(0xFFFE)>>(), 0xFFFF);
         // `below(T, N)` adds `0x10000 - N`.
-        assert_eq!(value::<Minus<r!(0x1000), r!(0x10000 - 1)>>(), 0x0FFF);
-        assert_eq!(value::<Minus<r!(20), r!(0x10000 - 10)>>(), 10);
-        assert_eq!(value::<Minus<r!(0xFFFF), r!(0x10000 - 0xFFFE)>>(), 1);
-        assert_eq!(value::<Minus<r!(2), r!(0x10000 - 1)>>(), 1);
+        assert_eq!(below::<Minus<r!(0x1000), r!(0x10000 - 1)>>(), 0x0FFF);
+        assert_eq!(below::<Minus<r!(20), r!(0x10000 - 10)>>(), 10);
+        assert_eq!(below::<Minus<r!(0xFFFF), r!(0x10000 - 0xFFFE)>>(), 1);
+        assert_eq!(below::<Minus<r!(2), r!(0x10000 - 1)>>(), 1);
     }
 
     /// Whether a computed rank is out of range: the two markers, never a rank.
