@@ -105,9 +105,12 @@ impl Expansion<'_> {
         distance: u16,
     ) -> TokenStream {
         let Expansion { krate, ident, generics, written } = self;
-        let private = quote!(#krate::__private::rank);
-        let (first, last) = (first_span(tokens), last_span(tokens));
-        let rank_ident = Ident::new("Rank", last);
+        // Every token of the rank and of its item at the argument's first
+        // span: rustc finds a missing base level or an out-of-range result in
+        // several places (the item, the type, the trait in it) and reports the
+        // same error at the same place once.
+        let span = first_span(tokens);
+        let private = quote_spanned!(span=> #krate::__private::rank);
         // `above` can only leave the range at the top, `below` at the bottom:
         // one check each, whose trait names the end in its error.
         let (alias, operand, check) = match direction {
@@ -115,22 +118,37 @@ impl Expansion<'_> {
             Direction::Below => (quote!(Minus), distance.wrapping_neg(), quote!(NotBelowLowest)),
         };
         let operand = literal_rank(krate, operand);
-        let rank = quote_spanned! {first=>
+        let rank = quote_spanned! {span=>
             <#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
-                as #private::#check>::#rank_ident
+                as #private::#check>::Rank
         };
-        let level_impl = level_impl_spanned(krate, ident, generics, &rank, (first, last));
         let name = ident.to_string();
-        // The registration reads the level off the same rank, spelled with the
-        // same spans: if the rank is in error, rustc reports it once, not again
-        // here (with the `hierarchy` feature, which evaluates this).
+        if generics.params.is_empty() {
+            let level_impl = level_impl_spanned(krate, ident, generics, &rank, span);
+            // The registration (evaluated with the `hierarchy` feature only)
+            // reads the type's own `LEVEL`: if the rank is in error, that has
+            // no value, and no second error is reported.
+            return quote! {
+                #level_impl
+                #krate::__private::register_level!(#name, <#ident as #krate::Level>::LEVEL, #written);
+            };
+        }
+        // A generic type cannot be named here without its parameters: a
+        // non-generic marker in an anonymous constant carries the rank, the
+        // type's impl takes it from there, and the registration reads the
+        // marker's `LEVEL`, as above.
+        let marker = Ident::new("__LockladderLevelMarker", span);
+        let marker_impl = level_impl_spanned(krate, &marker, &Generics::default(), &rank, span);
+        let type_rank =
+            quote_spanned!(span=> <#marker as #krate::__private::DeclareLevel>::DeclaredRank);
+        let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
         quote! {
-            #level_impl
-            #krate::__private::register_level!(
-                #name,
-                <#rank as #private::IsRank>::VALUE,
-                #written
-            );
+            const _: () = {
+                enum #marker {}
+                #marker_impl
+                #level_impl
+                #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);
+            };
         }
     }
 
@@ -197,7 +215,7 @@ fn level_impl(
     generics: &Generics,
     rank: &TokenStream,
 ) -> TokenStream {
-    level_impl_spanned(krate, ident, generics, rank, (Span::call_site(), Span::call_site()))
+    level_impl_spanned(krate, ident, generics, rank, Span::call_site())
 }
 
 /// [`level_impl`] with the rank's item at `span`: an error in a computed rank
@@ -209,12 +227,11 @@ fn level_impl_spanned(
     ident: &Ident,
     generics: &Generics,
     rank: &TokenStream,
-    (first, last): (Span, Span),
+    span: Span,
 ) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
-    let semicolon = quote_spanned!(last=> ;);
-    let rank_item = quote_spanned!(first=> type DeclaredRank = #rank #semicolon);
+    let rank_item = quote_spanned!(span=> type DeclaredRank = #rank;);
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::DeclareLevel for #ident #type_generics #where_clause {

@@ -226,11 +226,10 @@ fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
         );
         // `<<` prints joint; compare it as two tokens.
         assert!(out.replace("<<", "< <").contains(&rank), "`{args}`: {rank} in {out}");
-        // Registered with the level read off the same rank.
+        // Registered with its own level, read off its rank.
         let registered = format!(
-            ":: Rank as :: lockladder :: __private :: rank :: IsRank > :: VALUE , \"{written}\")"
+            "register_level ! (\"Cache\" , < Cache as :: lockladder :: Level > :: LEVEL , \"{written}\")"
         );
-        assert!(out.contains("register_level ! (\"Cache\" , <"), "`{args}`: {out}");
         assert!(out.contains(&registered), "`{args}`: {registered} in {out}");
         // No constant to evaluate, no anonymous constant block.
         assert!(!out.contains("const _"), "`{args}`: {out}");
@@ -623,4 +622,31 @@ fn a_renamed_dependency_is_found_in_the_manifest() {
     );
     assert_eq!(renamed_in("[dependencies]\nll.workspace = true\n", root).as_deref(), Some("ll"));
     assert_eq!(renamed_in("[dependencies]\ntokio = { workspace = true }\n", root), None);
+}
+
+#[test]
+fn a_generic_type_takes_its_relative_rank_from_a_marker() {
+    let out = expand(
+        quote!(above(db::Pool)),
+        quote!(
+            struct Shard<K> {
+                entries: Vec<K>,
+            }
+        ),
+    );
+    assert!(out.contains("const _ : () = { enum __LockladderLevelMarker { }"), "{out}");
+    assert!(
+        out.contains("impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "impl < K > :: lockladder :: __private :: DeclareLevel for Shard < K > { const DECLARED_NAME : & 'static str = \"Shard\" ; type DeclaredRank = < __LockladderLevelMarker as :: lockladder :: __private :: DeclareLevel > :: DeclaredRank ; }"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("register_level ! (\"Shard\" , < __LockladderLevelMarker as :: lockladder :: Level > :: LEVEL , \"above(db::Pool)\")"),
+        "{out}"
+    );
 }

@@ -22,4 +22,9 @@ const FAR: u32 = 70_000;
 #[lock_level(above(Bottom, FAR))]
 struct FarAboveBottom;
 
+#[lock_level(above(Top, 2))]
+struct GenericAboveTop<T> {
+    value: T,
+}
+
 fn main() {}

@@ -9,4 +9,9 @@ struct Cache;
 #[lock_level(below(String, 2))]
 struct Config;
 
+#[lock_level(above(Plain, 3))]
+struct Shard<K> {
+    entries: Vec<K>,
+}
+
 fn main() {}
