@@ -144,7 +144,9 @@ impl Expansion<'_> {
         let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
         quote! {
             const _: () = {
-                enum #marker {}
+                // `pub`: it appears in the impl of a type that may be public;
+                // inside this block nothing outside can name it.
+                pub enum #marker {}
                 #marker_impl
                 #level_impl
                 #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);

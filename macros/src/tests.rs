@@ -634,7 +634,7 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
             }
         ),
     );
-    assert!(out.contains("const _ : () = { enum __LockladderLevelMarker { }"), "{out}");
+    assert!(out.contains("const _ : () = { pub enum __LockladderLevelMarker { }"), "{out}");
     assert!(
         out.contains("impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker"),
         "{out}"

@@ -13,10 +13,17 @@ pub struct CoinManager;
 #[lock_level(above(CoinManager))]
 pub struct Registry;
 
+/// A public generic type at a relative level.
+#[lock_level(above(Registry, 5))]
+pub struct Shard<K> {
+    /// Its entries.
+    pub entries: Vec<K>,
+}
+
 /// A marker.
 #[lock_level(30)]
 pub enum CacheLevel {}
 
 fn main() {
-    let _ = (CoinManager, Registry);
+    let _ = (CoinManager, Registry, Shard::<u8> { entries: Vec::new() });
 }
