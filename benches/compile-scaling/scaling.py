@@ -22,6 +22,14 @@ the default), ``spawn`` (full, plus every site spawned with ``tokio::spawn``,
 which adds the ``Send`` checks of every future) and ``decl-expanded`` (decl with
 the attribute's expansion written out by hand: the macro's own cost is the
 difference). ``--lockladder PATH --work DIR`` compares another checkout.
+``--relative`` adds a third crate to each run, ``relative_<construct>_nN``: the
+lockladder crate with every second level declared relative to the one before it
+(``#[lock_level(above(L0, 10))]``, or with ``--relative expression``
+``#[lock_level(<L0 as lockladder::Level>::LEVEL + 10)]``; the same numbers as
+the literals), measured
+in the same alternation, so its ratio to tokio and to the all-literal crate come
+from one run: the cost of composable levels, which evaluate a constant per
+declaration.
 
 Stdlib only. Run from anywhere:
 
@@ -45,6 +53,10 @@ LOCKLADDER = ROOT
 # `--opt-macros`: build proc macros optimized (a profile setting users may have).
 OPT_MACROS = "\n[profile.dev.build-override]\nopt-level = 3\n"
 OPTIMIZE_MACROS = False
+# `--relative [above|expression]`: also measure the `relative` flavour, every second
+# level written as `above(previous, 10)` (computed on the ranks) or as the constant
+# expression `<previous as Level>::LEVEL + 10` (evaluated by rustc).
+RELATIVE = None
 CONSTRUCTS = ("decl", "decl-expanded", "direct", "generic", "full", "spawn")
 
 
@@ -144,6 +156,8 @@ pub async fn generic_{i}(locks: &Locks) -> u64 {{
 
 def source(flavour, n, construct):
     """The generated crate's `lib.rs`."""
+    relative = flavour == "relative"
+    flavour = "ladder" if relative else flavour
     t = FLAVOURS[flavour]
     direct, generic = sites(construct)
     out = [
@@ -156,6 +170,13 @@ def source(flavour, n, construct):
     for i in range(n):
         if flavour == "ladder" and construct == "decl-expanded":
             out += expanded_level(i)
+        elif relative and i % 2 == 1:
+            # The same number as the literal: 10 * (i + 1) == L{i-1} + 10.
+            level = {
+                "above": f"above(L{i - 1}, 10)",
+                "expression": f"<L{i - 1} as lockladder::Level>::LEVEL + 10",
+            }[RELATIVE]
+            out.append(f"#[lock_level({level})]\npub struct L{i} {{ pub v: u64 }}")
         else:
             out.append(t["level"].format(i=i, level=level_of(i)))
     out.append("pub struct Locks {")
@@ -184,15 +205,13 @@ def expanded_level(i):
     rank = "::lockladder::__private::rank"
     digits = ", ".join(f"{rank}::X{(level >> (4 * p)) & 0xF:X}" for p in range(3, -1, -1))
     return [
-        f'#[doc = " **Lock level {level}** (`#[lock_level({level})]`): acquire it only '
-        f'while holding levels below {level}."]',
         f"pub struct L{i} {{ pub v: u64 }}",
         "#[automatically_derived]",
-        f"impl ::lockladder::Level for L{i} {{",
-        f"    const LEVEL: u32 = {level}u32;",
-        f'    const NAME: &\'static str = "L{i}";',
-        f"    type Rank = {rank}::Rank<{digits}>;",
+        f"impl ::lockladder::__private::DeclareLevel for L{i} {{",
+        f'    const DECLARED_NAME: &\'static str = "L{i}";',
+        f"    type DeclaredRank = {rank}::Rank<{digits}>;",
         "}",
+        f'::lockladder::__private::register_level!("L{i}", {level}u32);',
     ]
 
 
@@ -213,7 +232,7 @@ def spawn_all(n):
 def manifest(name, flavour):
     tokio_features = '["sync", "rt"]'
     deps = f'tokio = {{ version = "1", default-features = false, features = {tokio_features} }}\n'
-    if flavour == "ladder":
+    if flavour in ("ladder", "relative"):
         deps += f'lockladder = {{ path = "{LOCKLADDER.as_posix()}" }}\n'
     return (
         "[package]\n"
@@ -266,7 +285,7 @@ def load():
 
 
 def main():
-    global OPTIMIZE_MACROS, LOCKLADDER, WORK
+    global OPTIMIZE_MACROS, LOCKLADDER, WORK, RELATIVE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--runs", type=int, default=3)
@@ -290,15 +309,25 @@ def main():
         help="where the generated crates and their target dir go",
     )
     parser.add_argument("--opt-macros", action="store_true", help=OPT_MACROS.strip())
+    parser.add_argument(
+        "--relative",
+        nargs="?",
+        const="above",
+        choices=["above", "expression"],
+        help="also measure a crate with every second level declared relatively, as "
+        "`above(previous, 10)` (default) or `<previous as Level>::LEVEL + 10` (same numbers)",
+    )
     args = parser.parse_args()
     OPTIMIZE_MACROS = args.opt_macros
+    RELATIVE = args.relative
     LOCKLADDER = args.lockladder.resolve()
     WORK = args.work.resolve()
 
     rows = []
     for construct in args.construct:
         for n in args.levels:
-            crates = {f: write_crate(f, n, construct) for f in ("ladder", "tokio")}
+            flavours = ("ladder", "tokio") + (("relative",) if RELATIVE else ())
+            crates = {f: write_crate(f, n, construct) for f in flavours}
             if args.generate_only:
                 continue
             for crate in crates.values():
@@ -316,7 +345,7 @@ def main():
             ratio = med["wall"]["ladder"] / med["wall"]["tokio"]
             cpu_ratio = med["cpu"]["ladder"] / med["cpu"]["tokio"]
             row = {
-                "construct": construct,
+                "construct": construct + (f"+relative-{RELATIVE}" if RELATIVE else ""),
                 "levels": n,
                 "sites": SITES[construct] * n,
                 "ladder_s": f"{med['wall']['ladder']:.3f}",
@@ -333,6 +362,18 @@ def main():
                 "tokio_runs": " ".join(f"{t:.3f}" for t in wall["tokio"]),
                 "max_load1": f"{max(loads):.2f}",
             }
+            if RELATIVE:
+                row.update({
+                    "relative_s": f"{med['wall']['relative']:.3f}",
+                    "relative_cpu_s": f"{med['cpu']['relative']:.3f}",
+                    "relative_ratio": f"{med['wall']['relative'] / med['wall']['tokio']:.2f}",
+                    "relative_cpu_ratio": f"{med['cpu']['relative'] / med['cpu']['tokio']:.2f}",
+                    "relative_vs_literal_cpu": f"{med['cpu']['relative'] / med['cpu']['ladder']:.2f}",
+                    "relative_runs": " ".join(f"{t:.3f}" for t in wall["relative"]),
+                    "relative_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["relative"]),
+                    "ladder_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["ladder"]),
+                    "tokio_cpu_runs": " ".join(f"{t:.3f}" for t in cpu["tokio"]),
+                })
             rows.append(row)
             print(
                 f"{construct:13} N={n:4}  wall: lockladder {med['wall']['ladder']:7.3f}s "
@@ -340,6 +381,13 @@ def main():
                 f"cpu ratio {cpu_ratio:5.2f}  (max load {max(loads):.2f})",
                 flush=True,
             )
+            if RELATIVE:
+                print(
+                    f"{'  relative':13} N={n:4}  wall: {med['wall']['relative']:7.3f}s ratio "
+                    f"{row['relative_ratio']}  cpu ratio {row['relative_cpu_ratio']}  "
+                    f"(cpu vs all-literal {row['relative_vs_literal_cpu']})",
+                    flush=True,
+                )
     if rows:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with args.out.open("w", newline="") as f:

@@ -1,11 +1,14 @@
-//! Stage three: the item, a doc line with its level, and its `Level` impl.
+//! Stage three: the item, its `DeclareLevel` impl (from which `Level` follows)
+//! and its registration for the hierarchy picture.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
-use syn::{Attribute, Generics, Item};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{Attribute, Expr, Generics, Item, Type};
 
-use crate::parse;
-use crate::validate::{self, LeveledItem};
+use crate::manifest;
+use crate::parse::{self, Args, Direction, LevelSpec};
+use crate::text;
+use crate::validate::{self, Level, LeveledItem};
 
 /// Runs the three stages. On any error the item is still emitted as written
 /// (without the faulty attribute's effect), so the user sees the real error and
@@ -13,82 +16,357 @@ use crate::validate::{self, LeveledItem};
 pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
     let item: Item = match syn::parse2(item.clone()) {
         Ok(item) => item,
-        Err(error) => return with_errors(item, error),
+        // rustc parses the item too and reports the syntax error itself: handing
+        // the tokens back unchanged, without an error of ours, says it once.
+        Err(_) => return item,
     };
-    let arg_level = parse::level_arg(args).and_then(|arg| validate::level(&arg));
+    let args = parse::args(args).and_then(|args| {
+        let level = validate::level(&args.level)?;
+        Ok((args, level))
+    });
     let mut item = match validate::item(item) {
         Ok(item) => item,
         Err(rejected) => {
             let (error, item) = *rejected;
-            let error = combine(arg_level.err(), error);
+            let error = combine(args.err(), error);
             return with_errors(item.into_token_stream(), error);
         }
     };
     let duplicate = validate::single_level(attrs_mut(&mut item));
     attrs_mut(&mut item).retain(|attr| !validate::is_lock_level(attr));
 
-    match (arg_level, duplicate) {
-        (Ok(level), Ok(())) => leveled(item, level),
+    match (args, duplicate) {
+        (Ok((args, level)), Ok(())) => leveled(item, &args, level),
         (Err(error), Ok(())) | (Ok(_), Err(error)) => with_errors(item_tokens(&item), error),
         (Err(first), Err(second)) => with_errors(item_tokens(&item), combine(Some(first), second)),
     }
 }
 
-fn leveled(mut item: LeveledItem, level: u16) -> TokenStream {
-    let doc = format!(
-        " **Lock level {level}** (`#[lock_level({level})]`): acquire it only while \
-         holding levels below {level}."
-    );
-    let attrs = attrs_mut(&mut item);
-    if attrs.iter().any(|attr| attr.path().is_ident("doc")) {
-        attrs.push(syn::parse_quote!(#[doc = ""]));
-    }
-    attrs.push(syn::parse_quote!(#[doc = #doc]));
+fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
+    let krate = match &args.krate {
+        Some(path) => path.to_token_stream(),
+        None => match manifest::renamed_lockladder() {
+            Some(renamed) => return with_errors(item_tokens(&item), renamed_error(renamed)),
+            None => quote!(::lockladder),
+        },
+    };
+    let written = text::compact(&args.level.tokens);
+    document_level(attrs_mut(&mut item), &level, &written);
 
     let (ident, generics) = match &item {
         LeveledItem::Struct(item) => (&item.ident, &item.generics),
         LeveledItem::Enum(item) => (&item.ident, &item.generics),
     };
-    let level_impl = level_impl(ident, generics, level);
-    let registration = registration(ident, level);
-    let item = item_tokens(&item);
+    let item_tokens = item_tokens(&item);
+    let expansion = Expansion { krate: &krate, ident, generics, written: &written };
+    let level_and_registration = match (level, &args.level.spec) {
+        (Level::Known(level), _) => expansion.literal(level),
+        (Level::Relative(distance), LevelSpec::Relative { direction, base, .. }) => {
+            expansion.relative(&args.level.tokens, *direction, base, distance)
+        }
+        // Every spelling has a value; the constant path computes any of them.
+        _ => expansion.computed(&args.level),
+    };
     quote! {
-        #item
-        #level_impl
-        #registration
+        #item_tokens
+        #level_and_registration
     }
 }
 
-/// Registers the level for `lockladder::hierarchy()`. The macro named here
-/// expands to nothing unless the facade's `hierarchy` feature is on, which this
-/// crate cannot see. Generic types are registered by name only: a registration
-/// is a static, and a static cannot have type parameters.
-fn registration(ident: &Ident, level: u16) -> TokenStream {
-    let name = ident.to_string();
-    let level_u32 = u32::from(level);
-    quote! {
-        ::lockladder::__private::register_level!(#name, #level_u32);
+/// What the three kinds of level share: the crate path, the type, the level as written.
+struct Expansion<'a> {
+    krate: &'a TokenStream,
+    ident: &'a Ident,
+    generics: &'a Generics,
+    written: &'a str,
+}
+
+impl Expansion<'_> {
+    /// A literal: its rank spelled out, no constant evaluation at all.
+    fn literal(&self, level: u16) -> TokenStream {
+        let Expansion { krate, ident, generics, .. } = self;
+        let name = ident.to_string();
+        let level_impl = level_impl(krate, ident, generics, &literal_rank(krate, level));
+        let level = u32::from(level);
+        quote! {
+            #level_impl
+            #krate::__private::register_level!(#name, #level);
+        }
+    }
+
+    /// `above(T, N)` / `below(T, N)` with a literal `N`: the rank is `T`'s rank
+    /// plus `N` (or plus `0x10000 - N`, see `rank::Minus`), by trait resolution,
+    /// and a result out of range is a trait error at the attribute.
+    fn relative(
+        &self,
+        tokens: &TokenStream,
+        direction: Direction,
+        base: &Type,
+        distance: u16,
+    ) -> TokenStream {
+        let Expansion { krate, ident, generics, written } = self;
+        // Every token of the rank and of its item at the argument's first
+        // span: rustc finds a missing base level or an out-of-range result in
+        // several places (the item, the type, the trait in it) and reports the
+        // same error at the same place once.
+        let span = first_span(tokens);
+        let private = quote_spanned!(span=> #krate::__private::rank);
+        // `above` can only leave the range at the top, `below` at the bottom:
+        // one check each, whose trait names the end in its error.
+        let (alias, operand, check) = match direction {
+            Direction::Above => (quote!(Plus), distance, quote!(NotAboveHighest)),
+            Direction::Below => (quote!(Minus), distance.wrapping_neg(), quote!(NotBelowLowest)),
+        };
+        let operand = literal_rank(krate, operand);
+        let rank = quote_spanned! {span=>
+            <#private::#alias<<#base as #private::RelativeBase>::BaseRank, #operand>
+                as #private::#check>::Rank
+        };
+        let name = ident.to_string();
+        if generics.params.is_empty() {
+            let level_impl = level_impl_spanned(krate, ident, generics, &rank, span);
+            // The registration (evaluated with the `hierarchy` feature only)
+            // reads the type's own `LEVEL`: if the rank is in error, that has
+            // no value, and no second error is reported.
+            return quote! {
+                #level_impl
+                #krate::__private::register_level!(#name, <#ident as #krate::Level>::LEVEL, #written);
+            };
+        }
+        // A generic type cannot be named here without its parameters: a
+        // non-generic marker in an anonymous constant carries the rank, the
+        // type's impl takes it from there, and the registration reads the
+        // marker's `LEVEL`, as above.
+        let marker = Ident::new("__LockladderLevelMarker", span);
+        let marker_impl = level_impl_spanned(krate, &marker, &Generics::default(), &rank, span);
+        let type_rank =
+            quote_spanned!(span=> <#marker as #krate::__private::DeclareLevel>::DeclaredRank);
+        let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
+        quote! {
+            const _: () = {
+                // `pub`: it appears in the impl of a type that may be public;
+                // inside this block nothing outside can name it.
+                pub enum #marker {}
+                #marker_impl
+                #level_impl
+                #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);
+            };
+        }
+    }
+
+    /// Any other level: one anonymous constant holds the computed level next to
+    /// the impl that uses it. It is not generic (the level of a generic type
+    /// does not depend on its parameters), so rustc evaluates it in
+    /// `cargo check`, and a level out of range fails there, at the attribute.
+    fn computed(&self, arg: &parse::LevelArg) -> TokenStream {
+        let Expansion { krate, ident, generics, written } = self;
+        let value = computed_level(krate, arg, written);
+        let level_impl = level_impl(krate, ident, generics, &computed_rank(krate));
+        let name = ident.to_string();
+        quote! {
+            const _: () = {
+                const __LOCKLADDER_LEVEL: u32 = #value;
+                #level_impl
+                #krate::__private::register_level!(#name, __LOCKLADDER_LEVEL, #written);
+            };
+        }
     }
 }
 
-/// `impl DeclareLevel` (from which `Level` follows), with the name and the rank
-/// as four hexadecimal digit types; `Level::LEVEL` is computed from the rank.
-fn level_impl(ident: &Ident, generics: &Generics, level: u16) -> TokenStream {
+/// What a crate that renamed the dependency is told, instead of rustc's
+/// "unresolved crate `lockladder`" on every generated path.
+fn renamed_error(renamed: &str) -> syn::Error {
+    syn::Error::new(
+        Span::call_site(),
+        format!(
+            "this crate depends on `lockladder` under the name `{renamed}`, and \
+             `#[lock_level]` names `::lockladder` unless told otherwise: add \
+             `crate = {renamed}`, as in `#[lock_level(20, crate = {renamed})]`"
+        ),
+    )
+}
+
+/// Adds the level to a documented type's docs, so hovering it shows the level.
+/// An undocumented type gets no doc line: it would silence `missing_docs`.
+fn document_level(attrs: &mut Vec<Attribute>, level: &Level, written: &str) {
+    let documented = attrs
+        .iter()
+        .any(|attr| attr.path().is_ident("doc") && matches!(attr.meta, syn::Meta::NameValue(_)));
+    if !documented {
+        return;
+    }
+    let doc = match level {
+        Level::Known(level) => format!(
+            " **Lock level {level}** (`#[lock_level({written})]`): acquire it only while \
+             holding levels below {level}."
+        ),
+        Level::Relative(_) | Level::Computed => format!(
+            " **Lock level `{written}`** (`#[lock_level({written})]`): acquire it only \
+             while holding levels below it."
+        ),
+    };
+    attrs.push(syn::parse_quote!(#[doc = ""]));
+    attrs.push(syn::parse_quote!(#[doc = #doc]));
+}
+
+/// `impl DeclareLevel` with the name and the rank. `Level` follows from it, and
+/// `Level::LEVEL` is computed from the rank, so whatever the rank says is the level.
+fn level_impl(
+    krate: &TokenStream,
+    ident: &Ident,
+    generics: &Generics,
+    rank: &TokenStream,
+) -> TokenStream {
+    level_impl_spanned(krate, ident, generics, rank, Span::call_site())
+}
+
+/// [`level_impl`] with the rank's item at `span`: an error in a computed rank
+/// is then reported there (at the attribute's argument), and rustc's checks of
+/// the item and of the type in it, which find the same error, report it at one
+/// place, once.
+fn level_impl_spanned(
+    krate: &TokenStream,
+    ident: &Ident,
+    generics: &Generics,
+    rank: &TokenStream,
+    span: Span,
+) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
+    let rank_item = quote_spanned!(span=> type DeclaredRank = #rank;);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::__private::DeclareLevel for #ident #type_generics #where_clause {
+            const DECLARED_NAME: &'static str = #name;
+            #rank_item
+        }
+    }
+}
+
+/// A literal's rank, spelled out digit by digit: no constant evaluation at all.
+fn literal_rank(krate: &TokenStream, level: u16) -> TokenStream {
     let digits = (0..4).rev().map(|position| {
         let digit = (level >> (4 * position)) & 0xF;
         Ident::new(&format!("X{digit:X}"), Span::call_site())
     });
-    quote! {
-        #[automatically_derived]
-        impl #impl_generics ::lockladder::__private::DeclareLevel for #ident #type_generics #where_clause {
-            const DECLARED_NAME: &'static str = #name;
-            type DeclaredRank = ::lockladder::__private::rank::Rank<
-                #(::lockladder::__private::rank::#digits),*
-            >;
+    quote!(#krate::__private::rank::Rank<#(#krate::__private::rank::#digits),*>)
+}
+
+/// The rank of `__LOCKLADDER_LEVEL`: its two bytes, each picked by an
+/// anonymous constant, `Byte<{ LEVEL >> 8 }>`, from a 256-entry table.
+fn computed_rank(krate: &TokenStream) -> TokenStream {
+    quote!(#krate::__private::rank::Bytes<
+        #krate::__private::rank::Byte<{ __LOCKLADDER_LEVEL >> 8 }>,
+        #krate::__private::rank::Byte<{ __LOCKLADDER_LEVEL & 0xFF }>,
+    >)
+}
+
+/// The block that computes a non-literal level as a `u32` in `1..=65535`, or
+/// fails constant evaluation with a message in our words at the attribute.
+fn computed_level(krate: &TokenStream, arg: &parse::LevelArg, written: &str) -> TokenStream {
+    let span = (first_span(&arg.tokens), last_span(&arg.tokens));
+    let private = quote!(#krate::__private::rank);
+    let value = match &arg.spec {
+        // `validate::level` sends literals the direct way; as a value it is exact too.
+        LevelSpec::Literal(literal) => quote!(#literal as i128),
+        LevelSpec::Expr(expr) => integer(&private, expr),
+        LevelSpec::Relative { direction, base, distance } => {
+            let base_level = base_level(&private, base);
+            let distance = match distance {
+                Some(distance) => {
+                    let value = integer(&private, distance);
+                    let message = format!(
+                        "in `#[lock_level({written})]`, the distance must be at least 1: \
+                         a distance of 0 or less is not {} `{}`",
+                        direction.keyword(),
+                        text::compact(&base.to_token_stream())
+                    );
+                    let fail = fail(span, &message);
+                    quote!({
+                        let distance: i128 = #value;
+                        if distance < 1 { #fail }
+                        distance
+                    })
+                }
+                None => quote!(1i128),
+            };
+            match direction {
+                Direction::Above => quote!(#base_level + #distance),
+                Direction::Below => quote!(#base_level - #distance),
+            }
         }
-    }
+        LevelSpec::Between { low, high } => {
+            let (low_name, high_name) =
+                (text::compact(&low.to_token_stream()), text::compact(&high.to_token_stream()));
+            let (low, high) = (base_level(&private, low), base_level(&private, high));
+            let message = format!(
+                "`#[lock_level({written})]`: there is no free level strictly between \
+                 `{low_name}` and `{high_name}` (the second must be at least 2 above the first)"
+            );
+            let fail = fail(span, &message);
+            quote!({
+                let low: i128 = #low;
+                let high: i128 = #high;
+                if high - low < 2 { #fail }
+                low + (high - low) / 2
+            })
+        }
+    };
+    let below = format!(
+        "lock level `{written}` is out of range: it is below 1 (levels are `1..=65535`; \
+         0 is `Unlocked`, the root token's level)"
+    );
+    let above = format!(
+        "lock level `{written}` is out of range: it is above 65535, the highest level \
+         (levels are `1..=65535`)"
+    );
+    // Inline `panic!`s, not a call to a checking `const fn` (which compiles a
+    // little faster): the error then points at the argument alone, without a
+    // note about the inside of our function.
+    let (below, above) = (fail(span, &below), fail(span, &above));
+    quote!({
+        let level: i128 = #value;
+        if level < 1 { #below }
+        if level > 65535 { #above }
+        level as u32
+    })
+}
+
+/// An integer constant as an `i128`, exact for every integer type, after a
+/// check that it is an integer at all (a float, a bool or a string is
+/// rejected there, at the expression, in our words). Only the user's tokens
+/// keep their spans: lints (`unused_parens`, clippy's casts) never see the
+/// generated ones as the user's code.
+fn integer(private: &TokenStream, expr: &Expr) -> TokenStream {
+    quote!(#private::integer(#expr) as i128)
+}
+
+/// The level of the type a relative level names; "has no lock level" otherwise.
+fn base_level(private: &TokenStream, base: &Type) -> TokenStream {
+    quote!(<#base as #private::RelativeBase>::BASE_LEVEL as i128)
+}
+
+/// A constant-evaluation failure with our message, placed at the argument:
+/// the call's first token carries the argument's first span and its
+/// parentheses the last one, so rustc underlines the whole argument.
+fn fail((first, last): (Span, Span), message: &str) -> TokenStream {
+    let mut arguments = Group::new(Delimiter::Parenthesis, quote!(#message));
+    arguments.set_span(last);
+    quote_spanned!(first=> ::core::panic! #arguments)
+}
+
+fn last_span(tokens: &TokenStream) -> Span {
+    tokens.clone().into_iter().last().map_or_else(Span::call_site, |tree| match tree {
+        TokenTree::Group(group) => group.span_close(),
+        other => other.span(),
+    })
+}
+
+fn first_span(tokens: &TokenStream) -> Span {
+    tokens.clone().into_iter().next().map_or_else(Span::call_site, |tree| match tree {
+        TokenTree::Group(group) => group.span_open(),
+        other => other.span(),
+    })
 }
 
 fn attrs_mut(item: &mut LeveledItem) -> &mut Vec<Attribute> {

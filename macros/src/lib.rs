@@ -1,12 +1,15 @@
-//! The `#[lock_level(N)]` attribute of [lockladder](https://docs.rs/lockladder).
+//! The `#[lock_level(..)]` attribute of [lockladder](https://docs.rs/lockladder).
 //!
 //! Use it through `lockladder::lock_level`; the generated code names
-//! everything through `::lockladder`, so this crate is never a direct dependency.
+//! everything through `::lockladder` (or the path given as `crate = path`), so
+//! this crate is never a direct dependency.
 
 mod expand;
+mod manifest;
 mod parse;
 #[cfg(test)]
 mod tests;
+mod text;
 mod validate;
 
 use proc_macro::TokenStream;

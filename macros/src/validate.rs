@@ -1,8 +1,11 @@
 //! Stage two: checks that need the parsed argument and the whole item.
 
-use syn::{Attribute, Item};
+use syn::{Attribute, Expr, ExprLit, Item, Lit};
 
-use crate::parse::LevelArg;
+use quote::ToTokens;
+
+use crate::parse::{LevelArg, LevelSpec};
+use crate::text;
 
 /// The highest level; levels fit in 16 bits so the type-level rank is four
 /// hexadecimal digits.
@@ -14,26 +17,85 @@ pub enum LeveledItem {
     Enum(syn::ItemEnum),
 }
 
-/// The level as a number in `1..=65535`.
-pub fn level(arg: &LevelArg) -> syn::Result<u16> {
-    match arg.value {
-        Some(0) => Err(syn::Error::new_spanned(
-            &arg.literal,
-            "lock level 0 is reserved for `Unlocked`, the root token's level: \
-             expected an integer literal in `1..=65535`",
-        )),
-        Some(value @ 1..=MAX_LEVEL) => u16::try_from(value).map_err(|_| out_of_range(arg)),
-        _ => Err(out_of_range(arg)),
+/// The level, checked as far as the macro can see it.
+pub enum Level {
+    /// A literal in `1..=65535`.
+    Known(u16),
+    /// `above(T)`, `below(T)`, or with a literal distance in `1..=65535`:
+    /// computed on the ranks, checked by trait resolution.
+    Relative(u16),
+    /// A constant expression, checked when rustc evaluates it.
+    Computed,
+}
+
+/// A literal level must be in `1..=65535`; a literal distance in
+/// `above(T, N)` / `below(T, N)` at least 1. Everything else is a constant
+/// that only rustc can evaluate, and the expansion checks it there.
+pub fn level(arg: &LevelArg) -> syn::Result<Level> {
+    match &arg.spec {
+        LevelSpec::Literal(literal) => match literal.base10_parse::<u64>() {
+            Ok(0) => Err(syn::Error::new_spanned(
+                literal,
+                "lock level 0 is reserved for `Unlocked`, the root token's level: \
+                 levels are `1..=65535`",
+            )),
+            Ok(value @ 1..=MAX_LEVEL) => {
+                u16::try_from(value).map(Level::Known).map_err(|_| out_of_range(literal))
+            }
+            _ => Err(out_of_range(literal)),
+        },
+        LevelSpec::Relative { distance: None, .. } => Ok(Level::Relative(1)),
+        LevelSpec::Relative { direction, base, distance: Some(distance) } => {
+            match literal_value(distance) {
+                Some(0) => {
+                    let base = text::compact(&base.to_token_stream());
+                    Err(syn::Error::new_spanned(
+                        distance,
+                        format!(
+                            "`{}({base}, 0)` is the level of `{base}` itself, and two locks \
+                             of one level cannot be held together: the distance is at least 1",
+                            direction.keyword()
+                        ),
+                    ))
+                }
+                Some(value @ 1..=65535) if unsuffixed(distance) => u16::try_from(value)
+                    .map(Level::Relative)
+                    .map_err(|_| distance_too_far(distance)),
+                Some(65536..) => Err(distance_too_far(distance)),
+                _ => Ok(Level::Computed),
+            }
+        }
+        _ => Ok(Level::Computed),
     }
 }
 
-fn out_of_range(arg: &LevelArg) -> syn::Error {
+fn literal_value(expr: &Expr) -> Option<u128> {
+    match expr {
+        Expr::Group(group) => literal_value(&group.expr),
+        Expr::Lit(ExprLit { lit: Lit::Int(literal), .. }) => literal.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+fn unsuffixed(expr: &Expr) -> bool {
+    match expr {
+        Expr::Group(group) => unsuffixed(&group.expr),
+        Expr::Lit(ExprLit { lit: Lit::Int(literal), .. }) => literal.suffix().is_empty(),
+        _ => false,
+    }
+}
+
+fn distance_too_far(distance: &Expr) -> syn::Error {
     syn::Error::new_spanned(
-        &arg.literal,
-        format!(
-            "lock level `{}` is out of range: expected an integer literal in `1..=65535`",
-            arg.literal
-        ),
+        distance,
+        "a distance between two levels is at most 65534: levels are `1..=65535`",
+    )
+}
+
+fn out_of_range(literal: &syn::LitInt) -> syn::Error {
+    syn::Error::new_spanned(
+        literal,
+        format!("lock level `{literal}` is out of range: levels are `1..=65535`"),
     )
 }
 

@@ -18,6 +18,11 @@ use core::marker::PhantomData;
 /// Keeps every trait of this module implemented by this crate alone.
 mod sealed {
     pub trait Sealed {}
+    /// The primitive integer types.
+    pub trait Integer: Copy {}
+    /// The entries of the byte table (apart from `Sealed`, whose list of
+    /// implementors shows in errors, and reads better without 256 of them).
+    pub trait Byte {}
 }
 use sealed::Sealed;
 
@@ -27,14 +32,17 @@ pub trait Digit: Sealed {
     const VALUE: u32;
 }
 
-/// The digit type whose value is `N` (`0..=15`): `<Hex<5> as ToDigit>::Digit`
-/// is [`X5`]. It turns a level computed by a constant expression into its rank.
-pub struct Hex<const N: u32>;
+/// The two digit types of a byte `N` (`0..=255`): `<Byte<0x14> as ToDigits>`
+/// has `High` = [`X1`] and `Low` = [`X4`]. It turns a level computed by a
+/// constant expression into its rank with two table lookups.
+pub struct Byte<const N: u32>;
 
-/// Maps [`Hex<N>`] to the digit type of value `N`.
-pub trait ToDigit: Sealed {
-    /// The digit type.
-    type Digit: Digit;
+/// Maps [`Byte<N>`] to the digit types of its two hexadecimal digits.
+pub trait ToDigits: sealed::Byte {
+    /// The high digit, `N >> 4`.
+    type High: Digit;
+    /// The low digit, `N & 0xF`.
+    type Low: Digit;
 }
 
 macro_rules! digits {
@@ -45,10 +53,6 @@ macro_rules! digits {
             impl Sealed for $digit {}
             impl Digit for $digit {
                 const VALUE: u32 = $value;
-            }
-            impl Sealed for Hex<$value> {}
-            impl ToDigit for Hex<$value> {
-                type Digit = $digit;
             }
         )*
     };
@@ -72,6 +76,28 @@ digits!(
     XF = 15
 );
 
+// The 256 entries of the `Byte` table: every high digit with every low digit.
+macro_rules! byte_table {
+    (@row $high:ident = $h:literal; [$($low:ident = $l:literal),*]) => {
+        $(
+            impl sealed::Byte for Byte<{ 16 * $h + $l }> {}
+            impl ToDigits for Byte<{ 16 * $h + $l }> {
+                type High = $high;
+                type Low = $low;
+            }
+        )*
+    };
+    ([$($high:ident = $h:literal),*] $lows:tt) => {
+        $(byte_table!(@row $high = $h; $lows);)*
+    };
+}
+byte_table!(
+    [X0 = 0, X1 = 1, X2 = 2, X3 = 3, X4 = 4, X5 = 5, X6 = 6, X7 = 7,
+     X8 = 8, X9 = 9, XA = 10, XB = 11, XC = 12, XD = 13, XE = 14, XF = 15]
+    [X0 = 0, X1 = 1, X2 = 2, X3 = 3, X4 = 4, X5 = 5, X6 = 6, X7 = 7,
+     X8 = 8, X9 = 9, XA = 10, XB = 11, XC = 12, XD = 13, XE = 14, XF = 15]
+);
+
 /// Four hexadecimal digits, most significant first.
 pub struct Rank<D3, D2, D1, D0>(PhantomData<(D3, D2, D1, D0)>);
 
@@ -92,13 +118,244 @@ pub type Zero = Rank<X0, X0, X0, X0>;
 
 /// The rank of the level `N`, for a level computed by a constant expression:
 /// `RankOf<N>` cannot be written on stable Rust, so `#[lock_level]` spells it
-/// out digit by digit with `Hex<{ (N >> 12) & 0xF }>` and so on.
-pub type Digits<H3, H2, H1, H0> = Rank<
-    <H3 as ToDigit>::Digit,
-    <H2 as ToDigit>::Digit,
-    <H1 as ToDigit>::Digit,
-    <H0 as ToDigit>::Digit,
+/// as two bytes, `Bytes<Byte<{ N >> 8 }>, Byte<{ N & 0xFF }>>`.
+pub type Bytes<High, Low> = Rank<
+    <High as ToDigits>::High,
+    <High as ToDigits>::Low,
+    <Low as ToDigits>::High,
+    <Low as ToDigits>::Low,
 >;
+
+/// The types a constant level expression may have: the primitive integers.
+///
+/// `#[lock_level(EXPR)]` passes `EXPR` through [`integer`], so that a float, a
+/// bool or a string is rejected in these words, at the expression.
+#[diagnostic::on_unimplemented(
+    message = "a lock level is an integer, not `{Self}`",
+    label = "not an integer",
+    note = "`#[lock_level(..)]` takes an integer constant expression in `1..=65535`, as in `#[lock_level(20)]`, `#[lock_level(BASE + 10)]` or `#[lock_level(above(db::Pool))]`"
+)]
+pub trait LevelInteger: Copy {}
+
+// `do_not_recommend`: the error names `LevelInteger` with the message above, not
+// the private trait behind it, and lists no "other types that implement" it.
+#[diagnostic::do_not_recommend]
+impl<T: sealed::Integer> LevelInteger for T {}
+
+macro_rules! integers {
+    ($($int:ty),*) => {
+        $(impl sealed::Integer for $int {})*
+    };
+}
+integers!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+/// The value of a level expression, unchanged, once its type is known to be an
+/// integer: `integer(EXPR) as i128` is then exact for every value in range.
+pub const fn integer<T: LevelInteger>(value: T) -> T {
+    value
+}
+
+/// The level of the type that `above(T)`, `below(T)` and `between(A, B)` name.
+///
+/// Its number feeds constant expressions, whose value is turned into digits by
+/// [`Byte`]; its rank feeds [`Plus`] and [`Minus`]. Either way the new level's
+/// rank is derived from the base's, so nothing read here can make a type's
+/// rank and its `LEVEL` disagree.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no lock level",
+    label = "a level relative to `{Self}` needs `{Self}` to have one",
+    note = "add `#[lock_level(N)]` to the declaration of `{Self}`"
+)]
+pub trait RelativeBase {
+    /// `<Self as Level>::LEVEL`.
+    const BASE_LEVEL: u32;
+    /// `<Self as Level>::Rank`.
+    type BaseRank;
+}
+
+// `do_not_recommend`: a type without a level is reported with the message above,
+// not as lacking the hidden trait that `Level` follows from.
+#[diagnostic::do_not_recommend]
+impl<T: crate::Level + ?Sized> RelativeBase for T {
+    const BASE_LEVEL: u32 = <T as crate::Level>::LEVEL;
+    type BaseRank = <T as crate::Level>::Rank;
+}
+
+// Relative levels with a literal distance, `above(T, 10)`, are computed on the
+// ranks themselves: one digit-addition lookup per digit, no constant to
+// evaluate (which costs several times more compile time per declaration).
+// `below(T, N)` adds the complement `0x10000 - N` and reads the carry as "no
+// borrow".
+
+/// No carry into, or out of, a digit.
+pub enum Carry0 {}
+/// A carry of one.
+pub enum Carry1 {}
+impl Sealed for Carry0 {}
+impl Sealed for Carry1 {}
+
+/// One digit plus another plus a carry: the sum's digit and the carry out.
+pub trait DigitAdd<Rhs, Carry>: Sealed {
+    /// The sum modulo 16.
+    type Sum;
+    /// [`Carry1`] when the sum reaches 16.
+    type CarryOut;
+}
+
+// Generates the 16 x 16 x 2 impls of `DigitAdd`. The sums of `a + b + carry`
+// for `b` in `X0..=XF` are the digits rotated left by `a + carry`, the ones
+// that wrapped around with a carry out: the walk rotates once per step and
+// emits row `(a, 0)` and row `(a - 1, 1)`, which share a rotation.
+macro_rules! digit_add {
+    (@row $lhs:ident $carry:ident [$($rhs:ident)*] [$($sum:ident)*] [$($out:ident)*]) => {
+        $(impl DigitAdd<$rhs, $carry> for $lhs { type Sum = $sum; type CarryOut = $out; })*
+    };
+    (@walk $digits:tt [$lhs:ident $($rest:ident)*] [$($previous:ident)?] $sums:tt $carries:tt) => {
+        digit_add!(@row $lhs Carry0 $digits $sums $carries);
+        $(digit_add!(@row $previous Carry1 $digits $sums $carries);)?
+        digit_add!(@rotate $digits [$($rest)*] [$lhs] $sums $carries);
+    };
+    (@walk $digits:tt [] [$previous:ident] $sums:tt $carries:tt) => {
+        digit_add!(@row $previous Carry1 $digits $sums $carries);
+    };
+    (@rotate $digits:tt $lhs:tt $previous:tt [$first:ident $($sum:ident)*] [$dropped:ident $($carry:ident)*]) => {
+        digit_add!(@walk $digits $lhs $previous [$($sum)* $first] [$($carry)* Carry1]);
+    };
+    ($($digit:ident)*) => {
+        digit_add!(@walk [$($digit)*] [$($digit)*] [] [$($digit)*]
+            [Carry0 Carry0 Carry0 Carry0 Carry0 Carry0 Carry0 Carry0
+             Carry0 Carry0 Carry0 Carry0 Carry0 Carry0 Carry0 Carry0]);
+    };
+}
+digit_add!(X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
+
+/// Adds two ranks digit by digit, least significant first.
+pub trait RankAdd<Rhs>: Sealed {
+    /// The sum modulo `0x10000`.
+    type Sum;
+    /// [`Carry1`] when the sum reaches `0x10000`.
+    type CarryOut;
+}
+
+type SumOf<A, B, C> = <A as DigitAdd<B, C>>::Sum;
+type CarryOf<A, B, C> = <A as DigitAdd<B, C>>::CarryOut;
+type Carry1Of<A0, B0> = CarryOf<A0, B0, Carry0>;
+type Carry2Of<A1, A0, B1, B0> = CarryOf<A1, B1, Carry1Of<A0, B0>>;
+type Carry3Of<A2, A1, A0, B2, B1, B0> = CarryOf<A2, B2, Carry2Of<A1, A0, B1, B0>>;
+
+impl<A3, A2, A1, A0, B3, B2, B1, B0> RankAdd<Rank<B3, B2, B1, B0>> for Rank<A3, A2, A1, A0>
+where
+    A0: DigitAdd<B0, Carry0>,
+    A1: DigitAdd<B1, Carry1Of<A0, B0>>,
+    A2: DigitAdd<B2, Carry2Of<A1, A0, B1, B0>>,
+    A3: DigitAdd<B3, Carry3Of<A2, A1, A0, B2, B1, B0>>,
+{
+    type Sum = Rank<
+        SumOf<A3, B3, Carry3Of<A2, A1, A0, B2, B1, B0>>,
+        SumOf<A2, B2, Carry2Of<A1, A0, B1, B0>>,
+        SumOf<A1, B1, Carry1Of<A0, B0>>,
+        SumOf<A0, B0, Carry0>,
+    >;
+    type CarryOut = CarryOf<A3, B3, Carry3Of<A2, A1, A0, B2, B1, B0>>;
+}
+
+/// What `above(..)` gives past level 65535: not a rank, so not a level.
+pub enum AboveHighestLevel {}
+/// What `below(..)` gives at or under 0: not a rank, so not a level.
+pub enum BelowLowestLevel {}
+
+/// Reads the carry out of `above(T, N)`: none is the sum, one is past the top.
+pub trait AboveCarry<Sum>: Sealed {
+    /// The sum, or [`AboveHighestLevel`].
+    type Output;
+}
+impl<Sum> AboveCarry<Sum> for Carry0 {
+    type Output = Sum;
+}
+impl<Sum> AboveCarry<Sum> for Carry1 {
+    type Output = AboveHighestLevel;
+}
+
+/// Reads the carry out of `below(T, N)` (computed as `T + (0x10000 - N)`): a
+/// carry means no borrow; no carry means the result went under 0.
+pub trait BelowCarry<Sum>: Sealed {
+    /// The difference, or [`BelowLowestLevel`].
+    type Output;
+}
+impl<Sum: RankCmp<Zero>> BelowCarry<Sum> for Carry1
+where
+    Sum::Ordering: NonZero<Sum>,
+{
+    type Output = <Sum::Ordering as NonZero<Sum>>::Output;
+}
+impl<Sum> BelowCarry<Sum> for Carry0 {
+    type Output = BelowLowestLevel;
+}
+
+/// Level 0 is [`Unlocked`](crate::Unlocked)'s: a difference of zero is below
+/// the lowest level too.
+pub trait NonZero<Rank>: Sealed {
+    /// The rank, or [`BelowLowestLevel`] for zero.
+    type Output;
+}
+impl<R> NonZero<R> for Above {
+    type Output = R;
+}
+impl<R> NonZero<R> for Same {
+    type Output = BelowLowestLevel;
+}
+
+/// `Base` plus `Distance` (both ranks): the rank `above(T, N)` declares, or
+/// [`AboveHighestLevel`].
+pub type Plus<Base, Distance> =
+    <<Base as RankAdd<Distance>>::CarryOut as AboveCarry<<Base as RankAdd<Distance>>::Sum>>::Output;
+
+/// `Base` minus `N`, given `Complement` = the rank of `0x10000 - N`: the rank
+/// `below(T, N)` declares, or [`BelowLowestLevel`].
+pub type Minus<Base, Complement> = <<Base as RankAdd<Complement>>::CarryOut as BelowCarry<
+    <Base as RankAdd<Complement>>::Sum,
+>>::Output;
+
+/// The rank `above(..)` computed, if it is not past the highest level. Not
+/// implemented for [`AboveHighestLevel`]: that is how `above(..)` past 65535 is
+/// reported, in these words, at the attribute.
+#[diagnostic::on_unimplemented(
+    message = "lock level out of range: this level would be above 65535, the highest level",
+    label = "levels are `1..=65535`",
+    note = "leave room above a level that others are placed `above`"
+)]
+pub trait NotAboveHighest: Sealed {
+    /// The rank itself.
+    type Rank;
+}
+
+/// The rank `below(..)` computed, if it is not under 1. Not implemented for
+/// [`BelowLowestLevel`]: that is how `below(..)` at or under 0 is reported.
+#[diagnostic::on_unimplemented(
+    message = "lock level out of range: this level would be below 1, the lowest level",
+    label = "levels are `1..=65535`",
+    note = "0 is `Unlocked`, the root token's level; leave room below a level that others are placed `below`"
+)]
+pub trait NotBelowLowest: Sealed {
+    /// The rank itself.
+    type Rank;
+}
+
+impl Sealed for AboveHighestLevel {}
+impl Sealed for BelowLowestLevel {}
+
+// `do_not_recommend`: the errors for an out-of-range level are the messages
+// above, without a list of the types that are in range. The rank still meets
+// `DeclareLevel`'s bounds (a rank of this crate's digits, above zero), which
+// rustc checks where it is declared.
+#[diagnostic::do_not_recommend]
+impl<D3, D2, D1, D0> NotAboveHighest for Rank<D3, D2, D1, D0> {
+    type Rank = Self;
+}
+#[diagnostic::do_not_recommend]
+impl<D3, D2, D1, D0> NotBelowLowest for Rank<D3, D2, D1, D0> {
+    type Rank = Self;
+}
 
 /// Result of a comparison: the left side is below the right side.
 pub enum Below {}
@@ -188,4 +445,91 @@ impl<Left, Right> Select<Left, Right> for Same {
 }
 impl<Left, Right> Select<Left, Right> for Above {
     type Output = Left;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    trait CarryValue {
+        const VALUE: u32;
+    }
+    impl CarryValue for Carry0 {
+        const VALUE: u32 = 0;
+    }
+    impl CarryValue for Carry1 {
+        const VALUE: u32 = 1;
+    }
+
+    /// `lhs + rhs + carry` through the table, as `16 * carry_out + sum`.
+    fn add<L, R, C>() -> u32
+    where
+        L: DigitAdd<R, C>,
+        L::Sum: Digit,
+        L::CarryOut: CarryValue,
+    {
+        16 * <L::CarryOut as CarryValue>::VALUE + <L::Sum as Digit>::VALUE
+    }
+
+    macro_rules! check_rows {
+        ($($lhs:ident)*; $rhs:tt) => {
+            $(check_rows!(@row $lhs $rhs);)*
+        };
+        (@row $lhs:ident [$($rhs:ident)*]) => {
+            $(
+                assert_eq!(add::<$lhs, $rhs, Carry0>(), $lhs::VALUE + $rhs::VALUE);
+                assert_eq!(add::<$lhs, $rhs, Carry1>(), $lhs::VALUE + $rhs::VALUE + 1);
+            )*
+        };
+    }
+
+    #[test]
+    fn every_digit_addition_is_right() {
+        check_rows!(
+            X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF;
+            [X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF]
+        );
+    }
+
+    /// The rank of a number, as `#[lock_level]` spells a computed one.
+    macro_rules! r {
+        ($n:expr) => {
+            Bytes<Byte<{ $n >> 8 }>, Byte<{ $n & 0xFF }>>
+        };
+    }
+    fn above<T: NotAboveHighest<Rank: IsRank>>() -> u32 {
+        <T::Rank as IsRank>::VALUE
+    }
+    fn below<T: NotBelowLowest<Rank: IsRank>>() -> u32 {
+        <T::Rank as IsRank>::VALUE
+    }
+
+    #[test]
+    fn plus_and_minus_carry_and_borrow_across_every_digit() {
+        assert_eq!(above::<Plus<r!(10), r!(1)>>(), 11);
+        assert_eq!(above::<Plus<r!(0x0FFF), r!(1)>>(), 0x1000);
+        assert_eq!(above::<Plus<r!(0x1234), r!(0x0FCD)>>(), 0x2201);
+        assert_eq!(above::<Plus<r!(0xFFFE), r!(1)>>(), 0xFFFF);
+        assert_eq!(above::<Plus<r!(1), r!(0xFFFE)>>(), 0xFFFF);
+        // `below(T, N)` adds `0x10000 - N`.
+        assert_eq!(below::<Minus<r!(0x1000), r!(0x10000 - 1)>>(), 0x0FFF);
+        assert_eq!(below::<Minus<r!(20), r!(0x10000 - 10)>>(), 10);
+        assert_eq!(below::<Minus<r!(0xFFFF), r!(0x10000 - 0xFFFE)>>(), 1);
+        assert_eq!(below::<Minus<r!(2), r!(0x10000 - 1)>>(), 1);
+    }
+
+    /// Whether a computed rank is out of range: the two markers, never a rank.
+    trait OutOfRange {}
+    impl OutOfRange for AboveHighestLevel {}
+    impl OutOfRange for BelowLowestLevel {}
+    fn out_of_range<T: OutOfRange>() {}
+
+    #[test]
+    fn leaving_the_range_gives_no_rank() {
+        out_of_range::<Plus<r!(0xFFFF), r!(1)>>();
+        out_of_range::<Plus<r!(0x8000), r!(0x8000)>>();
+        // Exactly 0 is `Unlocked`'s level, and under it wraps with no carry.
+        out_of_range::<Minus<r!(1), r!(0x10000 - 1)>>();
+        out_of_range::<Minus<r!(5), r!(0x10000 - 6)>>();
+    }
 }

@@ -4,15 +4,24 @@
 //! `::lockladder::__private::register_level!`, a re-export of the macro below:
 //! with the `hierarchy` feature it submits the level to `inventory`, without it
 //! it expands to nothing, and the default build carries no trace of it.
+//!
+//! A literal level arrives as a literal; a computed one (a constant expression,
+//! `above(db::Pool)`) as the constant holding its value, followed by the
+//! expression as written, which the picture shows beside the type.
 
 /// Registers a `#[lock_level]` type for `lockladder::hierarchy()`. Not public API.
 #[cfg(feature = "hierarchy")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __register_level {
-    ($name:literal, $level:literal) => {
+    ($name:literal, $level:expr) => {
         $crate::__inventory::submit! {
             $crate::DeclaredLevel::new($name, $level, ::core::module_path!())
+        }
+    };
+    ($name:literal, $level:expr, $written:literal) => {
+        $crate::__inventory::submit! {
+            $crate::DeclaredLevel::new($name, $level, ::core::module_path!()).written_as($written)
         }
     };
 }
@@ -23,5 +32,5 @@ macro_rules! __register_level {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __register_level {
-    ($name:literal, $level:literal) => {};
+    ($name:literal, $level:expr $(, $written:literal)?) => {};
 }

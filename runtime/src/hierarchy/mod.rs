@@ -23,13 +23,48 @@ pub struct DeclaredLevel {
     level: u32,
     name: &'static str,
     module_path: &'static str,
+    written_as: Option<&'static str>,
 }
 
 impl DeclaredLevel {
     /// Called by `#[lock_level]` expansions only; not public API.
     #[doc(hidden)]
     pub const fn new(name: &'static str, level: u32, module_path: &'static str) -> Self {
-        DeclaredLevel { level, name, module_path }
+        DeclaredLevel { level, name, module_path, written_as: None }
+    }
+
+    /// Called by `#[lock_level]` expansions only; not public API.
+    #[doc(hidden)]
+    pub const fn written_as(self, level: &'static str) -> Self {
+        DeclaredLevel { written_as: Some(level), ..self }
+    }
+
+    /// The level as written in the attribute when it is not a literal: what it
+    /// is relative to (`above(db::Pool)`) or computed from (`BASE + 10`).
+    ///
+    /// ```standalone_crate
+    /// mod db {
+    ///     #[lockladder::lock_level(10)]
+    ///     pub struct Pool;
+    /// }
+    /// #[lockladder::lock_level(above(db::Pool))]
+    /// struct Cache;
+    /// #[lockladder::lock_level(above(Cache, 9))]
+    /// enum AuditLevel {}
+    ///
+    /// let hierarchy = lockladder::hierarchy();
+    /// let cache = &hierarchy.levels()[1].types()[0];
+    /// assert_eq!((cache.name(), cache.level()), ("Cache", 11));
+    /// assert_eq!(cache.relative_to(), Some("above(db::Pool)"));
+    /// assert_eq!(hierarchy.levels()[0].types()[0].relative_to(), None);
+    /// // The picture shows it beside the type.
+    /// assert_eq!(
+    ///     hierarchy.to_string(),
+    ///     "10  Pool\n11  Cache (above(db::Pool))\n20  AuditLevel (above(Cache, 9))\n"
+    /// );
+    /// ```
+    pub fn relative_to(&self) -> Option<&'static str> {
+        self.written_as
     }
 
     /// The type's name as declared, without generic parameters.

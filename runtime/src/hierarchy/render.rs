@@ -68,10 +68,15 @@ pub(super) fn labels(hierarchy: &Hierarchy, types: &[DeclaredLevel]) -> Vec<Stri
                 .filter(|other| other.name == declared.name)
                 .nth(1)
                 .is_some();
-            if shared {
+            let name = if shared {
                 format!("{}::{}", declared.module_path, declared.name)
             } else {
                 declared.name.to_owned()
+            };
+            // A computed level shows what it was computed from: `Cache (above(db::Pool))`.
+            match declared.written_as {
+                Some(written) => format!("{name} ({written})"),
+                None => name,
             }
         })
         .collect()
