@@ -177,10 +177,12 @@
 pub use lockladder_macros::lock_level;
 
 pub use lockladder_runtime::{
+    GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
+};
+pub use lockladder_runtime::{
     Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
     TokenLevel, TryLockError, Unlocked, future,
 };
-pub use lockladder_runtime::{LockSet, LockSetAbove, LockSetMember, Read, Write, sync};
 
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]

@@ -1,18 +1,20 @@
 //! Several locks at once: `lock_all` of 2, 4 and 8 locks against the same locks
 //! taken by hand in level order, and `lock_many` of 2 and 8 same-level locks
-//! against happylock's `LockCollection` (built per call, as `lock_many` sorts per
-//! call, and built once), over async and over blocking lockladder locks. One
-//! task, current-thread runtime.
+//! against the raw locks taken by hand (async-lock's, parking_lot's) and
+//! happylock's `LockCollection` (built per call, as `lock_many` sorts per call,
+//! and built once), over async and over blocking lockladder locks. One task,
+//! current-thread runtime; the blocking rows run on the thread itself.
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented items")]
 
 mod common;
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use happylock::{LockCollection, ThreadKey};
-use lockladder::{LockToken, Mutex, lock_level, sync};
+use lockladder::{LockGroup, LockToken, Mutex, lock_level, sync};
 
 #[lock_level(1)]
 enum L1 {}
@@ -136,11 +138,27 @@ fn lock_all(c: &mut Criterion) {
 fn lock_many(c: &mut Criterion) {
     let rt = common::current_thread();
     let ladder: Vec<Mutex<u64, Account>> = (0..8).map(Mutex::with_level).collect();
+    let raw_async: Vec<async_lock::Mutex<u64>> = (0..8).map(async_lock::Mutex::new).collect();
     let blocking: Vec<sync::Mutex<u64, Account>> = (0..8).map(sync::Mutex::with_level).collect();
+    let raw_blocking: Vec<parking_lot::Mutex<u64>> = (0..8).map(parking_lot::Mutex::new).collect();
     let happy: Vec<happylock::Mutex<u64>> = (0..8).map(happylock::Mutex::new).collect();
     let mut key = Some(ThreadKey::get().expect("one key for the bench thread"));
     let mut group = c.benchmark_group("lock_many");
     for n in [2usize, 8] {
+        // By hand: the raw locks taken one after another in a fixed order,
+        // the guards kept in an array: the floor for any multi-lock helper.
+        group.bench_function(BenchmarkId::new("async-lock-by-hand", n), |b| {
+            b.iter_custom(|iters| {
+                common::run_async(&rt, iters, || async {
+                    let mut guards: [Option<async_lock::MutexGuard<'_, u64>>; 8] =
+                        Default::default();
+                    for (slot, lock) in guards.iter_mut().zip(&black_box(&raw_async)[..n]) {
+                        *slot = Some(lock.lock().await);
+                    }
+                    black_box(guards.iter().flatten().map(|g| **g).sum::<u64>());
+                })
+            })
+        });
         // The caller's order is reversed: both sort into their one global order.
         group.bench_function(BenchmarkId::new("lockladder", n), |b| {
             b.iter_custom(|iters| {
@@ -151,7 +169,33 @@ fn lock_many(c: &mut Criterion) {
                 })
             })
         });
-        // The same over blocking (parking_lot) locks, happylock's kind of lock.
+        // Ordered once, taken again and again (as happylock's prebuilt collection).
+        let mut prebuilt_async = LockGroup::new(ladder[..n].iter().rev());
+        group.bench_function(BenchmarkId::new("lockladder-group", n), |b| {
+            // `run_async`'s loop, written out: each take borrows the group mutably.
+            b.iter_custom(|iters| {
+                rt.block_on(async {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        let mut t = LockToken::new();
+                        let (guards, _t) = black_box(&mut prebuilt_async).lock(&mut t).await;
+                        black_box(guards.iter().map(|g| **g).sum::<u64>());
+                    }
+                    start.elapsed()
+                })
+            })
+        });
+        group.bench_function(BenchmarkId::new("parking_lot-by-hand", n), |b| {
+            b.iter(|| {
+                let mut guards: [Option<parking_lot::MutexGuard<'_, u64>>; 8] = Default::default();
+                for (slot, lock) in guards.iter_mut().zip(&black_box(&raw_blocking)[..n]) {
+                    *slot = Some(lock.lock());
+                }
+                black_box(guards.iter().flatten().map(|g| **g).sum::<u64>());
+            })
+        });
+        // The same over blocking (parking_lot) locks, happylock's kind of lock,
+        // awaited in a task.
         group.bench_function(BenchmarkId::new("lockladder-sync", n), |b| {
             b.iter_custom(|iters| {
                 common::run_async(&rt, iters, || async {
@@ -159,6 +203,22 @@ fn lock_many(c: &mut Criterion) {
                     let (guards, _t) = t.lock_many(black_box(&blocking)[..n].iter().rev()).await;
                     black_box(guards.iter().map(|g| **g).sum::<u64>());
                 })
+            })
+        });
+        // ... and on the thread itself, as happylock does.
+        group.bench_function(BenchmarkId::new("lockladder-sync-blocking", n), |b| {
+            b.iter(|| {
+                let mut t = LockToken::new();
+                let (guards, _t) = t.lock_many_blocking(black_box(&blocking)[..n].iter().rev());
+                black_box(guards.iter().map(|g| **g).sum::<u64>());
+            })
+        });
+        let mut prebuilt_blocking = LockGroup::new(blocking[..n].iter().rev());
+        group.bench_function(BenchmarkId::new("lockladder-sync-group", n), |b| {
+            b.iter(|| {
+                let mut t = LockToken::new();
+                let (guards, _t) = black_box(&mut prebuilt_blocking).lock_blocking(&mut t);
+                black_box(guards.iter().map(|g| **g).sum::<u64>());
             })
         });
         group.bench_function(BenchmarkId::new("happylock", n), |b| {

@@ -37,7 +37,7 @@ pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-pub use set::{LockSet, LockSetAbove, LockSetMember, Read, Write};
+pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
 #[cfg(feature = "hierarchy")]
@@ -54,5 +54,5 @@ pub mod future {
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
-    pub use crate::set::{LockAllFuture, LockManyFuture};
+    pub use crate::set::{LockAllFuture, LockGroupFuture, LockManyFuture};
 }

@@ -184,9 +184,11 @@ impl<'t, H: TokenLevel> LockToken<'t, H> {
     /// # Blocking locks in the set
     ///
     /// A [`sync`](crate::sync) lock in the set is tried without blocking and,
-    /// while it is held elsewhere, the task yields and retries: no executor
-    /// thread is parked, but the task keeps polling. Its guard is not `Send`, so
-    /// such a future cannot be awaited in `tokio::spawn` (`spawn_local` can).
+    /// while it is held elsewhere, the task sleeps until a guard of that lock
+    /// is dropped, then tries again: no executor thread is parked or kept
+    /// busy. Its guard is not `Send`, so such a future cannot be awaited in
+    /// `tokio::spawn` (`spawn_local` can). On a plain thread, take a set of
+    /// `sync` locks with [`lock_all_blocking`](LockToken::lock_all_blocking).
     #[track_caller]
     pub fn lock_all<'a, S>(&'a mut self, locks: S) -> LockAllFuture<'a, S>
     where

@@ -7,11 +7,12 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
+use super::blocking::{BlockingLockSet, BlockingSetMember};
 use super::highest::MaxLevel;
 use super::member::{LockSetMember, Seal, sealed};
 use super::order::{MAX_SET, Plan, settle_ties};
 use super::slot::Slot;
-use crate::level::{Level, TokenLevel};
+use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
@@ -19,7 +20,9 @@ use crate::token::LockToken;
 /// element a [`LockSetMember`] (`&Mutex`, `Read(&RwLock)`, `Write(&RwLock)`, or
 /// their [`sync`](crate::sync) counterparts).
 ///
-/// Implemented by this crate only.
+/// Implemented by this crate only. Tuples of 9 to 12 locks implement it too,
+/// only so that `lock_all` rejects them with one error that says how many it
+/// takes; [`LockSetAbove`] holds for none of them.
 ///
 /// ```
 /// use lockladder::{lock_level, Level, LockSet, Mutex, Read, RwLock};
@@ -73,6 +76,10 @@ pub trait LockSet: sealed::Sealed + Sized {
     /// Polls the acquisition of the member at `index`.
     fn poll_member(slots: &mut Self::Slots, index: usize, cx: &mut Context<'_>) -> Poll<()>;
     #[doc(hidden)]
+    /// Takes the member at `index`, blocking the thread while it is held
+    /// elsewhere.
+    fn block_member(slots: &mut Self::Slots, index: usize, seal: Seal);
+    #[doc(hidden)]
     /// The guards, once every member is held.
     fn take_guards<'g>(slots: &mut Self::Slots) -> Option<Self::Guards<'g>>
     where
@@ -99,30 +106,65 @@ pub trait LockSet: sealed::Sealed + Sized {
     label = "expected a tuple of 1 to 8 locks",
     note = "pass a tuple: `token.lock_all((&mutex, Read(&rwlock), Write(&other)))`; one lock is `(&mutex,)`, more than 8 take two calls or `lock_many`"
 )]
-pub trait LockSetAbove<H: TokenLevel>: LockSet {}
+pub trait LockSetAbove<H>: LockSet {}
 
 // One blanket impl over a per-tuple check: rustc then reports the unmet
 // `H: LockBefore<_>` of the offending member, without listing every tuple size
 // as "other types that implement" the trait.
-impl<H: TokenLevel, S: EachLockAbove<H>> LockSetAbove<H> for S {}
+impl<H, S: EachLockAbove<H>> LockSetAbove<H> for S {}
 
 /// Every member of a tuple is above `H`; one impl per tuple size.
 pub trait EachLockAbove<H>: LockSet {}
 
+/// `LockAll: Takes<'_, N>` for the numbers of locks `lock_all` takes. A set
+/// of 9 to 12 locks requires it of its size, and so fails at this one bound,
+/// with this message, instead of at every mention of its type.
+#[diagnostic::on_unimplemented(
+    message = "`lock_all` takes 1 to 8 locks, and this set has {LOCKS}",
+    label = "{LOCKS} locks",
+    note = "take the lowest levels with one `lock_all` and the rest with the token it returns, or take locks of one level with `lock_many`"
+)]
+pub trait Takes<'a, const LOCKS: usize> {}
+
+/// `lock_all` (and `lock_all_blocking`), as the subject of [`Takes`].
+pub enum LockAll {}
+
+/// The sizes `lock_all` takes. All but the largest are hidden from the
+/// error, which then says "but trait `Takes<'_, 8>` is implemented for it"
+/// instead of listing every tuple size.
+macro_rules! lock_all_takes {
+    ($($size:literal)+) => {$(
+        #[diagnostic::do_not_recommend]
+        impl Takes<'_, $size> for LockAll {}
+    )+};
+}
+
+lock_all_takes!(1 2 3 4 5 6 7);
+impl Takes<'_, 8> for LockAll {}
+
+/// Orders the set (ties by address, panicking on a lock given twice) and
+/// begins every acquisition; returns the slots and the acquisition order
+/// (its first `S::PLAN.len` entries). `call` names the method in the panic.
+#[track_caller]
+#[inline]
+pub(crate) fn begin_set<S: LockSet>(locks: S, call: &str) -> (S::Slots, [u8; MAX_SET]) {
+    let mut order = S::PLAN.order;
+    let in_set = if S::PLAN.ties {
+        let addresses = locks.addresses();
+        settle_ties(&mut order[..S::PLAN.len], S::LEVELS, &addresses, S::NAMES, call)
+    } else {
+        [false; MAX_SET]
+    };
+    let slots = locks.begin(&order[..S::PLAN.len], in_set, Seal(()));
+    (slots, order)
+}
+
 impl<'a, S: LockSet> LockAllFuture<'a, S> {
-    /// Orders the set (ties by address, panicking on a lock given twice) and
-    /// begins every acquisition; nothing is taken until the first poll.
+    /// Begins every acquisition; nothing is taken until the first poll.
     #[track_caller]
     #[inline]
     pub(crate) fn begin(locks: S) -> Self {
-        let mut order = S::PLAN.order;
-        let in_set = if S::PLAN.ties {
-            let addresses = locks.addresses();
-            settle_ties(&mut order[..S::PLAN.len], S::LEVELS, &addresses, S::NAMES)
-        } else {
-            [false; MAX_SET]
-        };
-        let slots = locks.begin(&order[..S::PLAN.len], in_set, Seal(()));
+        let (slots, order) = begin_set(locks, "lock_all");
         LockAllFuture { slots, order, lifetime: PhantomData }
     }
 }
@@ -174,16 +216,22 @@ impl<S: LockSet> fmt::Debug for LockAllFuture<'_, S> {
     }
 }
 
-/// `LockSet` and `EachLockAbove` for one tuple size. The highest level is
-/// folded from the head and the highest level of the tail tuple.
+/// `LockSet`, `EachLockAbove` and `BlockingLockSet` for one tuple size. The
+/// highest level is folded from the head and the highest level of the tail.
 macro_rules! lock_set {
     (@common $($member:ident $index:tt),+) => {
         impl<$($member: LockSetMember),+> sealed::Sealed for ($($member,)+) {}
 
-        impl<H: TokenLevel, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
+        impl<H, $($member: LockSetMember),+> EachLockAbove<H> for ($($member,)+)
         where
             ($($member,)+): LockSet,
             $(H: LockBefore<$member::Level>,)+
+        {
+        }
+
+        impl<$($member: BlockingSetMember),+> BlockingLockSet for ($($member,)+)
+        where
+            ($($member,)+): LockSet,
         {
         }
     };
@@ -227,11 +275,81 @@ macro_rules! lock_set {
         }
 
         #[inline]
+        fn block_member(slots: &mut Self::Slots, index: usize, _: Seal) {
+            match index {
+                $($index => slots.$index.acquire_blocking(),)+
+                _ => {}
+            }
+        }
+
+        #[inline]
         fn take_guards<'g>(slots: &mut Self::Slots) -> Option<Self::Guards<'g>>
         where
             Self: 'g,
         {
             Some(($(slots.$index.take_guard()?,)+))
+        }
+    };
+    (@too_many $count:literal: $head:ident, $($tail:ident),+) => {
+        impl<$head: LockSetMember, $($tail: LockSetMember),+> sealed::Sealed
+            for ($head, $($tail,)+)
+        {
+        }
+
+        // A set `lock_all` cannot take: its hidden items are never used, since
+        // `EachLockAbove` (so `LockSetAbove`) fails for it; `Highest` and
+        // `Guards` are still true. Not listed among the sets `lock_all` takes.
+        #[diagnostic::do_not_recommend]
+        impl<$head: LockSetMember, $($tail: LockSetMember),+> LockSet for ($head, $($tail,)+)
+        where
+            ($($tail,)+): LockSet,
+            $head::Level: MaxLevel<<($($tail,)+) as LockSet>::Highest>,
+        {
+            type Highest = <$head::Level as MaxLevel<<($($tail,)+) as LockSet>::Highest>>::Max;
+            type Guards<'g>
+                = ($head::Guard<'g>, $($tail::Guard<'g>,)+)
+            where
+                Self: 'g;
+            type Slots = ();
+            const LEVELS: &'static [u32] =
+                &[<$head::Level as Level>::LEVEL, $(<$tail::Level as Level>::LEVEL),+];
+            const NAMES: &'static [&'static str] =
+                &[<$head::Level as Level>::NAME, $(<$tail::Level as Level>::NAME),+];
+            const PLAN: Plan = Plan::of(&[]);
+
+            fn addresses(&self) -> [usize; MAX_SET] {
+                [0; MAX_SET]
+            }
+
+            fn begin(self, _: &[u8], _: [bool; MAX_SET], _: Seal) -> Self::Slots {}
+
+            fn poll_member(_: &mut Self::Slots, _: usize, _: &mut Context<'_>) -> Poll<()> {
+                Poll::Ready(())
+            }
+
+            fn block_member(_: &mut Self::Slots, _: usize, _: Seal) {}
+
+            fn take_guards<'g>(_: &mut Self::Slots) -> Option<Self::Guards<'g>>
+            where
+                Self: 'g,
+            {
+                None
+            }
+        }
+
+        impl<H, $head: LockSetMember, $($tail: LockSetMember),+> EachLockAbove<H>
+            for ($head, $($tail,)+)
+        where
+            Self: LockSet,
+            for<'a> LockAll: Takes<'a, $count>,
+        {
+        }
+
+        impl<$head: BlockingSetMember, $($tail: BlockingSetMember),+> BlockingLockSet
+            for ($head, $($tail,)+)
+        where
+            Self: LockSet,
+        {
         }
     };
     ($only:ident 0) => {
@@ -264,3 +382,7 @@ lock_set!(A 0, B 1, C 2, D 3, E 4);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 lock_set!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, I 7);
+lock_set!(@too_many 9: A, B, C, D, E, F, G, I, J);
+lock_set!(@too_many 10: A, B, C, D, E, F, G, I, J, K);
+lock_set!(@too_many 11: A, B, C, D, E, F, G, I, J, K, M);
+lock_set!(@too_many 12: A, B, C, D, E, F, G, I, J, K, M, N);

@@ -1,5 +1,10 @@
-//! `token.lock_many(..)` and `token.try_lock_many(..)`: any number of locks of
-//! one level (accounts, shards), taken in address order.
+//! `token.lock_many(..)`, `token.try_lock_many(..)` and
+//! `token.lock_many_blocking(..)`: any number of locks of one level (accounts,
+//! shards), taken in address order.
+//!
+//! A call allocates once: the locks are collected with their positions into
+//! one buffer, sorted there by address, taken in that order, sorted back, and
+//! turned into the guards in the same allocation.
 
 use core::fmt;
 use core::future::Future;
@@ -8,64 +13,83 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
 use super::member::LockSetMember;
-use super::order::by_address;
+use super::order::sort_by_address;
 use super::slot::Slot;
 use crate::error::TryLockError;
 use crate::level::Level;
 use crate::token::LockToken;
 
 /// The guards of `lock_many` with the token at their level.
-type Many<'a, M> =
+pub(crate) type Many<'a, M> =
     (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
+
+/// One lock of a call and its position in the caller's order.
+type Entry<M> = (usize, Slot<M>);
 
 impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
     /// Orders the locks by address (panicking on a lock given twice) and begins
     /// every acquisition; nothing is taken until the first poll.
     #[track_caller]
     pub(crate) fn begin(locks: impl IntoIterator<Item = M>) -> Self {
-        let (slots, order) = begin_many(locks, "lock_many");
-        LockManyFuture { slots, order, next: 0, lifetime: PhantomData }
+        let entries = begin_many(locks, "lock_many");
+        LockManyFuture { entries, next: 0, done: false, lifetime: PhantomData }
     }
 }
 
 /// `try_lock_many`: every lock if all are free now, else none (what was taken
-/// is released when the slots drop).
+/// is released when the entries drop).
 #[track_caller]
 pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Result<Vec<M::Guard<'a>>, TryLockError> {
     let busy = || TryLockError::new::<M::Level>("try_lock_many");
-    let (mut slots, order) = begin_many(locks, "try_lock_many");
-    for &position in &order {
-        if !slots[position].try_acquire() {
+    let mut entries = begin_many(locks, "try_lock_many");
+    for (_, slot) in &mut entries {
+        if !slot.try_acquire() {
             return Err(busy());
         }
     }
-    // Every slot was just acquired, so none is missing.
-    slots.iter_mut().map(Slot::take_guard).collect::<Option<Vec<_>>>().ok_or_else(busy)
+    into_guards(entries).ok_or_else(busy)
 }
 
-/// Slots in the caller's order, and the acquisition order over them.
+/// `lock_many_blocking`: every lock, blocking on each in turn.
 #[track_caller]
-fn begin_many<M: LockSetMember>(
+pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
-    call: &str,
-) -> (Vec<Slot<M>>, Vec<usize>) {
-    let members: Vec<M> = locks.into_iter().collect();
-    let mut addresses = Vec::with_capacity(members.len());
-    for member in &members {
-        addresses.push(member.address());
+) -> Vec<M::Guard<'a>> {
+    let mut entries = begin_many(locks, "lock_many_blocking");
+    for (_, slot) in &mut entries {
+        slot.acquire_blocking();
     }
-    let order = by_address::<M::Level>(&addresses, call);
-    let mut slots = Vec::with_capacity(members.len());
-    for member in members {
-        slots.push(Slot::new(member));
+    match into_guards(entries) {
+        Some(guards) => guards,
+        None => unreachable!("every lock was just taken"),
     }
+}
+
+/// The locks with their positions, in acquisition order (by address), each
+/// acquisition begun: the one allocation of the call.
+#[track_caller]
+fn begin_many<M: LockSetMember>(locks: impl IntoIterator<Item = M>, call: &str) -> Vec<Entry<M>> {
+    let mut entries: Vec<Entry<M>> =
+        locks.into_iter().enumerate().map(|(position, lock)| (position, Slot::new(lock))).collect();
+    sort_by_address::<M::Level, _>(
+        &mut entries,
+        |(position, slot)| (slot.address(), *position),
+        call,
+    );
     // All of one level: the first begun is the set's first, the rest join it.
-    for (rank, &position) in order.iter().enumerate() {
-        slots[position].begin(rank > 0);
+    for (rank, (_, slot)) in entries.iter_mut().enumerate() {
+        slot.begin(rank > 0);
     }
-    (slots, order)
+    entries
+}
+
+/// The guards of held entries, in the caller's order, in the entries' own
+/// allocation; `None` if one is not held.
+fn into_guards<'a, M: LockSetMember + 'a>(mut entries: Vec<Entry<M>>) -> Option<Vec<M::Guard<'a>>> {
+    entries.sort_unstable_by_key(|&(position, _)| position);
+    entries.into_iter().map(|(_, mut slot)| slot.take_guard()).collect()
 }
 
 /// The future of [`LockToken::lock_many`]: resolves to the guards, in the
@@ -74,10 +98,11 @@ fn begin_many<M: LockSetMember>(
 /// Dropping it releases every lock it took.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct LockManyFuture<'a, M: LockSetMember> {
-    slots: Vec<Slot<M>>,
-    order: Vec<usize>,
-    /// How many members of `order` are held.
+    /// In acquisition order.
+    entries: Vec<Entry<M>>,
+    /// How many entries are held.
     next: usize,
+    done: bool,
     lifetime: PhantomData<&'a ()>,
 }
 
@@ -89,13 +114,15 @@ impl<'a, M: LockSetMember + 'a> Future for LockManyFuture<'a, M> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        while let Some(&position) = this.order.get(this.next) {
-            ready!(this.slots[position].poll_acquire(cx));
+        assert!(!this.done, "a `lock_many` future was polled after it completed");
+        while let Some((_, slot)) = this.entries.get_mut(this.next) {
+            ready!(slot.poll_acquire(cx));
             this.next += 1;
         }
-        match this.slots.iter_mut().map(Slot::take_guard).collect::<Option<Vec<_>>>() {
+        this.done = true;
+        match into_guards(core::mem::take(&mut this.entries)) {
             Some(guards) => Poll::Ready((guards, LockToken::acquired())),
-            None => panic!("a `lock_many` future was polled after it completed"),
+            None => unreachable!("every lock was just taken"),
         }
     }
 }
@@ -104,7 +131,7 @@ impl<M: LockSetMember> fmt::Debug for LockManyFuture<'_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockManyFuture")
             .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
-            .field("locks", &self.slots.len())
+            .field("locks", &self.entries.len())
             .field("held", &self.next)
             .finish()
     }

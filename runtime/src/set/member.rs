@@ -8,8 +8,8 @@ use core::task::{Context, Poll};
 use crate::held::Hold;
 use crate::level::Level;
 use crate::sync::{
-    self, MutexGuard as SyncMutexGuard, RwLockReadGuard as SyncReadGuard,
-    RwLockWriteGuard as SyncWriteGuard,
+    self, MutexGuard as SyncMutexGuard, RawMutexGuard, RawReadGuard, RawWriteGuard,
+    RwLockReadGuard as SyncReadGuard, RwLockWriteGuard as SyncWriteGuard, Waiter,
 };
 use crate::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -85,9 +85,9 @@ pub struct Write<R>(pub R);
 /// ```
 ///
 /// A blocking lock in an async `lock_all`/`lock_many` is taken with its
-/// non-blocking `try_*` method; while it is held elsewhere, the task yields to
-/// the executor and tries again, so it never parks an executor thread but does
-/// keep its worker busy. Keep blocking critical sections short.
+/// non-blocking `try_*` method; while it is held elsewhere, the task sleeps
+/// until a guard of that lock is dropped and then tries again, so it neither
+/// parks an executor thread nor keeps one busy.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be taken by `lock_all` or `lock_many`",
     label = "not a lock that `lock_all`/`lock_many` can take",
@@ -102,10 +102,16 @@ pub trait LockSetMember: Copy + sealed::Sealed {
         Self: 'g;
 
     #[doc(hidden)]
+    /// [`Guard`](LockSetMember::Guard) at the lock's own lifetime, for a
+    /// [`LockGroup`](crate::LockGroup): not a projection with a lifetime of
+    /// its own, so a future holding a group stays `Send` in `tokio::spawn`.
+    type OwnGuard;
+    #[doc(hidden)]
     /// The inner lock's guard.
     type Raw;
     #[doc(hidden)]
-    /// The inner lock's wait: a named future, or a yield-and-retry for blocking locks.
+    /// The inner lock's wait: a named future; for a blocking lock, a sleep
+    /// until its next release between tries.
     type Wait: Future<Output = Self::Raw>;
 
     #[doc(hidden)]
@@ -118,10 +124,16 @@ pub trait LockSetMember: Copy + sealed::Sealed {
     /// Waits for the lock.
     fn wait(self, seal: Seal) -> Self::Wait;
     #[doc(hidden)]
+    /// Blocks the thread until the lock is free and takes it.
+    fn block(self, seal: Seal) -> Self::Raw;
+    #[doc(hidden)]
     /// Wraps the inner guard with its hold.
     fn guard<'g>(raw: Self::Raw, hold: Granted) -> Self::Guard<'g>
     where
         Self: 'g;
+    #[doc(hidden)]
+    /// Wraps the inner guard with its hold, at the lock's own lifetime.
+    fn own_guard(raw: Self::Raw, hold: Granted) -> Self::OwnGuard;
 }
 
 pub(crate) mod sealed {
@@ -137,26 +149,27 @@ pub struct Seal(pub(crate) ());
 /// A granted hold, on its way into a guard.
 pub struct Granted(pub(crate) Hold);
 
-/// Retries a blocking lock's `try_*` each time it is polled, yielding in between.
-#[derive(Debug)]
-pub struct Retry<M>(M);
+/// The wait of an async `lock_all`/`lock_many` for a blocking lock: sleeps
+/// until the lock is released, then tries again.
+pub struct WaitRelease<'m, M> {
+    member: M,
+    waiter: Waiter<'m>,
+}
 
-impl<M: LockSetMember> Future for Retry<M>
-where
-    M: Unpin,
-{
+impl<M: LockSetMember + Unpin> Future for WaitRelease<'_, M> {
     type Output = M::Raw;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<M::Raw> {
-        match self.0.try_raw(Seal(())) {
-            Some(raw) => Poll::Ready(raw),
-            None => {
-                // Not parked on the lock (a blocking lock has no waker to call):
-                // ask to be polled again after the executor has run others.
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-        }
+        let this = self.get_mut();
+        let member = this.member;
+        this.waiter.poll_try(cx, || member.try_raw(Seal(())))
+    }
+}
+
+impl<M> core::fmt::Debug for WaitRelease<'_, M> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WaitRelease").field("waiter", &self.waiter).finish_non_exhaustive()
     }
 }
 
@@ -169,7 +182,8 @@ fn address_of<T: ?Sized>(lock: &T) -> usize {
 macro_rules! member {
     (
         $member:ty => $guard:ident<$raw:ty>, $wait:ty,
-        |$lock:ident| address: $address:expr, try: $try:expr, wait: $wait_expr:expr
+        |$lock:ident| address: $address:expr, try: $try:expr, wait: $wait_expr:expr,
+        block: $block:expr
     ) => {
         impl<'m, T: ?Sized, L: Level> sealed::Sealed for $member {}
 
@@ -179,6 +193,7 @@ macro_rules! member {
                 = $guard<'g, T>
             where
                 Self: 'g;
+            type OwnGuard = $guard<'m, T>;
             type Raw = $raw;
             type Wait = $wait;
 
@@ -201,10 +216,21 @@ macro_rules! member {
             }
 
             #[inline]
+            fn block(self, _: Seal) -> Self::Raw {
+                let $lock = self;
+                $block
+            }
+
+            #[inline]
             fn guard<'g>(raw: Self::Raw, hold: Granted) -> Self::Guard<'g>
             where
                 Self: 'g,
             {
+                $guard::new(raw, hold.0)
+            }
+
+            #[inline]
+            fn own_guard(raw: Self::Raw, hold: Granted) -> Self::OwnGuard {
                 $guard::new(raw, hold.0)
             }
         }
@@ -212,18 +238,25 @@ macro_rules! member {
 }
 
 member!(&'m Mutex<T, L> => MutexGuard<async_lock::MutexGuard<'m, T>>, async_lock::futures::Lock<'m, T>,
-    |lock| address: lock, try: lock.raw().try_lock(), wait: lock.raw().lock());
+    |lock| address: lock, try: lock.raw().try_lock(), wait: lock.raw().lock(),
+    block: lock.raw().lock_blocking());
 member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<async_lock::RwLockReadGuard<'m, T>>,
     async_lock::futures::Read<'m, T>,
-    |lock| address: lock.0, try: lock.0.raw().try_read(), wait: lock.0.raw().read());
+    |lock| address: lock.0, try: lock.0.raw().try_read(), wait: lock.0.raw().read(),
+    block: lock.0.raw().read_blocking());
 member!(Write<&'m RwLock<T, L>> => RwLockWriteGuard<async_lock::RwLockWriteGuard<'m, T>>,
     async_lock::futures::Write<'m, T>,
-    |lock| address: lock.0, try: lock.0.raw().try_write(), wait: lock.0.raw().write());
-member!(&'m sync::Mutex<T, L> => SyncMutexGuard<parking_lot::MutexGuard<'m, T>>, Retry<Self>,
-    |lock| address: lock, try: lock.raw().try_lock(), wait: Retry(lock));
-member!(Read<&'m sync::RwLock<T, L>> => SyncReadGuard<parking_lot::RwLockReadGuard<'m, T>>,
-    Retry<Self>,
-    |lock| address: lock.0, try: lock.0.raw().try_read(), wait: Retry(lock));
-member!(Write<&'m sync::RwLock<T, L>> => SyncWriteGuard<parking_lot::RwLockWriteGuard<'m, T>>,
-    Retry<Self>,
-    |lock| address: lock.0, try: lock.0.raw().try_write(), wait: Retry(lock));
+    |lock| address: lock.0, try: lock.0.raw().try_write(), wait: lock.0.raw().write(),
+    block: lock.0.raw().write_blocking());
+member!(&'m sync::Mutex<T, L> => SyncMutexGuard<RawMutexGuard<'m, T>>, WaitRelease<'m, Self>,
+    |lock| address: lock, try: lock.try_raw(),
+    wait: WaitRelease { member: lock, waiter: Waiter::new(lock.wake()) },
+    block: lock.lock_raw());
+member!(Read<&'m sync::RwLock<T, L>> => SyncReadGuard<RawReadGuard<'m, T>>, WaitRelease<'m, Self>,
+    |lock| address: lock.0, try: lock.0.try_read_raw(),
+    wait: WaitRelease { member: lock, waiter: Waiter::new(lock.0.wake()) },
+    block: lock.0.read_raw());
+member!(Write<&'m sync::RwLock<T, L>> => SyncWriteGuard<RawWriteGuard<'m, T>>, WaitRelease<'m, Self>,
+    |lock| address: lock.0, try: lock.0.try_write_raw(),
+    wait: WaitRelease { member: lock, waiter: Waiter::new(lock.0.wake()) },
+    block: lock.0.write_raw());

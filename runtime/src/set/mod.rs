@@ -2,6 +2,8 @@
 //! fixed tuple of locks of any levels, `lock_many` for any number of one level.
 
 mod all;
+mod blocking;
+mod group;
 mod highest;
 mod many;
 mod member;
@@ -9,6 +11,8 @@ mod order;
 mod slot;
 
 pub use all::{LockAllFuture, LockSet, LockSetAbove};
+pub use blocking::{BlockingLockSet, BlockingSetMember};
+pub use group::{GroupGuards, LockGroup, LockGroupFuture};
 pub use many::LockManyFuture;
 pub(crate) use many::try_take_many;
 pub use member::{LockSetMember, Read, Write};

@@ -59,6 +59,7 @@ pub(crate) fn settle_ties(
     levels: &[u32],
     addresses: &[usize],
     names: &[&str],
+    call: &str,
 ) -> [bool; MAX_SET] {
     let key = |member: u8| (levels[usize::from(member)], addresses[usize::from(member)]);
     // Insertion sort: sets are at most `MAX_SET` long and the levels already sorted.
@@ -74,7 +75,7 @@ pub(crate) fn settle_ties(
         let (before, member) = (usize::from(order[i - 1]), usize::from(order[i]));
         if levels[before] == levels[member] {
             if addresses[before] == addresses[member] {
-                same_lock_twice("lock_all", names[member], levels[member], before, member);
+                same_lock_twice(call, names[member], levels[member], before, member);
             }
             in_set[member] = true;
         }
@@ -82,18 +83,29 @@ pub(crate) fn settle_ties(
     in_set
 }
 
-/// Positions in the caller's order, sorted by address; panics if one lock
-/// appears twice.
+/// Sorts the locks of one level by address, the one global order among them,
+/// and panics if one lock appears twice. `key` gives a lock's address and its
+/// position in the caller's order.
 #[track_caller]
-pub(crate) fn by_address<L: Level>(addresses: &[usize], call: &str) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..addresses.len()).collect();
-    order.sort_unstable_by_key(|&position| (addresses[position], position));
-    for pair in order.windows(2) {
-        if addresses[pair[0]] == addresses[pair[1]] {
-            same_lock_twice(call, L::NAME, L::LEVEL, pair[0], pair[1]);
+pub(crate) fn sort_by_address<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &str,
+) {
+    // Two locks, the usual transfer, need one comparison and no sort.
+    if let [first, second] = entries {
+        if key(first) > key(second) {
+            core::mem::swap(first, second);
+        }
+    } else {
+        entries.sort_unstable_by_key(&key);
+    }
+    for pair in entries.windows(2) {
+        let ((before, first), (after, second)) = (key(&pair[0]), key(&pair[1]));
+        if before == after {
+            same_lock_twice(call, L::NAME, L::LEVEL, first, second);
         }
     }
-    order
 }
 
 #[cold]

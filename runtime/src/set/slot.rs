@@ -38,6 +38,20 @@ impl<M: LockSetMember> Slot<M> {
         Slot { member, acquisition: None, state: State::Begun }
     }
 
+    /// Where the lock lives: the one global order of locks of one level.
+    #[inline]
+    pub(crate) fn address(&self) -> usize {
+        self.member.address()
+    }
+
+    /// Forgets any previous acquisition, releasing the lock if it is held, for
+    /// a new one (a [`LockGroup`](super::LockGroup) reuses its slots).
+    #[inline]
+    pub(crate) fn reset(&mut self) {
+        self.state = State::Begun;
+        self.acquisition = None;
+    }
+
     /// Begins the acquisition. Called at the user's call for every member, in
     /// acquisition order: the safety net checks each level against the levels
     /// begun before it, so the order of these calls is the order it checks.
@@ -79,6 +93,28 @@ impl<M: LockSetMember> Slot<M> {
         Poll::Ready(())
     }
 
+    /// Takes the lock, blocking the thread while it is held elsewhere.
+    #[inline]
+    pub(crate) fn acquire_blocking(&mut self) {
+        if let State::Begun = self.state {
+            // As a single blocking lock: only the safety net needs to know
+            // whether the lock was free at once.
+            #[cfg(feature = "lockdep")]
+            let raw = match self.member.try_raw(Seal(())) {
+                Some(raw) => raw,
+                None => {
+                    if let Some(acquisition) = &mut self.acquisition {
+                        acquisition.contended();
+                    }
+                    self.member.block(Seal(()))
+                }
+            };
+            #[cfg(not(feature = "lockdep"))]
+            let raw = self.member.block(Seal(()));
+            self.grant(raw);
+        }
+    }
+
     /// Takes the lock if it is free right now; `false` if it is held elsewhere.
     #[inline]
     pub(crate) fn try_acquire(&mut self) -> bool {
@@ -89,6 +125,18 @@ impl<M: LockSetMember> Slot<M> {
             }
         }
         true
+    }
+
+    /// [`take_guard`](Slot::take_guard) at the lock's own lifetime.
+    #[inline]
+    pub(crate) fn take_own_guard(&mut self) -> Option<M::OwnGuard> {
+        match mem::replace(&mut self.state, State::Taken) {
+            State::Held(raw, hold) => Some(M::own_guard(raw, Granted(hold))),
+            other => {
+                self.state = other;
+                None
+            }
+        }
     }
 
     /// The guard of a held lock, once; `None` if it is not held (any more).

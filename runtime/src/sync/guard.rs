@@ -1,9 +1,10 @@
-//! The guards of the blocking locks: parking_lot's guard and the hold, released
-//! in that order.
+//! The guards of the blocking locks: parking_lot's guard (which wakes async
+//! waiters once it unlocks) and the hold, released in that order.
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
 
+use super::wake::RawGuard;
 use crate::held::Hold;
 
 /// A guard type wrapping a parking_lot guard; `mut` adds `DerefMut`.
@@ -12,13 +13,15 @@ macro_rules! guard {
         $(#[$attr])*
         #[must_use = "the lock is released as soon as the guard is dropped"]
         pub struct $name<'a, T: ?Sized> {
-            inner: parking_lot::$inner<'a, T>,
+            // Unlocks, then wakes async waiters of the lock.
+            inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
             // Dropped after `inner`: the hold ends once the lock is released.
             _hold: Hold,
         }
 
         impl<'a, T: ?Sized> $name<'a, T> {
-            pub(crate) fn new(inner: parking_lot::$inner<'a, T>, hold: Hold) -> Self {
+            #[inline(always)]
+            pub(crate) fn new(inner: RawGuard<'a, parking_lot::$inner<'a, T>>, hold: Hold) -> Self {
                 $name { inner, _hold: hold }
             }
         }
@@ -26,8 +29,9 @@ macro_rules! guard {
         impl<T: ?Sized> Deref for $name<'_, T> {
             type Target = T;
 
+            #[inline(always)]
             fn deref(&self) -> &T {
-                &self.inner
+                &self.inner.guard
             }
         }
 
@@ -47,8 +51,9 @@ macro_rules! guard {
     };
     (@mut $name:ident) => {
         impl<T: ?Sized> DerefMut for $name<'_, T> {
+            #[inline(always)]
             fn deref_mut(&mut self) -> &mut T {
-                &mut self.inner
+                &mut self.inner.guard
             }
         }
     };

@@ -6,6 +6,15 @@
 //! `lockladder::Mutex` at level 10 and take a `sync::Mutex` at level 20 with the
 //! token it got back, or the other way round.
 //!
+//! Several of them are taken together from a plain thread with
+//! [`lock_all_blocking`](crate::LockToken::lock_all_blocking),
+//! [`lock_many_blocking`](crate::LockToken::lock_many_blocking) or
+//! [`LockGroup::lock_blocking`](crate::LockGroup::lock_blocking): the same
+//! order and checks as `lock_all`/`lock_many`, parking the thread in each
+//! lock's own wait. An async `lock_all`/`lock_many` waiting for one of them
+//! sleeps until that lock is released (its guards wake async waiters, and only
+//! when there is one).
+//!
 //! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
 //! poison: a panic while a guard is held releases the lock and leaves the data
 //! as the panicking code left it. That is why `lock`, `read` and `write` return
@@ -39,9 +48,14 @@ mod acquire;
 mod guard;
 mod mutex;
 mod rwlock;
+mod wake;
 
+pub use crate::set::{BlockingLockSet, BlockingSetMember};
+pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
+pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub(crate) use wake::Waiter;
 
 // The blocking FileLock lives with the async one; exported here beside its peers.
 pub use crate::file_lock::blocking::FileLock;

@@ -4,12 +4,16 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use super::acquire::{blocking, non_blocking};
+use super::wake::{self, Wake};
 use crate::error::TryLockError;
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
 pub use super::guard::MutexGuard;
+
+/// The wrapped guard, which wakes async waiters when it drops.
+pub(crate) type RawGuard<'a, T> = wake::RawGuard<'a, parking_lot::MutexGuard<'a, T>>;
 
 /// A blocking mutex at level `L` in the lock hierarchy.
 ///
@@ -40,6 +44,8 @@ pub use super::guard::MutexGuard;
 /// that took it), as with `std`.
 pub struct Mutex<T: ?Sized, L = T> {
     level: PhantomData<fn(L) -> L>,
+    /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.
+    wake: Wake,
     inner: parking_lot::Mutex<T>,
 }
 
@@ -57,7 +63,11 @@ impl<T: Level> Mutex<T> {
     /// let manager = Mutex::new(CoinManager { coins: 0 });
     /// ```
     pub const fn new(value: T) -> Self {
-        Mutex { level: PhantomData, inner: parking_lot::const_mutex(value) }
+        Mutex {
+            level: PhantomData,
+            wake: Wake::one_at_a_time(),
+            inner: parking_lot::const_mutex(value),
+        }
     }
 }
 
@@ -74,7 +84,11 @@ impl<T, L: Level> Mutex<T, L> {
     /// let cache: Mutex<Vec<u8>, CacheLevel> = Mutex::with_level(Vec::new());
     /// ```
     pub const fn with_level(value: T) -> Self {
-        Mutex { level: PhantomData, inner: parking_lot::const_mutex(value) }
+        Mutex {
+            level: PhantomData,
+            wake: Wake::one_at_a_time(),
+            inner: parking_lot::const_mutex(value),
+        }
     }
 }
 
@@ -103,7 +117,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (MutexGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let (guard, hold) = blocking::<L, _>(|| self.inner.try_lock(), || self.inner.lock());
+        let (guard, hold) = blocking::<L, _>(|| self.try_raw(), || self.lock_raw());
         (MutexGuard::new(guard, hold), LockToken::acquired())
     }
 
@@ -132,7 +146,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_lock(), "try_lock")?;
+        let (guard, hold) = non_blocking::<L, _>(|| self.try_raw(), "try_lock")?;
         Ok((MutexGuard::new(guard, hold), LockToken::acquired()))
     }
 }
@@ -176,9 +190,21 @@ impl<T: ?Sized, L> Mutex<T, L> {
         self.inner.into_inner()
     }
 
-    /// The wrapped lock, for the multi-lock helpers.
-    pub(crate) fn raw(&self) -> &parking_lot::Mutex<T> {
-        &self.inner
+    /// Takes the wrapped lock if it is free (for the multi-lock helpers too).
+    #[inline(always)]
+    pub(crate) fn try_raw(&self) -> Option<RawGuard<'_, T>> {
+        Some(wake::RawGuard::new(self.inner.try_lock()?, &self.wake))
+    }
+
+    /// Blocks until the wrapped lock is free and takes it.
+    #[inline(always)]
+    pub(crate) fn lock_raw(&self) -> RawGuard<'_, T> {
+        wake::RawGuard::new(self.inner.lock(), &self.wake)
+    }
+
+    /// The async waiters of the lock.
+    pub(crate) fn wake(&self) -> &Wake {
+        &self.wake
     }
 }
 
@@ -192,8 +218,9 @@ impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("sync::Mutex");
         out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_lock() {
-            Some(guard) => out.field("data", &&*guard),
+        // Through the raw guard, whose release wakes async waiters.
+        match self.try_raw() {
+            Some(raw) => out.field("data", &&*raw.guard),
             None => out.field("data", &format_args!("<locked>")),
         };
         out.finish()

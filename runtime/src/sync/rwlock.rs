@@ -4,12 +4,18 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use super::acquire::{blocking, non_blocking};
+use super::wake::{RawGuard, Wake};
 use crate::error::TryLockError;
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
 pub use super::guard::{RwLockReadGuard, RwLockWriteGuard};
+
+/// The wrapped read guard, and which wakes async waiters when it drops.
+pub(crate) type RawReadGuard<'a, T> = RawGuard<'a, parking_lot::RwLockReadGuard<'a, T>>;
+/// The wrapped write guard, and which wakes async waiters when it drops.
+pub(crate) type RawWriteGuard<'a, T> = RawGuard<'a, parking_lot::RwLockWriteGuard<'a, T>>;
 
 /// A blocking reader-writer lock at level `L` in the lock hierarchy.
 ///
@@ -40,6 +46,8 @@ pub use super::guard::{RwLockReadGuard, RwLockWriteGuard};
 /// writer is not starved by a stream of readers), guards that are not `Send`.
 pub struct RwLock<T: ?Sized, L = T> {
     level: PhantomData<fn(L) -> L>,
+    /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.
+    wake: Wake,
     inner: parking_lot::RwLock<T>,
 }
 
@@ -55,7 +63,11 @@ impl<T: Level> RwLock<T> {
     /// let registry = RwLock::new(Registry);
     /// ```
     pub const fn new(value: T) -> Self {
-        RwLock { level: PhantomData, inner: parking_lot::const_rwlock(value) }
+        RwLock {
+            level: PhantomData,
+            wake: Wake::many_at_once(),
+            inner: parking_lot::const_rwlock(value),
+        }
     }
 }
 
@@ -71,7 +83,11 @@ impl<T, L: Level> RwLock<T, L> {
     /// let config: RwLock<String, ConfigLevel> = RwLock::with_level(String::from("v1"));
     /// ```
     pub const fn with_level(value: T) -> Self {
-        RwLock { level: PhantomData, inner: parking_lot::const_rwlock(value) }
+        RwLock {
+            level: PhantomData,
+            wake: Wake::many_at_once(),
+            inner: parking_lot::const_rwlock(value),
+        }
     }
 }
 
@@ -98,7 +114,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (RwLockReadGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let (guard, hold) = blocking::<L, _>(|| self.inner.try_read(), || self.inner.read());
+        let (guard, hold) = blocking::<L, _>(|| self.try_read_raw(), || self.read_raw());
         (RwLockReadGuard::new(guard, hold), LockToken::acquired())
     }
 
@@ -124,7 +140,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> (RwLockWriteGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
-        let (guard, hold) = blocking::<L, _>(|| self.inner.try_write(), || self.inner.write());
+        let (guard, hold) = blocking::<L, _>(|| self.try_write_raw(), || self.write_raw());
         (RwLockWriteGuard::new(guard, hold), LockToken::acquired())
     }
 
@@ -146,7 +162,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_read(), "try_read")?;
+        let (guard, hold) = non_blocking::<L, _>(|| self.try_read_raw(), "try_read")?;
         Ok((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
     }
 
@@ -175,7 +191,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
-        let (guard, hold) = non_blocking::<L, _>(|| self.inner.try_write(), "try_write")?;
+        let (guard, hold) = non_blocking::<L, _>(|| self.try_write_raw(), "try_write")?;
         Ok((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
     }
 }
@@ -217,9 +233,33 @@ impl<T: ?Sized, L> RwLock<T, L> {
         self.inner.into_inner()
     }
 
-    /// The wrapped lock, for the multi-lock helpers.
-    pub(crate) fn raw(&self) -> &parking_lot::RwLock<T> {
-        &self.inner
+    /// Takes shared access if it is free (for the multi-lock helpers too).
+    #[inline(always)]
+    pub(crate) fn try_read_raw(&self) -> Option<RawReadGuard<'_, T>> {
+        Some(RawGuard::new(self.inner.try_read()?, &self.wake))
+    }
+
+    /// Blocks until shared access is free and takes it.
+    #[inline(always)]
+    pub(crate) fn read_raw(&self) -> RawReadGuard<'_, T> {
+        RawGuard::new(self.inner.read(), &self.wake)
+    }
+
+    /// Takes exclusive access if it is free (for the multi-lock helpers too).
+    #[inline(always)]
+    pub(crate) fn try_write_raw(&self) -> Option<RawWriteGuard<'_, T>> {
+        Some(RawGuard::new(self.inner.try_write()?, &self.wake))
+    }
+
+    /// Blocks until exclusive access is free and takes it.
+    #[inline(always)]
+    pub(crate) fn write_raw(&self) -> RawWriteGuard<'_, T> {
+        RawGuard::new(self.inner.write(), &self.wake)
+    }
+
+    /// The async waiters of the lock.
+    pub(crate) fn wake(&self) -> &Wake {
+        &self.wake
     }
 }
 
@@ -233,8 +273,9 @@ impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("sync::RwLock");
         out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_read() {
-            Some(guard) => out.field("data", &&*guard),
+        // Through the raw guard, whose release wakes async waiters.
+        match self.try_read_raw() {
+            Some(raw) => out.field("data", &&*raw.guard),
             None => out.field("data", &format_args!("<locked>")),
         };
         out.finish()

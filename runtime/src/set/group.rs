@@ -1,0 +1,377 @@
+//! [`LockGroup`]: a set of same-level locks ordered once and taken again and
+//! again without allocating, next to `lock_many` for sets chosen per call.
+
+use core::fmt;
+use core::future::Future;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+
+use super::blocking::BlockingSetMember;
+use super::member::LockSetMember;
+use super::order::sort_by_address;
+use super::slot::Slot;
+use crate::error::TryLockError;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+/// Locks of one level, put in the one global order once, then taken together
+/// as often as needed: [`lock_many`](LockToken::lock_many) without the sort and
+/// the allocations of each call.
+///
+/// Build it where the set is known (the shards a worker owns, the accounts of
+/// a standing order) and take it in a loop. A take returns [`GroupGuards`],
+/// which index in the order the locks were given to [`LockGroup::new`], and a
+/// token at the locks' level. The group is borrowed mutably while its guards
+/// live: one take at a time per group (build one per task that needs it).
+///
+/// ```
+/// use lockladder::{lock_level, LockGroup, LockToken, Mutex};
+///
+/// #[lock_level(20)]
+/// struct Account {
+///     balance: u64,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let accounts: Vec<Mutex<Account>> =
+///     (0..3).map(|_| Mutex::new(Account { balance: 100 })).collect();
+/// let mut pair = LockGroup::new([&accounts[2], &accounts[0]]);
+///
+/// let mut token = LockToken::new();
+/// for _ in 0..3 {
+///     let (mut held, _token) = pair.lock(&mut token).await;
+///     held[0].balance -= 10; // accounts[2], as given
+///     held[1].balance += 10; // accounts[0]
+/// }
+/// # drop(pair);
+/// assert_eq!(accounts[0].try_lock(&mut token).unwrap().0.balance, 130);
+/// # });
+/// ```
+///
+/// # Panics
+///
+/// [`LockGroup::new`] panics if one lock appears twice: a take would wait for
+/// itself.
+pub struct LockGroup<M: LockSetMember> {
+    /// In acquisition order (by address); begun anew at each take.
+    slots: Vec<Slot<M>>,
+    /// For each lock in the caller's order, its index in `slots`.
+    ranks: Vec<usize>,
+    /// The guards of the current take, in the caller's order; the buffer is
+    /// kept between takes.
+    guards: Vec<M::OwnGuard>,
+}
+
+impl<M: LockSetMember> LockGroup<M> {
+    /// Orders the locks once, by address.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync, LockGroup, Read};
+    ///
+    /// #[lock_level(20)]
+    /// struct Shard;
+    ///
+    /// let shards: Vec<sync::RwLock<Shard>> = (0..4).map(|_| sync::RwLock::new(Shard)).collect();
+    /// let readers = LockGroup::new(shards.iter().map(Read));
+    /// assert_eq!(readers.len(), 4);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If one lock appears twice (also as `Read` and `Write` of one `RwLock`).
+    ///
+    /// ```should_panic
+    /// # use lockladder::{lock_level, LockGroup, Mutex};
+    /// # #[lock_level(20)]
+    /// # struct Account;
+    /// let account = Mutex::new(Account);
+    /// // panics: `LockGroup::new` was given the same lock twice (`Account`, level 20, ...)
+    /// let _never = LockGroup::new([&account, &account]);
+    /// ```
+    #[track_caller]
+    pub fn new(locks: impl IntoIterator<Item = M>) -> Self {
+        let mut entries: Vec<(usize, M)> = locks.into_iter().enumerate().collect();
+        sort_by_address::<M::Level, _>(
+            &mut entries,
+            |&(position, lock)| (lock.address(), position),
+            "LockGroup::new",
+        );
+        let mut ranks = vec![0; entries.len()];
+        for (rank, &(position, _)) in entries.iter().enumerate() {
+            ranks[position] = rank;
+        }
+        let slots = entries.into_iter().map(|(_, lock)| Slot::new(lock)).collect();
+        LockGroup { slots, guards: Vec::with_capacity(ranks.len()), ranks }
+    }
+
+    /// How many locks the group takes.
+    ///
+    /// ```
+    /// # use lockladder::{lock_level, LockGroup, Mutex};
+    /// # #[lock_level(20)]
+    /// # struct Account;
+    /// let accounts = [Mutex::new(Account), Mutex::new(Account)];
+    /// assert_eq!(LockGroup::new(&accounts).len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether the group has no lock (a take then holds nothing).
+    ///
+    /// ```
+    /// # use lockladder::{lock_level, LockGroup, Mutex};
+    /// # #[lock_level(20)]
+    /// # struct Account;
+    /// let none: [Mutex<Account>; 0] = [];
+    /// assert!(LockGroup::new(&none).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Takes every lock of the group, in the one global order, and resolves to
+    /// their guards with a token at their level. The level must be above the
+    /// token's, as for a single lock.
+    ///
+    /// Dropping the future before it completes releases every lock it took.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockGroup, LockToken, Mutex};
+    ///
+    /// #[lock_level(20)]
+    /// struct Shard {
+    ///     hits: u64,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let shards: Vec<Mutex<Shard>> = (0..4).map(|_| Mutex::new(Shard { hits: 0 })).collect();
+    /// let mut all = LockGroup::new(&shards);
+    /// let mut token = LockToken::new();
+    /// let (mut held, _token) = all.lock(&mut token).await;
+    /// for shard in held.iter_mut() {
+    ///     shard.hits += 1;
+    /// }
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn lock<'a, H>(&'a mut self, token: &'a mut LockToken<'_, H>) -> LockGroupFuture<'a, M>
+    where
+        H: LockBefore<M::Level>,
+    {
+        let _ = token;
+        self.begin();
+        LockGroupFuture { group: Some(self), next: 0 }
+    }
+
+    /// Takes every lock of a group of [`sync`](crate::sync) locks, blocking the
+    /// thread while one is held elsewhere: [`lock`](LockGroup::lock) for plain
+    /// threads.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync, LockGroup, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Shard {
+    ///     hits: u64,
+    /// }
+    ///
+    /// let shards: Vec<sync::Mutex<Shard>> =
+    ///     (0..4).map(|_| sync::Mutex::new(Shard { hits: 0 })).collect();
+    /// let mut all = LockGroup::new(&shards);
+    /// let mut token = LockToken::new();
+    /// for _ in 0..2 {
+    ///     let (mut held, _token) = all.lock_blocking(&mut token);
+    ///     held[3].hits += 1;
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn lock_blocking<'a, H>(
+        &'a mut self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> (GroupGuards<'a, M>, LockToken<'a, M::Level>)
+    where
+        H: LockBefore<M::Level>,
+        M: BlockingSetMember,
+    {
+        let _ = token;
+        self.begin();
+        for slot in &mut self.slots {
+            slot.acquire_blocking();
+        }
+        (self.hand_out(), LockToken::acquired())
+    }
+
+    /// Takes every lock of the group if all are free right now, else none.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync, LockGroup, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Shard;
+    ///
+    /// let shards = [sync::Mutex::new(Shard), sync::Mutex::new(Shard)];
+    /// let mut both = LockGroup::new(&shards);
+    /// let mut token = LockToken::new();
+    /// assert!(both.try_lock(&mut token).is_ok());
+    /// ```
+    #[track_caller]
+    pub fn try_lock<'a, H>(
+        &'a mut self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(GroupGuards<'a, M>, LockToken<'a, M::Level>), TryLockError>
+    where
+        H: LockBefore<M::Level>,
+    {
+        let _ = token;
+        self.begin();
+        for slot in &mut self.slots {
+            if !slot.try_acquire() {
+                self.release();
+                return Err(TryLockError::new::<M::Level>("try_lock"));
+            }
+        }
+        Ok((self.hand_out(), LockToken::acquired()))
+    }
+
+    /// Releases what a forgotten take left behind, then begins each
+    /// acquisition (at the user's call, in acquisition order).
+    #[track_caller]
+    fn begin(&mut self) {
+        self.guards.clear();
+        for (rank, slot) in self.slots.iter_mut().enumerate() {
+            slot.reset();
+            slot.begin(rank > 0);
+        }
+    }
+
+    /// Releases every lock taken so far.
+    fn release(&mut self) {
+        for slot in &mut self.slots {
+            slot.reset();
+        }
+    }
+
+    /// Moves the guards, all held, into the caller's order.
+    fn hand_out(&mut self) -> GroupGuards<'_, M> {
+        for &rank in &self.ranks {
+            match self.slots[rank].take_own_guard() {
+                Some(guard) => self.guards.push(guard),
+                None => unreachable!("every lock of the group was just taken"),
+            }
+        }
+        GroupGuards { guards: &mut self.guards }
+    }
+}
+
+impl<M: LockSetMember> fmt::Debug for LockGroup<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockGroup")
+            .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
+            .field("locks", &self.slots.len())
+            .finish()
+    }
+}
+
+/// The future of [`LockGroup::lock`]: resolves to the group's guards and a
+/// token at the locks' level.
+///
+/// A named type that does not mention the held level, so an order violation is
+/// reported once. Dropping it releases every lock it took.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct LockGroupFuture<'a, M: LockSetMember> {
+    /// `None` once the guards are handed out.
+    group: Option<&'a mut LockGroup<M>>,
+    /// How many slots are held.
+    next: usize,
+}
+
+impl<'a, M: LockSetMember> Future for LockGroupFuture<'a, M> {
+    type Output = (GroupGuards<'a, M>, LockToken<'a, M::Level>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let Some(group) = this.group.as_mut() else {
+            panic!("a `LockGroup::lock` future was polled after it completed")
+        };
+        while let Some(slot) = group.slots.get_mut(this.next) {
+            ready!(slot.poll_acquire(cx));
+            this.next += 1;
+        }
+        match this.group.take() {
+            Some(group) => Poll::Ready((group.hand_out(), LockToken::acquired())),
+            None => unreachable!("checked above"),
+        }
+    }
+}
+
+impl<M: LockSetMember> Drop for LockGroupFuture<'_, M> {
+    fn drop(&mut self) {
+        if let Some(group) = self.group.take() {
+            group.release();
+        }
+    }
+}
+
+impl<M: LockSetMember> fmt::Debug for LockGroupFuture<'_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockGroupFuture")
+            .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
+            .field("held", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The guards of one take of a [`LockGroup`], in the order the locks were given
+/// to [`LockGroup::new`]: a slice of guards (`held[i]`, `held.iter_mut()`).
+/// Dropping it releases them all.
+///
+/// ```
+/// use lockladder::{lock_level, sync, LockGroup, LockToken};
+///
+/// #[lock_level(20)]
+/// struct Account {
+///     balance: u64,
+/// }
+///
+/// let accounts = [sync::Mutex::new(Account { balance: 5 }), sync::Mutex::new(Account { balance: 7 })];
+/// let mut both = LockGroup::new([&accounts[1], &accounts[0]]);
+/// let mut token = LockToken::new();
+/// let (held, _token) = both.lock_blocking(&mut token);
+/// assert_eq!(held.iter().map(|account| account.balance).collect::<Vec<_>>(), [7, 5]);
+/// ```
+#[must_use = "the locks are released as soon as the guards are dropped"]
+pub struct GroupGuards<'a, M: LockSetMember> {
+    guards: &'a mut Vec<M::OwnGuard>,
+}
+
+impl<M: LockSetMember> Deref for GroupGuards<'_, M> {
+    type Target = [M::OwnGuard];
+
+    fn deref(&self) -> &Self::Target {
+        self.guards
+    }
+}
+
+impl<M: LockSetMember> DerefMut for GroupGuards<'_, M> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.guards
+    }
+}
+
+impl<M: LockSetMember> Drop for GroupGuards<'_, M> {
+    fn drop(&mut self) {
+        self.guards.clear();
+    }
+}
+
+impl<M: LockSetMember> fmt::Debug for GroupGuards<'_, M>
+where
+    M::OwnGuard: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.guards.iter()).finish()
+    }
+}

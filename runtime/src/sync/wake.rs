@@ -1,0 +1,174 @@
+//! How an async task waits for a blocking lock without spinning: the lock
+//! counts its async waiters, and a release wakes them only when there is one.
+//!
+//! A thread that calls `lock` parks inside parking_lot, which wakes it. An async
+//! `lock_all`/`lock_many` must not park its executor thread, so it registers
+//! with the lock's [`Wake`] instead and sleeps until a guard of that lock is
+//! dropped. The release checks one counter, so the uncontended unlock stays a
+//! parking_lot unlock plus a load.
+//!
+//! No wake-up is lost: the waiter counts itself, registers its listener and
+//! only then tries the lock once more before it sleeps; the release unlocks and
+//! only then reads the count. A full fence on both sides orders each one's
+//! write before its read, so at least one of them sees the other: either the
+//! retry finds the lock free, or the release sees the waiter and notifies it.
+
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering, fence};
+use core::task::{Context, Poll};
+
+use event_listener::{Event, EventListener};
+
+/// The async waiters of one blocking lock.
+pub(crate) struct Wake {
+    /// Tasks between their first failed attempt and their acquisition (or
+    /// cancellation).
+    waiters: AtomicUsize,
+    event: Event,
+    /// A release may let several waiters in (an `RwLock`'s readers).
+    wake_all: bool,
+}
+
+impl Wake {
+    /// For a lock that one waiter at a time can take.
+    pub(crate) const fn one_at_a_time() -> Self {
+        Wake { waiters: AtomicUsize::new(0), event: Event::new(), wake_all: false }
+    }
+
+    /// For a lock that a release may open to many waiters at once.
+    pub(crate) const fn many_at_once() -> Self {
+        Wake { waiters: AtomicUsize::new(0), event: Event::new(), wake_all: true }
+    }
+
+    /// Called after each release of the lock (the unlock itself is done).
+    #[inline(always)]
+    pub(crate) fn released(&self) {
+        // Orders the unlock before the read of the count; pairs with the fence
+        // in `Waiter::register`.
+        fence(Ordering::SeqCst);
+        if self.waiters.load(Ordering::Relaxed) != 0 {
+            self.notify();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn notify(&self) {
+        // A woken listener that is dropped before it runs passes its
+        // notification on (event-listener does this), so one is enough for a
+        // mutex.
+        self.event.notify(if self.wake_all { usize::MAX } else { 1 });
+    }
+}
+
+impl fmt::Debug for Wake {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wake").field("waiters", &self.waiters.load(Ordering::Relaxed)).finish()
+    }
+}
+
+/// A guard of a wrapped parking_lot lock that wakes the lock's async waiters
+/// after it unlocks. Every guard of a blocking lock is one of these, so no
+/// release can forget the waiters (a cancelled `lock_all` releasing what it
+/// took included).
+pub struct RawGuard<'a, G> {
+    /// Dropped first: the unlock.
+    pub(crate) guard: G,
+    _wake: WakeOnDrop<'a>,
+}
+
+impl<'a, G> RawGuard<'a, G> {
+    #[inline(always)]
+    pub(crate) fn new(guard: G, wake: &'a Wake) -> Self {
+        RawGuard { guard, _wake: WakeOnDrop(wake) }
+    }
+}
+
+/// Wakes the lock's waiters when dropped.
+struct WakeOnDrop<'a>(&'a Wake);
+
+impl Drop for WakeOnDrop<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.0.released();
+    }
+}
+
+/// One async task's wait for a blocking lock: between tries of the lock it
+/// sleeps until a release of that lock.
+pub(crate) struct Waiter<'a> {
+    wake: &'a Wake,
+    /// Registered after the first failed try; replaced after each wake-up.
+    listener: Option<EventListener>,
+    /// Counted in `wake.waiters`; uncounted on success or drop.
+    counted: bool,
+}
+
+impl<'a> Waiter<'a> {
+    /// A wait for the lock behind `wake`.
+    pub(crate) fn new(wake: &'a Wake) -> Self {
+        Waiter { wake, listener: None, counted: false }
+    }
+
+    /// Takes the lock with `try_now` if it is free; else registers for the
+    /// next release and returns `Pending`.
+    pub(crate) fn poll_try<G>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut try_now: impl FnMut() -> Option<G>,
+    ) -> Poll<G> {
+        loop {
+            if let Some(guard) = try_now() {
+                self.listener = None;
+                self.uncount();
+                return Poll::Ready(guard);
+            }
+            match &mut self.listener {
+                // Not listening: listen, then try again before sleeping.
+                None => self.register(),
+                Some(listener) => match Pin::new(listener).poll(cx) {
+                    // Released since we listened: try again, listening anew.
+                    Poll::Ready(()) => self.listener = None,
+                    Poll::Pending => return Poll::Pending,
+                },
+            }
+        }
+    }
+
+    /// Counts this task as a waiter (once) and listens for the next release.
+    fn register(&mut self) {
+        if !self.counted {
+            self.wake.waiters.fetch_add(1, Ordering::Relaxed);
+            self.counted = true;
+        }
+        self.listener = Some(self.wake.event.listen());
+        // Orders the count and the listener before the retry that follows;
+        // pairs with the fence in `Wake::released`.
+        fence(Ordering::SeqCst);
+    }
+
+    fn uncount(&mut self) {
+        if self.counted {
+            self.wake.waiters.fetch_sub(1, Ordering::Relaxed);
+            self.counted = false;
+        }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        // The listener drops after this, passing on a notification it got.
+        self.uncount();
+    }
+}
+
+impl fmt::Debug for Waiter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("listening", &self.listener.is_some())
+            .field("wake", self.wake)
+            .finish()
+    }
+}
