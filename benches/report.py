@@ -33,14 +33,17 @@ BASELINES = {
     "rwlock-read": ["tokio", "async-lock"],
     "rwlock-write": ["tokio", "async-lock"],
     "contended": ["tokio", "async-lock"],
+    "contended-handoff": ["tokio", "async-lock"],
     "contended-two-locks": ["tokio-by-hand", "lockladder-by-hand"],
     "lock_all": ["by-hand"],
     "lock_many": ["happylock", "happylock-prebuilt"],
     "sync-mutex": ["parking_lot", "std"],
     "sync-rwlock-read": ["parking_lot", "std"],
     "sync-rwlock-write": ["parking_lot", "std"],
-    "lockdep-sync-mutex": ["lockdep-off", "std"],
+    "lockdep-sync-mutex": ["lockdep-off", "std", "tracing-mutex"],
+    "lockdep-sync-mutex-nested": ["lockdep-off", "std", "tracing-mutex"],
     "lockdep-async-mutex": ["lockdep-off", "async-lock"],
+    "lockdep-async-mutex-in-task": ["lockdep-off", "async-lock"],
 }
 
 

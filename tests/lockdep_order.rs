@@ -171,6 +171,43 @@ fn a_released_lock_is_forgotten() {
 }
 
 #[test]
+fn a_guard_dropped_on_another_thread_is_forgotten_by_the_thread_that_took_it() {
+    let registry = Mutex::new(Registry);
+    let coins = Mutex::new(CoinManager);
+    let mut token = LockToken::new();
+    let (guard, child) = coins.try_lock(&mut token).unwrap();
+    drop(child);
+    // The async guard is `Send`: another thread ends the hold.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(guard));
+    });
+    let mut second_root = LockToken::new();
+    assert!(registry.try_lock(&mut second_root).is_ok(), "this thread holds nothing any more");
+}
+
+#[test]
+fn a_leaked_guard_is_named_as_a_possible_cause_of_the_violation() {
+    let registry = Mutex::new(Registry);
+    let coins = Mutex::new(CoinManager);
+    let panic = catch_unwind(AssertUnwindSafe(|| {
+        let mut token = LockToken::new();
+        let (guard, _token) = coins.try_lock(&mut token).unwrap(); // site: leaked
+        std::mem::forget(guard);
+        let mut later_root = LockToken::new();
+        let _ = registry.try_lock(&mut later_root);
+    }));
+    let message = panic_message(panic.expect_err("the leaked hold still counts"));
+    assert!(
+        message.contains(&format!(
+            "If only one root is in use, the guard of `CoinManager` acquired at {}",
+            site("leaked")
+        )),
+        "{message}"
+    );
+    assert!(message.contains("may have been leaked with `mem::forget`"), "{message}");
+}
+
+#[test]
 fn a_failed_try_lock_is_forgotten() {
     let registry = Mutex::new(Registry);
     let coins = Mutex::new(CoinManager);

@@ -91,7 +91,95 @@ fn one_lock(c: &mut Criterion) {
                 })
             })
         });
+        let rwlock = Arc::new(lockladder::RwLock::<u64, Counter>::with_level(0));
+        group.bench_function(BenchmarkId::new("lockladder-rwlock-write", tasks), |b| {
+            b.iter_custom(|iters| {
+                run_tasks(&rt, iters, tasks, |ops| {
+                    let lock = rwlock.clone();
+                    async move {
+                        let mut token = LockToken::new();
+                        for _ in 0..ops {
+                            let (mut guard, _token) = black_box(&lock).write(&mut token).await;
+                            *guard += 1;
+                        }
+                    }
+                })
+            })
+        });
     }
+    group.finish();
+}
+
+/// The regime where the lock changes owner on most operations: 8 tasks, each
+/// yielding to the others after every release, so the next acquisition usually
+/// goes to a task that was waiting (a handoff) rather than back to the releaser.
+fn handoff(c: &mut Criterion) {
+    let rt = common::multi_thread(WORKERS);
+    let mut group = c.benchmark_group("contended-handoff");
+    group.throughput(Throughput::Elements(OPS));
+    let tasks = 8u64;
+    let tokio = Arc::new(tokio::sync::Mutex::new(0u64));
+    group.bench_function(BenchmarkId::new("tokio", tasks), |b| {
+        b.iter_custom(|iters| {
+            run_tasks(&rt, iters, tasks, |ops| {
+                let lock = tokio.clone();
+                async move {
+                    for _ in 0..ops {
+                        *black_box(&lock).lock().await += 1;
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        })
+    });
+    let raw = Arc::new(async_lock::Mutex::new(0u64));
+    group.bench_function(BenchmarkId::new("async-lock", tasks), |b| {
+        b.iter_custom(|iters| {
+            run_tasks(&rt, iters, tasks, |ops| {
+                let lock = raw.clone();
+                async move {
+                    for _ in 0..ops {
+                        *black_box(&lock).lock().await += 1;
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        })
+    });
+    let ladder = Arc::new(lockladder::Mutex::<u64, Counter>::with_level(0));
+    group.bench_function(BenchmarkId::new("lockladder", tasks), |b| {
+        b.iter_custom(|iters| {
+            run_tasks(&rt, iters, tasks, |ops| {
+                let lock = ladder.clone();
+                async move {
+                    let mut token = LockToken::new();
+                    for _ in 0..ops {
+                        let (mut guard, _token) = black_box(&lock).lock(&mut token).await;
+                        *guard += 1;
+                        drop(guard);
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        })
+    });
+    let rwlock = Arc::new(lockladder::RwLock::<u64, Counter>::with_level(0));
+    group.bench_function(BenchmarkId::new("lockladder-rwlock-write", tasks), |b| {
+        b.iter_custom(|iters| {
+            run_tasks(&rt, iters, tasks, |ops| {
+                let lock = rwlock.clone();
+                async move {
+                    let mut token = LockToken::new();
+                    for _ in 0..ops {
+                        let (mut guard, _token) = black_box(&lock).write(&mut token).await;
+                        *guard += 1;
+                        drop(guard);
+                        tokio::task::yield_now().await;
+                    }
+                }
+            })
+        })
+    });
     group.finish();
 }
 
@@ -162,6 +250,6 @@ fn two_locks(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = one_lock, two_locks
+    targets = one_lock, handoff, two_locks
 }
 criterion_main!(benches);

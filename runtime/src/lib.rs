@@ -5,6 +5,7 @@
 //! the `#[lock_level]` attribute, and holds the guide.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod block_on;
 mod error;
 mod file_lock;
 mod gate;

@@ -13,6 +13,10 @@ use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
+pub(crate) mod raw;
+
+pub(crate) use raw::RawMutex;
+
 /// An async mutex at level `L` in the lock hierarchy.
 ///
 /// Use it where a task must hold the lock across an `.await`; for a short
@@ -50,14 +54,19 @@ use crate::token::LockToken;
 ///
 /// # Guarantees
 ///
-/// Built on [`async_lock::Mutex`], whose acquisition future is a named type: that
-/// lets an order violation be reported once at the call instead of three times,
-/// with no allocation. It runs on any executor, tokio included. Waiters are
-/// served roughly in arrival order, with starvation prevention; the lock future
-/// is cancel safe (dropping it before it completes acquires nothing).
+/// A lock of its own underneath, whose acquisition future is a named type: that
+/// lets an order violation be reported once at the call instead of three times.
+/// It runs on any executor, tokio included, and allocates nothing unless a task
+/// has to wait. An uncontended `lock` is one compare-and-swap, its release one
+/// store. Waiters are served in about arrival order: while a task waits, no
+/// newcomer takes the lock ahead of it, so a release hands the lock to the
+/// waiting task. The lock future is cancel safe (dropping it before it
+/// completes acquires nothing and leaves the queue as it was).
 pub struct Mutex<T: ?Sized, L = T> {
+    // Invariant in `L`: a level must never coerce to another (two levels that
+    // differ only by a higher-ranked lifetime are subtypes of each other).
     level: PhantomData<fn(L) -> L>,
-    inner: async_lock::Mutex<T>,
+    inner: RawMutex<T>,
 }
 
 impl<T: Level> Mutex<T> {
@@ -74,7 +83,7 @@ impl<T: Level> Mutex<T> {
     /// let manager = Mutex::new(CoinManager { coins: 0 });
     /// ```
     pub const fn new(value: T) -> Self {
-        Mutex { level: PhantomData, inner: async_lock::Mutex::new(value) }
+        Mutex { level: PhantomData, inner: RawMutex::new(value) }
     }
 }
 
@@ -91,7 +100,7 @@ impl<T, L: Level> Mutex<T, L> {
     /// let cache: Mutex<Vec<u8>, CacheLevel> = Mutex::with_level(Vec::new());
     /// ```
     pub const fn with_level(value: T) -> Self {
-        Mutex { level: PhantomData, inner: async_lock::Mutex::new(value) }
+        Mutex { level: PhantomData, inner: RawMutex::new(value) }
     }
 }
 
@@ -228,7 +237,7 @@ pin_project_lite::pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct MutexLockFuture<'a, T: ?Sized, L> {
         #[pin]
-        inner: async_lock::futures::Lock<'a, T>,
+        inner: raw::Lock<'a, T>,
         acquisition: Acquisition,
         level: PhantomData<fn(L) -> L>,
     }
@@ -264,13 +273,13 @@ impl<T: ?Sized, L: Level> fmt::Debug for MutexLockFuture<'_, T, L> {
 /// given to `tokio::spawn`.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct MutexGuard<'a, T: ?Sized> {
-    inner: async_lock::MutexGuard<'a, T>,
+    inner: raw::MutexGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    pub(crate) fn new(inner: async_lock::MutexGuard<'a, T>, hold: Hold) -> Self {
+    pub(crate) fn new(inner: raw::MutexGuard<'a, T>, hold: Hold) -> Self {
         MutexGuard { inner, _hold: hold }
     }
 }
@@ -303,7 +312,7 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 
 impl<T: ?Sized, L> Mutex<T, L> {
     /// The wrapped lock, for the multi-lock helpers (`lock_all`, `lock_many`).
-    pub(crate) fn raw(&self) -> &async_lock::Mutex<T> {
+    pub(crate) fn raw(&self) -> &RawMutex<T> {
         &self.inner
     }
 }

@@ -13,6 +13,10 @@ use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
+pub(crate) mod raw;
+
+pub(crate) use raw::RawRwLock;
+
 /// An async reader-writer lock at level `L` in the lock hierarchy.
 ///
 /// Many readers or one writer. Reading and writing are both acquisitions at
@@ -42,12 +46,18 @@ use crate::token::LockToken;
 ///
 /// # Guarantees
 ///
-/// Built on [`async_lock::RwLock`] (named futures, no allocation, any executor).
-/// A waiting writer blocks new readers, so writers are not starved. The futures
-/// are cancel safe: dropping one before it completes acquires nothing.
+/// A lock of its own underneath (named futures, any executor, no allocation
+/// unless a task has to wait): an uncontended `read` or `write` is one atomic
+/// operation to take and one to release. A writer that has to wait joins a
+/// queue served in about arrival order, and no later writer barges past it; the
+/// writer at the head of the queue blocks new readers, so writers are not
+/// starved. The futures are cancel safe: dropping one before it completes
+/// acquires nothing and leaves the queue as it was.
 pub struct RwLock<T: ?Sized, L = T> {
+    // Invariant in `L`: a level must never coerce to another (two levels that
+    // differ only by a higher-ranked lifetime are subtypes of each other).
     level: PhantomData<fn(L) -> L>,
-    inner: async_lock::RwLock<T>,
+    inner: RawRwLock<T>,
 }
 
 impl<T: Level> RwLock<T> {
@@ -62,7 +72,7 @@ impl<T: Level> RwLock<T> {
     /// let registry = RwLock::new(Registry);
     /// ```
     pub const fn new(value: T) -> Self {
-        RwLock { level: PhantomData, inner: async_lock::RwLock::new(value) }
+        RwLock { level: PhantomData, inner: RawRwLock::new(value) }
     }
 }
 
@@ -78,7 +88,7 @@ impl<T, L: Level> RwLock<T, L> {
     /// let config: RwLock<String, ConfigLevel> = RwLock::with_level(String::from("v1"));
     /// ```
     pub const fn with_level(value: T) -> Self {
-        RwLock { level: PhantomData, inner: async_lock::RwLock::new(value) }
+        RwLock { level: PhantomData, inner: RawRwLock::new(value) }
     }
 }
 
@@ -266,7 +276,7 @@ pin_project_lite::pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct RwLockReadFuture<'a, T: ?Sized, L> {
         #[pin]
-        inner: async_lock::futures::Read<'a, T>,
+        inner: raw::Read<'a, T>,
         acquisition: Acquisition,
         level: PhantomData<fn(L) -> L>,
     }
@@ -301,7 +311,7 @@ pin_project_lite::pin_project! {
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct RwLockWriteFuture<'a, T: ?Sized, L> {
         #[pin]
-        inner: async_lock::futures::Write<'a, T>,
+        inner: raw::Write<'a, T>,
         acquisition: Acquisition,
         level: PhantomData<fn(L) -> L>,
     }
@@ -336,13 +346,13 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
 /// `Send` when `T: Sync`, as tokio's read guard.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
-    inner: async_lock::RwLockReadGuard<'a, T>,
+    inner: raw::ReadGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
 }
 
 impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
-    pub(crate) fn new(inner: async_lock::RwLockReadGuard<'a, T>, hold: Hold) -> Self {
+    pub(crate) fn new(inner: raw::ReadGuard<'a, T>, hold: Hold) -> Self {
         RwLockReadGuard { inner, _hold: hold }
     }
 }
@@ -366,13 +376,13 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
 /// `Send` when `T: Send`.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
-    inner: async_lock::RwLockWriteGuard<'a, T>,
+    inner: raw::WriteGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
 }
 
 impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
-    pub(crate) fn new(inner: async_lock::RwLockWriteGuard<'a, T>, hold: Hold) -> Self {
+    pub(crate) fn new(inner: raw::WriteGuard<'a, T>, hold: Hold) -> Self {
         RwLockWriteGuard { inner, _hold: hold }
     }
 }
@@ -399,7 +409,7 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
 
 impl<T: ?Sized, L> RwLock<T, L> {
     /// The wrapped lock, for the multi-lock helpers (`lock_all`, `lock_many`).
-    pub(crate) fn raw(&self) -> &async_lock::RwLock<T> {
+    pub(crate) fn raw(&self) -> &RawRwLock<T> {
         &self.inner
     }
 }

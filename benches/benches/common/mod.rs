@@ -48,3 +48,23 @@ where
         start.elapsed()
     })
 }
+
+/// Like [`run_async`], inside one spawned task (so `tokio::task::try_id()` is
+/// set, as in a real service), timing the loop alone.
+pub fn run_in_task<F, Fut>(rt: &Runtime, iters: u64, mut op: F) -> Duration
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    rt.block_on(async move {
+        tokio::spawn(async move {
+            let start = Instant::now();
+            for _ in 0..iters {
+                op().await;
+            }
+            start.elapsed()
+        })
+        .await
+        .expect("the benchmark task")
+    })
+}

@@ -9,6 +9,8 @@
 //! separate from `lockdep` because drawing the hierarchy (in docs, in CI)
 //! should not require the runtime checks.
 
+#[cfg(feature = "lockdep")]
+pub(crate) mod observed;
 mod render;
 
 use core::fmt;

@@ -57,7 +57,7 @@ pub(super) fn mermaid(hierarchy: &Hierarchy) -> String {
 }
 
 /// Type names, qualified with their module only where two types share a name.
-fn labels(hierarchy: &Hierarchy, types: &[DeclaredLevel]) -> Vec<String> {
+pub(super) fn labels(hierarchy: &Hierarchy, types: &[DeclaredLevel]) -> Vec<String> {
     types
         .iter()
         .map(|declared| {
@@ -77,10 +77,10 @@ fn labels(hierarchy: &Hierarchy, types: &[DeclaredLevel]) -> Vec<String> {
         .collect()
 }
 
-fn escape_dot(label: &str) -> String {
+pub(super) fn escape_dot(label: &str) -> String {
     label.replace('"', "\\\"")
 }
 
-fn escape_mermaid(label: &str) -> String {
+pub(super) fn escape_mermaid(label: &str) -> String {
     label.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
 }

@@ -1,8 +1,10 @@
-//! Which levels each task holds, and the order check against them.
+//! Which levels each tokio task holds, and the order check against them.
 //!
 //! Entries live in shards chosen by task, each a short list behind its own
 //! mutex: an acquisition locks one shard (uncontended unless two tasks that
-//! hash alike lock at the same instant), and no global lock is taken.
+//! hash alike lock at the same instant), and no global lock is taken. Code
+//! outside any task keeps its holds in its thread's storage instead
+//! (`thread_held`).
 //!
 //! An acquisition is checked twice. When it begins, before any waiting, so a
 //! would-be deadlock is reported instead of hanging. And when it is granted,
@@ -45,53 +47,52 @@ impl Shard {
     }
 }
 
+/// The highest level held, when taking a site would violate the order.
+pub(crate) type Conflict = &'static Site;
+
 /// Checks that `task` may take `site`'s level: above every level it holds, or
 /// equal to the highest one for the second and later members of a set taken
 /// together (`in_set`).
-///
-/// # Panics
-///
-/// On a violation, naming both levels and both acquisition sites. This is the
-/// documented purpose of the `lockdep` feature.
-#[track_caller]
-pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) {
+pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) -> Result<(), Conflict> {
     let shard = shard(task);
     // Only this task adds entries of its own, and it sees its own writes: an
     // empty shard means it holds nothing.
     if shard.len.load(Ordering::Acquire) == 0 {
-        return;
+        return Ok(());
     }
     let held = shard.lock();
-    if let Some(highest) = conflict(&held, task, site, in_set) {
-        drop(held);
-        violation(task, site, highest);
-    }
+    conflict_in(of_task(&held, task), site, in_set).map_or(Ok(()), Err)
 }
 
-/// Checks as [`check`] does, then records that `task` holds `site`'s level.
-///
-/// # Panics
-///
-/// On a violation, as [`check`].
-#[track_caller]
-pub(crate) fn enter(task: TaskKey, site: &'static Site, in_set: bool) {
+/// Checks as [`check`] does, then records that `task` holds `site`'s level;
+/// returns the highest site the task held before, if any.
+pub(crate) fn enter(
+    task: TaskKey,
+    site: &'static Site,
+    in_set: bool,
+) -> Result<Option<&'static Site>, Conflict> {
     let shard = shard(task);
     let mut held = shard.lock();
-    if let Some(highest) = conflict(&held, task, site, in_set) {
-        drop(held);
-        violation(task, site, highest);
+    if let Some(conflict) = conflict_in(of_task(&held, task), site, in_set) {
+        return Err(conflict);
     }
+    let parent = of_task(&held, task).max_by_key(|held| held.level);
     held.push(Entry { task, site });
     shard.len.store(held.len(), Ordering::Release);
+    Ok(parent)
 }
 
-/// The highest level `task` holds, if taking `site` would violate the order.
-fn conflict(held: &[Entry], task: TaskKey, site: &Site, in_set: bool) -> Option<&'static Site> {
-    let highest = held
-        .iter()
-        .filter(|entry| entry.task == task)
-        .map(|entry| entry.site)
-        .max_by_key(|held| held.level)?;
+fn of_task(held: &[Entry], task: TaskKey) -> impl Iterator<Item = &'static Site> + '_ {
+    held.iter().filter(move |entry| entry.task == task).map(|entry| entry.site)
+}
+
+/// The highest of `held`, if taking `site` would violate the order.
+pub(crate) fn conflict_in(
+    held: impl Iterator<Item = &'static Site>,
+    site: &Site,
+    in_set: bool,
+) -> Option<Conflict> {
+    let highest = held.max_by_key(|held| held.level)?;
     let allowed = site.level > highest.level || (in_set && site.level == highest.level);
     (!allowed).then_some(highest)
 }
@@ -107,24 +108,4 @@ pub(crate) fn leave(task: TaskKey, site: &'static Site) {
         held.swap_remove(index);
         shard.len.store(held.len(), Ordering::Release);
     }
-}
-
-#[cold]
-#[track_caller]
-fn violation(task: TaskKey, taking: &Site, holding: &Site) -> ! {
-    panic!(
-        "lock order violation: cannot acquire `{}` (level {}) at {} while holding `{}` \
-         (level {}), acquired at {}, in {task}. Locks must be taken in ascending level \
-         order; the types could not catch this because more than one token is in use \
-         in this task. Create one root `LockToken` per task and pass `&mut token` down \
-         (or release `{}` before taking `{}`).",
-        taking.name,
-        taking.level,
-        taking.location,
-        holding.name,
-        holding.level,
-        holding.location,
-        holding.name,
-        taking.name,
-    )
 }

@@ -9,31 +9,66 @@
 
 use core::cell::Cell;
 use core::panic::Location;
-use core::time::Duration;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
-use super::histogram::Histogram;
+use super::counters::{Counters, Counts, SiteCounters};
 
 /// One call site at one level, and what happened there.
 pub(crate) struct Site {
     pub(crate) level: u32,
     pub(crate) name: &'static str,
     pub(crate) location: &'static Location<'static>,
-    pub(crate) acquisitions: AtomicU64,
-    pub(crate) contended: AtomicU64,
-    /// Waits of contended acquisitions, from the first failed attempt to the grant.
-    pub(crate) wait: Histogram,
-    pub(crate) hold: Histogram,
+    pub(crate) counters: SiteCounters,
 }
 
 impl Site {
-    pub(crate) fn record_grant(&self, waited: Option<Duration>) {
-        self.acquisitions.fetch_add(1, Ordering::Relaxed);
-        if let Some(waited) = waited {
-            self.contended.fetch_add(1, Ordering::Relaxed);
-            self.wait.record(waited);
+    /// Everything counted here so far, every thread's counters included.
+    pub(crate) fn counts(&self) -> Counts {
+        self.counters.counts()
+    }
+}
+
+/// A site as the calling thread sees it: the record, and the counters this
+/// thread owns for it (`slot` finds them again when the hold ends).
+#[derive(Clone, Copy)]
+pub(crate) struct LocalSite {
+    pub(crate) site: &'static Site,
+    counters: &'static Counters,
+    /// The cache slot, or `NO_SLOT` when the counters are the shared ones
+    /// (a thread that is exiting keeps no cache).
+    slot: u8,
+}
+
+const NO_SLOT: u8 = u8::MAX;
+
+impl LocalSite {
+    /// Counts a grant.
+    #[inline]
+    pub(crate) fn grant(&self, waited: Option<core::time::Duration>) {
+        if self.slot == NO_SLOT {
+            self.counters.grant_shared(waited);
+        } else {
+            self.counters.grant_owned(waited);
+        }
+    }
+
+    /// Counts a hold that ended, on whatever thread it ends: into this
+    /// thread's counters if it still owns them, else into the shared ones.
+    #[inline]
+    pub(crate) fn hold(&self, held_for: core::time::Duration) {
+        let owned = self.slot != NO_SLOT
+            && CACHE
+                .try_with(|cache| {
+                    cache[usize::from(self.slot)]
+                        .get()
+                        .is_some_and(|slot| core::ptr::eq(slot.counters, self.counters))
+                })
+                .unwrap_or(false);
+        if owned {
+            self.counters.hold_owned(held_for);
+        } else {
+            self.site.counters.shared().hold_shared(held_for);
         }
     }
 }
@@ -44,19 +79,38 @@ pub(crate) fn site(
     level: u32,
     name: &'static str,
     location: &'static Location<'static>,
-) -> &'static Site {
-    let key = CacheKey { location, name: name.as_ptr(), level };
+) -> LocalSite {
+    let key = CacheKey { location, name, level };
     let slot = key.slot();
-    CACHE.with(|cache| {
-        if let Some((cached, site)) = cache[slot].get()
-            && cached == key
+    let cached = CACHE.try_with(|cache| {
+        if let Some(cached) = cache[slot].get()
+            && cached.key == key
         {
-            return site;
+            return LocalSite { site: cached.site, counters: cached.counters, slot: slot as u8 };
         }
+        miss(cache, slot, key)
+    });
+    cached.unwrap_or_else(|_| {
         let site = register(level, name, location);
-        cache[slot].set(Some((key, site)));
-        site
+        LocalSite { site, counters: site.counters.shared(), slot: NO_SLOT }
     })
+}
+
+/// Registers the site if new, and gives this thread counters of its own for it
+/// in `slot` (handing the counters of the site it evicts back).
+#[cold]
+fn miss(cache: &[Cell<Option<Slot>>; CACHE_SLOTS], slot: usize, key: CacheKey) -> LocalSite {
+    let site = register(key.level, key.name, key.location);
+    if FLUSH_ON_EXIT.try_with(|_| ()).is_err() {
+        // The thread is exiting: count into the shared counters, cache nothing.
+        return LocalSite { site, counters: site.counters.shared(), slot: NO_SLOT };
+    }
+    if let Some(evicted) = cache[slot].take() {
+        evicted.site.counters.detach(evicted.counters);
+    }
+    let counters = site.counters.attach();
+    cache[slot].set(Some(Slot { key, site, counters }));
+    LocalSite { site, counters, slot: slot as u8 }
 }
 
 /// Every site seen so far, in no particular order.
@@ -68,9 +122,32 @@ pub(crate) fn all() -> Vec<&'static Site> {
 /// (first use on this thread, or a collision) goes to the registry.
 const CACHE_SLOTS: usize = 128;
 
+#[derive(Clone, Copy)]
+struct Slot {
+    key: CacheKey,
+    site: &'static Site,
+    counters: &'static Counters,
+}
+
 thread_local! {
-    static CACHE: [Cell<Option<(CacheKey, &'static Site)>>; CACHE_SLOTS] =
+    static CACHE: [Cell<Option<Slot>>; CACHE_SLOTS] =
         const { [const { Cell::new(None) }; CACHE_SLOTS] };
+    /// Hands this thread's counters back to their sites when it exits.
+    static FLUSH_ON_EXIT: FlushOnExit = const { FlushOnExit };
+}
+
+struct FlushOnExit;
+
+impl Drop for FlushOnExit {
+    fn drop(&mut self) {
+        let _ = CACHE.try_with(|cache| {
+            for slot in cache {
+                if let Some(slot) = slot.take() {
+                    slot.site.counters.detach(slot.counters);
+                }
+            }
+        });
+    }
 }
 
 /// Identifies a site by address, which is cheap; the registry compares contents,
@@ -78,7 +155,7 @@ thread_local! {
 #[derive(Clone, Copy)]
 struct CacheKey {
     location: &'static Location<'static>,
-    name: *const u8,
+    name: &'static str,
     level: u32,
 }
 
@@ -93,7 +170,7 @@ impl CacheKey {
 impl PartialEq for CacheKey {
     fn eq(&self, other: &Self) -> bool {
         core::ptr::eq(self.location, other.location)
-            && self.name == other.name
+            && core::ptr::eq(self.name, other.name)
             && self.level == other.level
     }
 }
@@ -109,14 +186,6 @@ fn register(level: u32, name: &'static str, location: &'static Location<'static>
     registry.entry((*location, name, level)).or_insert_with(|| {
         // Leaked on purpose: one record per call site and level, for the
         // program's lifetime, so that holds can point at it without counting.
-        Box::leak(Box::new(Site {
-            level,
-            name,
-            location,
-            acquisitions: AtomicU64::new(0),
-            contended: AtomicU64::new(0),
-            wait: Histogram::new(),
-            hold: Histogram::new(),
-        }))
+        Box::leak(Box::new(Site { level, name, location, counters: SiteCounters::new() }))
     })
 }

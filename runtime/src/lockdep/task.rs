@@ -1,5 +1,6 @@
 //! Who holds a lock: the tokio task that runs, or the thread outside any task.
 
+use core::cell::Cell;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +24,12 @@ impl TaskKey {
             Some(id) => TaskKey(task_number(id) & !THREAD),
             None => TaskKey(THREAD | thread_number()),
         }
+    }
+
+    /// The thread's number when this key names a thread rather than a task.
+    #[inline]
+    pub(crate) fn thread(self) -> Option<u64> {
+        (self.0 & THREAD != 0).then_some(self.0 & !THREAD)
     }
 
     /// A well-spread number, to pick a shard.
@@ -67,11 +74,28 @@ fn task_number(id: tokio::task::Id) -> u64 {
     number.finish()
 }
 
-/// A number per thread, given out on first use (`ThreadId::as_u64` is unstable).
-fn thread_number() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
+/// A number per thread, given out on first use (`ThreadId::as_u64` is unstable),
+/// never reused.
+#[inline]
+pub(crate) fn thread_number() -> u64 {
     thread_local! {
-        static NUMBER: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+        static NUMBER: Cell<u64> = const { Cell::new(0) };
     }
-    NUMBER.with(|number| *number)
+    // During thread exit the number may be gone: 0 names no thread.
+    NUMBER
+        .try_with(|number| match number.get() {
+            0 => {
+                let assigned = next_thread_number();
+                number.set(assigned);
+                assigned
+            }
+            assigned => assigned,
+        })
+        .unwrap_or(0)
+}
+
+#[cold]
+fn next_thread_number() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }

@@ -5,6 +5,7 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use crate::block_on::block_on;
 use crate::held::Hold;
 use crate::level::Level;
 use crate::sync::{
@@ -237,17 +238,17 @@ macro_rules! member {
     };
 }
 
-member!(&'m Mutex<T, L> => MutexGuard<async_lock::MutexGuard<'m, T>>, async_lock::futures::Lock<'m, T>,
+member!(&'m Mutex<T, L> => MutexGuard<crate::mutex::raw::MutexGuard<'m, T>>, crate::mutex::raw::Lock<'m, T>,
     |lock| address: lock, try: lock.raw().try_lock(), wait: lock.raw().lock(),
-    block: lock.raw().lock_blocking());
-member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<async_lock::RwLockReadGuard<'m, T>>,
-    async_lock::futures::Read<'m, T>,
+    block: block_on(lock.raw().lock()));
+member!(Read<&'m RwLock<T, L>> => RwLockReadGuard<crate::rwlock::raw::ReadGuard<'m, T>>,
+    crate::rwlock::raw::Read<'m, T>,
     |lock| address: lock.0, try: lock.0.raw().try_read(), wait: lock.0.raw().read(),
-    block: lock.0.raw().read_blocking());
-member!(Write<&'m RwLock<T, L>> => RwLockWriteGuard<async_lock::RwLockWriteGuard<'m, T>>,
-    async_lock::futures::Write<'m, T>,
+    block: block_on(lock.0.raw().read()));
+member!(Write<&'m RwLock<T, L>> => RwLockWriteGuard<crate::rwlock::raw::WriteGuard<'m, T>>,
+    crate::rwlock::raw::Write<'m, T>,
     |lock| address: lock.0, try: lock.0.raw().try_write(), wait: lock.0.raw().write(),
-    block: lock.0.raw().write_blocking());
+    block: block_on(lock.0.raw().write()));
 member!(&'m sync::Mutex<T, L> => SyncMutexGuard<RawMutexGuard<'m, T>>, WaitRelease<'m, Self>,
     |lock| address: lock, try: lock.try_raw(),
     wait: WaitRelease { member: lock, waiter: Waiter::new(lock.wake()) },

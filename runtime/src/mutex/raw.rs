@@ -1,0 +1,216 @@
+//! The lock under [`Mutex`](super::Mutex): one compare-and-swap to take it and
+//! one store to release it when nobody waits, a FIFO queue of wakers when
+//! somebody does.
+//!
+//! Why not `async_lock::Mutex`: its release wakes a waiter without handing the
+//! lock over, so when the lock changes owner on most operations the woken task
+//! often finds it taken again by a newcomer and goes back to sleep; tokio's
+//! semaphore, which serves the head waiter first, was faster there. Here the
+//! data sits in a `spin` mutex that is only ever *tried* (never spun on). A
+//! task that does not get it at once joins a FIFO queue; while anyone is
+//! queued, newcomers queue too instead of taking the lock, and only the head of
+//! the queue may take it. A release wakes the head: the lock changes hands with
+//! one wake-up, and nobody barges past a waiting task.
+//!
+//! Wake-ups: a waiter queues itself under the queue's lock and then tries the
+//! lock (with a SeqCst fence between); a release stores, issues a SeqCst fence
+//! and, if anyone is queued, wakes the head under the queue's lock. The head
+//! tries the lock and updates its waker under that same lock, so a release
+//! either finds the lock tried already or wakes the waker it left.
+
+use core::future::Future;
+use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering, fence};
+use core::task::{Context, Poll, Waker};
+use std::collections::VecDeque;
+use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard, PoisonError};
+
+use spin::mutex::{SpinMutex, SpinMutexGuard};
+
+/// An async mutex that serves waiters in arrival order, cancel safe.
+pub struct RawMutex<T: ?Sized> {
+    signals: Signals,
+    data: SpinMutex<T>,
+}
+
+/// Who waits, and how to wake them; holds no `T`.
+struct Signals {
+    /// How many tasks are in `waiters`; newcomers queue while it is not zero.
+    queued: AtomicUsize,
+    waiters: StdMutex<Waiters>,
+}
+
+#[derive(Default)]
+struct Waiters {
+    /// Arrival order: the front is the only task that may take the lock.
+    queue: VecDeque<(u64, Waker)>,
+    next_id: u64,
+}
+
+impl<T> RawMutex<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        RawMutex {
+            signals: Signals {
+                queued: AtomicUsize::new(0),
+                waiters: StdMutex::new(Waiters { queue: VecDeque::new(), next_id: 0 }),
+            },
+            data: SpinMutex::new(value),
+        }
+    }
+
+    pub(crate) fn into_inner(self) -> T {
+        self.data.into_inner()
+    }
+}
+
+impl<T: ?Sized> RawMutex<T> {
+    pub(crate) fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
+    }
+
+    /// The lock if it is free and nobody is queued for it.
+    pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        if self.signals.queued.load(Ordering::Relaxed) != 0 {
+            return None;
+        }
+        self.try_lock_in_turn()
+    }
+
+    /// The lock if it is free, whoever is queued: for the head of the queue.
+    fn try_lock_in_turn(&self) -> Option<MutexGuard<'_, T>> {
+        let data = self.data.try_lock()?;
+        Some(MutexGuard { data, _release: Release(&self.signals) })
+    }
+
+    pub(crate) fn lock(&self) -> Lock<'_, T> {
+        Lock { mutex: self, queued_as: None }
+    }
+}
+
+impl Signals {
+    fn waiters(&self) -> StdMutexGuard<'_, Waiters> {
+        // Nothing panics while the queue is locked; recover anyway.
+        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The future of [`RawMutex::lock`].
+pub struct Lock<'a, T: ?Sized> {
+    mutex: &'a RawMutex<T>,
+    /// The place in the queue, once queued; `None` before and after.
+    queued_as: Option<u64>,
+}
+
+impl<'a, T: ?Sized> Future for Lock<'a, T> {
+    type Output = MutexGuard<'a, T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let signals = &this.mutex.signals;
+        let Some(id) = this.queued_as else {
+            if let Some(guard) = this.mutex.try_lock() {
+                return Poll::Ready(guard);
+            }
+            let mut waiters = signals.waiters();
+            let id = waiters.next_id;
+            waiters.next_id = id.wrapping_add(1);
+            waiters.queue.push_back((id, cx.waker().clone()));
+            signals.queued.fetch_add(1, Ordering::SeqCst);
+            this.queued_as = Some(id);
+            fence(Ordering::SeqCst);
+            return this.try_at_head(id, &mut waiters, cx);
+        };
+        let mut waiters = signals.waiters();
+        this.try_at_head(id, &mut waiters, cx)
+    }
+}
+
+impl<'a, T: ?Sized> Lock<'a, T> {
+    /// Takes the lock if this task is at the head of the queue and the lock is
+    /// free; otherwise leaves the current waker in its place.
+    fn try_at_head(
+        &mut self,
+        id: u64,
+        waiters: &mut Waiters,
+        cx: &Context<'_>,
+    ) -> Poll<MutexGuard<'a, T>> {
+        let at_head = waiters.queue.front().is_some_and(|(front, _)| *front == id);
+        if at_head && let Some(guard) = self.mutex.try_lock_in_turn() {
+            waiters.queue.pop_front();
+            self.mutex.signals.queued.fetch_sub(1, Ordering::SeqCst);
+            self.queued_as = None;
+            return Poll::Ready(guard);
+        }
+        if let Some((_, waker)) = waiters.queue.iter_mut().find(|(queued, _)| *queued == id)
+            && !waker.will_wake(cx.waker())
+        {
+            *waker = cx.waker().clone();
+        }
+        Poll::Pending
+    }
+}
+
+impl<T: ?Sized> Drop for Lock<'_, T> {
+    fn drop(&mut self) {
+        let Some(id) = self.queued_as else { return };
+        // Cancelled in the queue: leave it, and if this task was at the head,
+        // wake the next one (the lock may be free, waiting for the head).
+        let signals = &self.mutex.signals;
+        let mut waiters = signals.waiters();
+        if let Some(index) = waiters.queue.iter().position(|(queued, _)| *queued == id) {
+            waiters.queue.remove(index);
+            signals.queued.fetch_sub(1, Ordering::SeqCst);
+            if index == 0
+                && let Some((_, next)) = waiters.queue.front()
+            {
+                next.wake_by_ref();
+            }
+        }
+    }
+}
+
+/// Access to the data of a [`RawMutex`].
+pub struct MutexGuard<'a, T: ?Sized> {
+    data: SpinMutexGuard<'a, T>,
+    // Dropped after `data`: wakes the head of the queue once the lock is free.
+    _release: Release<'a>,
+}
+
+struct Release<'a>(&'a Signals);
+
+impl Drop for Release<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        fence(Ordering::SeqCst);
+        if self.0.queued.load(Ordering::Relaxed) != 0 {
+            wake_head(self.0);
+        }
+    }
+}
+
+#[cold]
+fn wake_head(signals: &Signals) {
+    if let Some((_, head)) = signals.waiters().queue.front() {
+        head.wake_by_ref();
+    }
+}
+
+impl<T: ?Sized> Deref for MutexGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+}
+
+#[cfg(test)]
+mod tests;
