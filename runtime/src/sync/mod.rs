@@ -15,6 +15,10 @@
 //! sleeps until that lock is released (its guards wake async waiters, and only
 //! when there is one).
 //!
+//! A [`Condvar`] waits on a blocking [`Mutex`] until notified; each wait is
+//! given the mutex's own token, so it provably holds nothing above the mutex
+//! while it releases and re-takes it.
+//!
 //! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
 //! poison: a panic while a guard is held releases the lock and leaves the data
 //! as the panicking code left it. That is why `lock`, `read` and `write` return
@@ -45,12 +49,14 @@
 //! ```
 
 mod acquire;
+mod condvar;
 mod guard;
 mod mutex;
 mod rwlock;
 mod wake;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
+pub use condvar::{Condvar, WaitTimeoutResult};
 pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
 pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};

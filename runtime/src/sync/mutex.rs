@@ -118,7 +118,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     ) -> (MutexGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_raw(), || self.lock_raw());
-        (MutexGuard::new(guard, hold), LockToken::acquired())
+        (MutexGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Takes the lock if it is free right now, without blocking.
@@ -147,7 +147,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_raw(), "try_lock")?;
-        Ok((MutexGuard::new(guard, hold), LockToken::acquired()))
+        Ok((MutexGuard::alone(guard, hold), LockToken::acquired()))
     }
 }
 
@@ -205,6 +205,11 @@ impl<T: ?Sized, L> Mutex<T, L> {
     /// The async waiters of the lock.
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake
+    }
+
+    /// Whether `guard` holds this mutex (and not another one).
+    pub(super) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        core::ptr::eq(parking_lot::MutexGuard::mutex(&guard.raw().guard), &self.inner)
     }
 }
 

@@ -115,7 +115,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> (RwLockReadGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_read_raw(), || self.read_raw());
-        (RwLockReadGuard::new(guard, hold), LockToken::acquired())
+        (RwLockReadGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Blocks until exclusive access is free, then returns the write guard and a
@@ -141,7 +141,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> (RwLockWriteGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_write_raw(), || self.write_raw());
-        (RwLockWriteGuard::new(guard, hold), LockToken::acquired())
+        (RwLockWriteGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Takes shared access if no writer holds the lock, without blocking.
@@ -163,7 +163,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_read_raw(), "try_read")?;
-        Ok((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
+        Ok((RwLockReadGuard::alone(guard, hold), LockToken::acquired()))
     }
 
     /// Takes exclusive access if nobody holds the lock, without blocking.
@@ -192,7 +192,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_write_raw(), "try_write")?;
-        Ok((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
+        Ok((RwLockWriteGuard::alone(guard, hold), LockToken::acquired()))
     }
 }
 
