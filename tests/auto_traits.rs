@@ -1,8 +1,10 @@
 //! The auto traits of every public token, guard and future, as a table.
 
-use lockladder::future::{MutexLockFuture, RwLockReadFuture, RwLockWriteFuture};
+use lockladder::future::{
+    CondvarWait, CondvarWaitWhile, MutexLockFuture, RwLockReadFuture, RwLockWriteFuture,
+};
 use lockladder::{
-    LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+    Condvar, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
     Unlocked, lock_level,
 };
 use static_assertions::{assert_eq_size, assert_impl_all, assert_not_impl_any};
@@ -46,6 +48,16 @@ assert_impl_all!(MutexLockFuture<'static, SendOnly, Level10>: Send);
 assert_impl_all!(RwLockReadFuture<'static, u8, Level10>: Send, Sync);
 assert_impl_all!(RwLockWriteFuture<'static, u8, Level10>: Send, Sync);
 assert_not_impl_any!(MutexLockFuture<'static, Rc<u8>, Level10>: Send);
+
+// The async Condvar and its waits: a wait may be awaited in a spawned task
+// (its condition too, when it is `Send`).
+assert_impl_all!(Condvar: Send, Sync, Default);
+assert_impl_all!(CondvarWait<'static, 'static, u8, Level10>: Send, Sync);
+assert_impl_all!(CondvarWait<'static, 'static, SendOnly, Level10>: Send);
+assert_not_impl_any!(CondvarWait<'static, 'static, Rc<u8>, Level10>: Send);
+type Condition = fn(&mut u8) -> bool;
+assert_impl_all!(CondvarWaitWhile<'static, 'static, u8, Level10, Condition>: Send, Sync);
+assert_not_impl_any!(CondvarWaitWhile<'static, 'static, Rc<u8>, Level10, fn(&mut Rc<u8>) -> bool>: Send);
 
 assert_impl_all!(TryLockError: Send, Sync, std::error::Error, Clone);
 

@@ -6,6 +6,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod block_on;
+mod condvar;
 mod error;
 mod file_lock;
 mod gate;
@@ -29,6 +30,7 @@ pub mod stats;
 pub mod sync;
 mod token;
 
+pub use condvar::Condvar;
 pub use error::TryLockError;
 pub use file_lock::{FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder};
 pub use gate::{CloseOutcome, Gate, GatePass};
@@ -52,6 +54,7 @@ pub use inventory as __inventory;
 /// The futures returned by the async lock methods. They are named types (not
 /// `impl Future`) so that an order violation is reported exactly once.
 pub mod future {
+    pub use crate::condvar::{CondvarWait, CondvarWaitWhile};
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
     pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};

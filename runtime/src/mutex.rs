@@ -163,7 +163,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         let mut acquisition = Acquisition::begin::<L>();
         match self.inner.try_lock() {
             Some(guard) => {
-                Ok((MutexGuard::new(guard, acquisition.granted()), LockToken::acquired()))
+                Ok((MutexGuard::alone(guard, acquisition.granted()), LockToken::acquired()))
             }
             None => Err(TryLockError::new::<L>("try_lock")),
         }
@@ -251,7 +251,7 @@ impl<'a, T: ?Sized, L> Future for MutexLockFuture<'a, T, L> {
         match this.inner.poll(cx) {
             Poll::Ready(guard) => {
                 let hold = this.acquisition.granted();
-                Poll::Ready((MutexGuard::new(guard, hold), LockToken::acquired()))
+                Poll::Ready((MutexGuard::alone(guard, hold), LockToken::acquired()))
             }
             Poll::Pending => {
                 this.acquisition.contended();
@@ -276,11 +276,32 @@ pub struct MutexGuard<'a, T: ?Sized> {
     inner: raw::MutexGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
+    // Taken by `lock`/`try_lock`, not as a member of a set: only such a guard
+    // may release and re-take its lock alone (a `Condvar` wait).
+    taken_alone: bool,
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// A guard taken as a member of a set (`lock_all`, `lock_many`, `LockGroup`).
     pub(crate) fn new(inner: raw::MutexGuard<'a, T>, hold: Hold) -> Self {
-        MutexGuard { inner, _hold: hold }
+        MutexGuard { inner, _hold: hold, taken_alone: false }
+    }
+
+    /// A guard taken alone, by the mutex's own `lock` or `try_lock`.
+    pub(crate) fn alone(inner: raw::MutexGuard<'a, T>, hold: Hold) -> Self {
+        MutexGuard { inner, _hold: hold, taken_alone: true }
+    }
+
+    /// Whether the guard was taken alone (see [`alone`](MutexGuard::alone)).
+    pub(crate) fn taken_alone(&self) -> bool {
+        self.taken_alone
+    }
+
+    /// Ends the hold and keeps the lock, for a wait that is about to release
+    /// it (the hold ends as `self`'s other fields drop here).
+    pub(crate) fn end_hold(self) -> raw::MutexGuard<'a, T> {
+        let MutexGuard { inner, .. } = self;
+        inner
     }
 }
 
@@ -314,5 +335,10 @@ impl<T: ?Sized, L> Mutex<T, L> {
     /// The wrapped lock, for the multi-lock helpers (`lock_all`, `lock_many`).
     pub(crate) fn raw(&self) -> &RawMutex<T> {
         &self.inner
+    }
+
+    /// Whether `guard` holds this mutex (and not another one).
+    pub(crate) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        self.inner.owns(&guard.inner)
     }
 }
