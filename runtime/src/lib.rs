@@ -6,6 +6,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod block_on;
+mod blocking_access;
 mod condvar;
 mod error;
 mod file_lock;
