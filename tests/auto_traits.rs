@@ -60,6 +60,8 @@ assert_impl_all!(CondvarWaitWhile<'static, 'static, u8, Level10, Condition>: Sen
 assert_not_impl_any!(CondvarWaitWhile<'static, 'static, Rc<u8>, Level10, fn(&mut Rc<u8>) -> bool>: Send);
 
 assert_impl_all!(TryLockError: Send, Sync, std::error::Error, Clone);
+assert_impl_all!(lockladder::DuplicateLockError: Send, Sync, std::error::Error, Clone, Copy);
+assert_impl_all!(lockladder::TryLockManyError: Send, Sync, std::error::Error, Clone, Copy);
 
 // FileLock and Gate: the guard, future and pass may cross `.await` in a spawned
 // task; the error goes through `?` into `Box<dyn Error + Send + Sync>`.

@@ -41,6 +41,7 @@ pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use set::{DuplicateLockError, TryLockManyError};
 pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
