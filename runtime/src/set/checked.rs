@@ -21,6 +21,7 @@ impl<'t, H: TokenLevel> LockToken<'t, H> {
     /// use lockladder::{lock_level, LockToken, Mutex};
     ///
     /// #[lock_level(20)]
+    /// #[derive(Debug)]
     /// struct Account {
     ///     balance: u64,
     /// }
@@ -106,6 +107,7 @@ impl<'t, H: TokenLevel> LockToken<'t, H> {
     /// use lockladder::{lock_level, sync, LockToken};
     ///
     /// #[lock_level(20)]
+    /// #[derive(Debug)]
     /// struct Account {
     ///     balance: u64,
     /// }

@@ -17,6 +17,7 @@ use crate::level::Level;
 /// use lockladder::{lock_level, LockToken, Mutex};
 ///
 /// #[lock_level(20)]
+/// #[derive(Debug)]
 /// struct Account;
 ///
 /// let accounts = [Mutex::new(Account), Mutex::new(Account)];
@@ -59,6 +60,7 @@ impl DuplicateLockError {
     /// use lockladder::{lock_level, LockToken, Mutex};
     ///
     /// #[lock_level(20)]
+    /// #[derive(Debug)]
     /// struct Account;
     ///
     /// let account = Mutex::new(Account);
@@ -77,6 +79,7 @@ impl DuplicateLockError {
     /// use lockladder::{lock_level, LockToken, Mutex};
     ///
     /// #[lock_level(20)]
+    /// #[derive(Debug)]
     /// struct Account;
     ///
     /// let account = Mutex::new(Account);
@@ -95,6 +98,7 @@ impl DuplicateLockError {
     /// use lockladder::{lock_level, sync, LockToken};
     ///
     /// #[lock_level(20)]
+    /// #[derive(Debug)]
     /// struct Account;
     ///
     /// let account = sync::Mutex::new(Account);
@@ -129,6 +133,7 @@ impl std::error::Error for DuplicateLockError {}
 /// use lockladder::{lock_level, LockToken, Mutex, TryLockManyError};
 ///
 /// #[lock_level(20)]
+/// #[derive(Debug)]
 /// struct Account;
 ///
 /// let account = Mutex::new(Account);
