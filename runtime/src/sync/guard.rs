@@ -17,7 +17,7 @@ macro_rules! guard {
         #[allow(dead_code, reason = "read by Condvar waits on the Mutex guard only")]
         pub struct $name<'a, T: ?Sized> {
             // Unlocks, then wakes async waiters of the lock.
-            inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
+            pub(super) inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
             // Dropped after `inner`: the hold ends once the lock is released.
             pub(super) hold: Hold,
             // Taken by the lock's own `lock`/`read`/`write` (or `try_*`), not

@@ -53,6 +53,7 @@ mod condvar;
 mod guard;
 mod mutex;
 mod rwlock;
+mod rwlock_transitions;
 mod wake;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
@@ -61,6 +62,7 @@ pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
 pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use rwlock_transitions::RwLockUpgradableReadGuard;
 pub(crate) use wake::Waiter;
 
 // The blocking FileLock lives with the async one; exported here beside its peers.

@@ -257,6 +257,20 @@ impl<T: ?Sized, L> RwLock<T, L> {
         RawGuard::new(self.inner.write(), &self.wake)
     }
 
+    /// Takes the wrapped lock for an upgradable read if it is free.
+    pub(super) fn try_upgradable_raw(
+        &self,
+    ) -> Option<RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>>> {
+        Some(RawGuard::new(self.inner.try_upgradable_read()?, &self.wake))
+    }
+
+    /// Blocks until the wrapped lock can be read upgradably, and takes it.
+    pub(super) fn upgradable_raw(
+        &self,
+    ) -> RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>> {
+        RawGuard::new(self.inner.upgradable_read(), &self.wake)
+    }
+
     /// The async waiters of the lock.
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake
