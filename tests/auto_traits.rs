@@ -117,6 +117,12 @@ mod multi_lock {
     assert_not_impl_any!(sync::RwLockWriteGuard<'static, u8>: Send);
     assert_impl_all!(sync::RwLockUpgradableReadGuard<'static, u8, Level10>: Sync);
     assert_not_impl_any!(sync::RwLockUpgradableReadGuard<'static, u8, Level10>: Send);
+    assert_impl_all!(sync::MappedMutexGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedMutexGuard<'static, u8>: Send);
+    assert_impl_all!(sync::MappedRwLockReadGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedRwLockReadGuard<'static, u8>: Send);
+    assert_impl_all!(sync::MappedRwLockWriteGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedRwLockWriteGuard<'static, u8>: Send);
     // A condvar holds no data: shared and sent freely, like parking_lot's.
     assert_impl_all!(sync::Condvar: Send, Sync, Default);
     assert_impl_all!(sync::WaitTimeoutResult: Send, Sync, Copy);

@@ -110,3 +110,72 @@ guard! {
     /// Not `Send`; `Sync` when `T: Sync`.
     RwLockWriteGuard(RwLockWriteGuard), mut
 }
+
+guard! {
+    /// A [`MutexGuard`] narrowed to a part of the data by
+    /// [`MutexGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedMutexGuard, Mutex, MutexGuard}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     total: u64,
+    /// }
+    ///
+    /// let coins = Mutex::new(Coins { total: 0 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token);
+    /// let mut total: MappedMutexGuard<'_, u64> = MutexGuard::map(held, |coins| &mut coins.total);
+    /// *total += 1;
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedMutexGuard(MappedMutexGuard), mut
+}
+
+guard! {
+    /// An [`RwLockReadGuard`] narrowed to a part of the data by
+    /// [`RwLockReadGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedRwLockReadGuard, RwLock, RwLockReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     size: usize,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { size: 3 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = registry.read(&mut token);
+    /// let size: MappedRwLockReadGuard<'_, usize> = RwLockReadGuard::map(held, |r| &r.size);
+    /// assert_eq!(*size, 3);
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedRwLockReadGuard(MappedRwLockReadGuard)
+}
+
+guard! {
+    /// An [`RwLockWriteGuard`] narrowed to a part of the data by
+    /// [`RwLockWriteGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedRwLockWriteGuard, RwLock, RwLockWriteGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     size: usize,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { size: 3 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = registry.write(&mut token);
+    /// let mut size: MappedRwLockWriteGuard<'_, usize> = RwLockWriteGuard::map(held, |r| &mut r.size);
+    /// *size += 1;
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedRwLockWriteGuard(MappedRwLockWriteGuard), mut
+}

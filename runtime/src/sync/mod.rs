@@ -51,6 +51,7 @@
 mod acquire;
 mod condvar;
 mod guard;
+mod map;
 mod mutex;
 mod rwlock;
 mod rwlock_transitions;
@@ -58,6 +59,7 @@ mod wake;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
 pub use condvar::{Condvar, WaitTimeoutResult};
+pub use guard::{MappedMutexGuard, MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
 pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};
