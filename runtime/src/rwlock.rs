@@ -387,6 +387,36 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     }
 }
 
+impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
+    /// Turns the write hold into a read hold without releasing the lock, as
+    /// tokio's `downgrade`: no writer gets in between, and readers waiting
+    /// for the lock are let in, unless a writer queued first (writers are not
+    /// starved). The token that took the lock stays borrowed by the read
+    /// guard; the hold (and its `lockdep` record) goes on.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock, RwLockWriteGuard};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (mut writing, _token) = registry.write(&mut token).await;
+    /// writing.accounts.push(9);
+    /// let reading = RwLockWriteGuard::downgrade(writing);
+    /// assert_eq!(reading.accounts, [9]); // nobody wrote in between
+    /// # });
+    /// ```
+    pub fn downgrade(guard: Self) -> RwLockReadGuard<'a, T> {
+        let RwLockWriteGuard { inner, _hold } = guard;
+        RwLockReadGuard { inner: inner.downgrade(), _hold }
+    }
+}
+
 impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
     type Target = T;
 
