@@ -180,7 +180,7 @@ pub use lockladder_runtime::{
     Condvar, Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard,
     RwLockWriteGuard, TokenLevel, TryLockError, Unlocked, future,
 };
-pub use lockladder_runtime::{DuplicateLockError, TryLockManyError};
+pub use lockladder_runtime::{DuplicateLockError, RwLockUpgradableReadGuard, TryLockManyError};
 pub use lockladder_runtime::{
     GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
 };

@@ -49,6 +49,12 @@ assert_impl_all!(RwLockReadFuture<'static, u8, Level10>: Send, Sync);
 assert_impl_all!(RwLockWriteFuture<'static, u8, Level10>: Send, Sync);
 assert_not_impl_any!(MutexLockFuture<'static, Rc<u8>, Level10>: Send);
 
+// Upgradable reads of the async RwLock: as its read guard and futures.
+assert_impl_all!(lockladder::RwLockUpgradableReadGuard<'static, u8, Level10>: Send, Sync);
+assert_not_impl_any!(lockladder::RwLockUpgradableReadGuard<'static, SendOnly, Level10>: Send);
+assert_impl_all!(lockladder::future::RwLockUpgradableReadFuture<'static, u8, Level10>: Send, Sync);
+assert_impl_all!(lockladder::future::RwLockUpgradeFuture<'static, u8>: Send, Sync);
+
 // The async Condvar and its waits: a wait may be awaited in a spawned task
 // (its condition too, when it is `Send`).
 assert_impl_all!(Condvar: Send, Sync, Default);

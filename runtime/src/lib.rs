@@ -40,7 +40,7 @@ pub use level::DeclareLevel;
 pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
-pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard};
 pub use set::{DuplicateLockError, TryLockManyError};
 pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
@@ -59,6 +59,8 @@ pub mod future {
     pub use crate::condvar::{CondvarWait, CondvarWaitWhile};
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
-    pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+    pub use crate::rwlock::{
+        RwLockReadFuture, RwLockUpgradableReadFuture, RwLockUpgradeFuture, RwLockWriteFuture,
+    };
     pub use crate::set::{LockAllFuture, LockGroupFuture, LockManyFuture};
 }

@@ -14,8 +14,10 @@ use crate::order::LockBefore;
 use crate::token::LockToken;
 
 pub(crate) mod raw;
+mod upgradable;
 
 pub(crate) use raw::RawRwLock;
+pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLockUpgradeFuture};
 
 /// An async reader-writer lock at level `L` in the lock hierarchy.
 ///

@@ -362,5 +362,9 @@ impl<T: ?Sized> DerefMut for WriteGuard<'_, T> {
     }
 }
 
+mod upgradable;
+
+pub(crate) use upgradable::{UpgradableGuard, UpgradableRead};
+
 #[cfg(test)]
 pub(crate) mod tests;
