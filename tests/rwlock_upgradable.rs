@@ -2,10 +2,7 @@
 //! runtime, no write between the read and the upgrade, and cancellation of
 //! each await point (the wait for the turn, the wait for the readers).
 
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lockladder::{LockToken, RwLock, RwLockUpgradableReadGuard, lock_level};
@@ -83,31 +80,36 @@ fn upgradable_read_then_upgrade_counts_exactly_on_a_multi_thread_runtime() {
     assert!(registry.upgrades >= never_cut.sum::<u64>(), "{registry:?}");
 }
 
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
-fn channel_waker() -> (Waker, mpsc::Receiver<()>) {
-    let (sender, receiver) = mpsc::sync_channel(16);
-    (Waker::from(Arc::new(ChannelWaker(sender))), receiver)
-}
-
-fn ready<F: Future>(future: Pin<&mut F>, waker: &Waker) -> Option<F::Output> {
-    match future.poll(&mut Context::from_waker(waker)) {
-        Poll::Ready(output) => Some(output),
-        Poll::Pending => None,
-    }
-}
-
 // These drive several tasks' futures by hand on one thread; lockdep counts a
 // thread as one task and would read that as one task taking the lock twice.
 #[cfg(not(feature = "lockdep"))]
 mod by_hand {
+    use std::future::Future;
+    use std::pin::{Pin, pin};
+    use std::sync::mpsc;
+    use std::task::{Context, Poll, Wake, Waker};
+
     use super::*;
+
+    struct ChannelWaker(mpsc::SyncSender<()>);
+
+    impl Wake for ChannelWaker {
+        fn wake(self: Arc<Self>) {
+            let _ = self.0.try_send(());
+        }
+    }
+
+    fn channel_waker() -> (Waker, mpsc::Receiver<()>) {
+        let (sender, receiver) = mpsc::sync_channel(16);
+        (Waker::from(Arc::new(ChannelWaker(sender))), receiver)
+    }
+
+    fn ready<F: Future>(future: Pin<&mut F>, waker: &Waker) -> Option<F::Output> {
+        match future.poll(&mut Context::from_waker(waker)) {
+            Poll::Ready(output) => Some(output),
+            Poll::Pending => None,
+        }
+    }
 
     #[test]
     fn an_upgrade_goes_before_a_writer_queued_meanwhile() {
