@@ -62,6 +62,38 @@ pub(crate) use raw::RawMutex;
 /// newcomer takes the lock ahead of it, so a release hands the lock to the
 /// waiting task. The lock future is cancel safe (dropping it before it
 /// completes acquires nothing and leaves the queue as it was).
+///
+/// # No owned guards
+///
+/// There is no `lock_owned` (tokio) or `lock_arc` (parking_lot): a guard
+/// without a lifetime would no longer borrow the token that took it, and a
+/// `'static` future given the guard would hold the level with only its own
+/// root token, free to take a lower lock next, an inversion the types could
+/// not see. Hand the spawned task the lock instead, and let it lock there with
+/// its own root token:
+///
+/// ```
+/// use std::sync::Arc;
+/// use lockladder::{lock_level, LockToken, Mutex};
+///
+/// #[lock_level(20)]
+/// struct Session {
+///     hits: u64,
+/// }
+///
+/// # tokio::runtime::Builder::new_multi_thread().build().unwrap().block_on(async {
+/// let session = Arc::new(Mutex::new(Session { hits: 0 }));
+/// let task = tokio::spawn({
+///     let session = session.clone(); // the lock moves, not a guard
+///     async move {
+///         let mut token = LockToken::new(); // the task's own root
+///         let (mut session, _token) = session.lock(&mut token).await;
+///         session.hits += 1;
+///     }
+/// });
+/// task.await.unwrap();
+/// # });
+/// ```
 pub struct Mutex<T: ?Sized, L = T> {
     // Invariant in `L`: a level must never coerce to another (two levels that
     // differ only by a higher-ranked lifetime are subtypes of each other).
