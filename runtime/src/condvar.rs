@@ -152,10 +152,11 @@ impl Condvar {
     ///
     /// # Panics
     ///
-    /// At the call, before anything is released, if `guard` is not a guard
-    /// of `mutex` or was taken in a set (`lock_all`, `lock_many`,
-    /// `LockGroup`): re-taking one member alone while the others are held
-    /// could deadlock with a task taking the same set.
+    /// At the call, if `guard` is not a guard of `mutex` or was taken in a
+    /// set (`lock_all`, `lock_many`, `LockGroup`): re-taking one member alone
+    /// while the others are held could deadlock with a task taking the same
+    /// set. The guard, given by value, is dropped by the panic like any other
+    /// value (its mutex is released); the set's other members stay held.
     ///
     /// # Cancellation
     ///
