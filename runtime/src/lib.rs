@@ -25,6 +25,7 @@ pub mod rank;
 mod register;
 mod rwlock;
 mod set;
+mod shape;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;

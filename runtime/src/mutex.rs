@@ -202,65 +202,6 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     }
 }
 
-impl<T: ?Sized, L> Mutex<T, L> {
-    /// A mutable reference to the data: no lock is taken, since `&mut self`
-    /// already proves that nobody else can hold it.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// let mut manager = Mutex::new(CoinManager { coins: 0 });
-    /// manager.get_mut().coins = 3;
-    /// assert_eq!(manager.into_inner().coins, 3);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the mutex and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// let manager = Mutex::new(CoinManager { coins: 7 });
-    /// assert_eq!(manager.into_inner().coins, 7);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-}
-
-impl<T: Default, L: Level> Default for Mutex<T, L> {
-    fn default() -> Self {
-        Mutex::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("Mutex");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_lock() {
-            Some(guard) => out.field("data", &&*guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
-
 pin_project_lite::pin_project! {
     /// The future of [`Mutex::lock`]: resolves to the guard and a token at `L`.
     ///
@@ -374,3 +315,8 @@ impl<T: ?Sized, L> Mutex<T, L> {
         self.inner.owns(&guard.inner)
     }
 }
+
+crate::shape::lock_shape!(
+    Mutex, path: "Mutex", noun: "mutex", debug: "Mutex",
+    peek: |lock| lock.inner.try_lock(),
+);

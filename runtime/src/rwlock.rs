@@ -217,62 +217,6 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     }
 }
 
-impl<T: ?Sized, L> RwLock<T, L> {
-    /// A mutable reference to the data, with no locking: `&mut self` proves
-    /// exclusive access.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry {
-    ///     accounts: Vec<u64>,
-    /// }
-    ///
-    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
-    /// registry.get_mut().accounts.push(1);
-    /// assert_eq!(registry.into_inner().accounts, [1]);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the lock and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry(u32);
-    ///
-    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-}
-
-impl<T: Default, L: Level> Default for RwLock<T, L> {
-    fn default() -> Self {
-        RwLock::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("RwLock");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_read() {
-            Some(guard) => out.field("data", &&*guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
-
 pin_project_lite::pin_project! {
     /// The future of [`RwLock::read`]: resolves to the read guard and a token at `L`.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
@@ -445,3 +389,8 @@ impl<T: ?Sized, L> RwLock<T, L> {
         &self.inner
     }
 }
+
+crate::shape::lock_shape!(
+    RwLock, path: "RwLock", noun: "lock", debug: "RwLock",
+    peek: |lock| lock.inner.try_read(),
+);

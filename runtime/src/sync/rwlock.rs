@@ -1,6 +1,5 @@
 //! The blocking [`RwLock`] and its guards.
 
-use core::fmt;
 use core::marker::PhantomData;
 
 use super::acquire::{blocking, non_blocking};
@@ -197,42 +196,6 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
 }
 
 impl<T: ?Sized, L> RwLock<T, L> {
-    /// A mutable reference to the data, with no locking: `&mut self` proves
-    /// exclusive access.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry {
-    ///     accounts: Vec<u64>,
-    /// }
-    ///
-    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
-    /// registry.get_mut().accounts.push(1);
-    /// assert_eq!(registry.into_inner().accounts, [1]);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the lock and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry(u32);
-    ///
-    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-
     /// Takes shared access if it is free (for the multi-lock helpers too).
     #[inline(always)]
     pub(crate) fn try_read_raw(&self) -> Option<RawReadGuard<'_, T>> {
@@ -277,21 +240,7 @@ impl<T: ?Sized, L> RwLock<T, L> {
     }
 }
 
-impl<T: Default, L: Level> Default for RwLock<T, L> {
-    fn default() -> Self {
-        RwLock::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("sync::RwLock");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        // Through the raw guard, whose release wakes async waiters.
-        match self.try_read_raw() {
-            Some(raw) => out.field("data", &&*raw.guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
+crate::shape::lock_shape!(
+    RwLock, path: "sync::RwLock", noun: "lock", debug: "sync::RwLock",
+    peek: |lock| lock.try_read_raw(),
+);

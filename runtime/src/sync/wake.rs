@@ -114,6 +114,14 @@ impl<'a, G> RawGuard<'a, G> {
     }
 }
 
+impl<G: core::ops::Deref> core::ops::Deref for RawGuard<'_, G> {
+    type Target = G::Target;
+
+    fn deref(&self) -> &G::Target {
+        &self.guard
+    }
+}
+
 /// Wakes the lock's waiters when dropped.
 struct WakeOnDrop<'a>(&'a Wake);
 
