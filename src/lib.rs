@@ -354,11 +354,12 @@ pub use lockladder_macros::lock_level;
 
 pub use lockladder_runtime::extend;
 pub use lockladder_runtime::{
-    GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
+    Condvar, Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard,
+    RwLockWriteGuard, TokenLevel, TryLockError, Unlocked, future,
 };
+pub use lockladder_runtime::{DuplicateLockError, RwLockUpgradableReadGuard, TryLockManyError};
 pub use lockladder_runtime::{
-    Level, LockBefore, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
-    TokenLevel, TryLockError, Unlocked, future,
+    GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
 };
 
 #[cfg(feature = "lockdep")]

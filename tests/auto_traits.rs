@@ -1,8 +1,10 @@
 //! The auto traits of every public token, guard and future, as a table.
 
-use lockladder::future::{MutexLockFuture, RwLockReadFuture, RwLockWriteFuture};
+use lockladder::future::{
+    CondvarWait, CondvarWaitWhile, MutexLockFuture, RwLockReadFuture, RwLockWriteFuture,
+};
 use lockladder::{
-    LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+    Condvar, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
     Unlocked, lock_level,
 };
 use static_assertions::{assert_impl_all, assert_not_impl_any};
@@ -50,7 +52,25 @@ assert_impl_all!(RwLockReadFuture<'static, u8, Level10>: Send, Sync);
 assert_impl_all!(RwLockWriteFuture<'static, u8, Level10>: Send, Sync);
 assert_not_impl_any!(MutexLockFuture<'static, Rc<u8>, Level10>: Send);
 
+// Upgradable reads of the async RwLock: as its read guard and futures.
+assert_impl_all!(lockladder::RwLockUpgradableReadGuard<'static, u8, Level10>: Send, Sync);
+assert_not_impl_any!(lockladder::RwLockUpgradableReadGuard<'static, SendOnly, Level10>: Send);
+assert_impl_all!(lockladder::future::RwLockUpgradableReadFuture<'static, u8, Level10>: Send, Sync);
+assert_impl_all!(lockladder::future::RwLockUpgradeFuture<'static, u8>: Send, Sync);
+
+// The async Condvar and its waits: a wait may be awaited in a spawned task
+// (its condition too, when it is `Send`).
+assert_impl_all!(Condvar: Send, Sync, Default);
+assert_impl_all!(CondvarWait<'static, 'static, u8, Level10>: Send, Sync);
+assert_impl_all!(CondvarWait<'static, 'static, SendOnly, Level10>: Send);
+assert_not_impl_any!(CondvarWait<'static, 'static, Rc<u8>, Level10>: Send);
+type Condition = fn(&mut u8) -> bool;
+assert_impl_all!(CondvarWaitWhile<'static, 'static, u8, Level10, Condition>: Send, Sync);
+assert_not_impl_any!(CondvarWaitWhile<'static, 'static, Rc<u8>, Level10, fn(&mut Rc<u8>) -> bool>: Send);
+
 assert_impl_all!(TryLockError: Send, Sync, std::error::Error, Clone);
+assert_impl_all!(lockladder::DuplicateLockError: Send, Sync, std::error::Error, Clone, Copy);
+assert_impl_all!(lockladder::TryLockManyError: Send, Sync, std::error::Error, Clone, Copy);
 
 // FileLock and Gate: the guard, future and pass may cross `.await` in a spawned
 // task; the error goes through `?` into `Box<dyn Error + Send + Sync>`.
@@ -104,6 +124,17 @@ mod multi_lock {
     assert_not_impl_any!(sync::RwLockReadGuard<'static, u8>: Send);
     assert_impl_all!(sync::RwLockWriteGuard<'static, u8>: Sync);
     assert_not_impl_any!(sync::RwLockWriteGuard<'static, u8>: Send);
+    assert_impl_all!(sync::RwLockUpgradableReadGuard<'static, u8, Level10>: Sync);
+    assert_not_impl_any!(sync::RwLockUpgradableReadGuard<'static, u8, Level10>: Send);
+    assert_impl_all!(sync::MappedMutexGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedMutexGuard<'static, u8>: Send);
+    assert_impl_all!(sync::MappedRwLockReadGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedRwLockReadGuard<'static, u8>: Send);
+    assert_impl_all!(sync::MappedRwLockWriteGuard<'static, u8>: Sync);
+    assert_not_impl_any!(sync::MappedRwLockWriteGuard<'static, u8>: Send);
+    // A condvar holds no data: shared and sent freely, like parking_lot's.
+    assert_impl_all!(sync::Condvar: Send, Sync, Default);
+    assert_impl_all!(sync::WaitTimeoutResult: Send, Sync, Copy);
 
     // The wrappers are plain references.
     assert_impl_all!(Read<&'static RwLock<u8, Level10>>: Send, Sync, Copy);

@@ -79,6 +79,18 @@ pub(crate) struct Hold {
     active: Option<Active>,
 }
 
+impl Hold {
+    /// No hold: what a guard keeps while its lock is released inside it (a
+    /// `Condvar` wait ends the hold, then starts a new one once re-taken).
+    #[inline(always)]
+    pub(crate) fn none() -> Hold {
+        Hold {
+            #[cfg(feature = "lockdep")]
+            active: None,
+        }
+    }
+}
+
 // The promise of the default build, checked when it compiles: the seam is empty.
 #[cfg(not(feature = "lockdep"))]
 const _: () = assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0);

@@ -6,6 +6,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod block_on;
+mod blocking_access;
+mod condvar;
 mod error;
 pub mod extend;
 mod file_lock;
@@ -24,12 +26,14 @@ pub mod rank;
 mod register;
 mod rwlock;
 mod set;
+mod shape;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;
 pub mod sync;
 mod token;
 
+pub use condvar::Condvar;
 pub use error::TryLockError;
 pub use file_lock::{FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder};
 pub use gate::{CloseOutcome, Gate, GatePass};
@@ -38,7 +42,8 @@ pub use level::DeclareLevel;
 pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{Mutex, MutexGuard};
 pub use order::LockBefore;
-pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard};
+pub use set::{DuplicateLockError, TryLockManyError};
 pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
 pub use token::LockToken;
 
@@ -53,8 +58,11 @@ pub use inventory as __inventory;
 /// The futures returned by the async lock methods. They are named types (not
 /// `impl Future`) so that an order violation is reported exactly once.
 pub mod future {
+    pub use crate::condvar::{CondvarWait, CondvarWaitWhile};
     pub use crate::file_lock::FileLockFuture;
     pub use crate::mutex::MutexLockFuture;
-    pub use crate::rwlock::{RwLockReadFuture, RwLockWriteFuture};
+    pub use crate::rwlock::{
+        RwLockReadFuture, RwLockUpgradableReadFuture, RwLockUpgradeFuture, RwLockWriteFuture,
+    };
     pub use crate::set::{LockAllFuture, LockGroupFuture, LockManyFuture};
 }

@@ -62,6 +62,38 @@ pub(crate) use raw::RawMutex;
 /// newcomer takes the lock ahead of it, so a release hands the lock to the
 /// waiting task. The lock future is cancel safe (dropping it before it
 /// completes acquires nothing and leaves the queue as it was).
+///
+/// # No owned guards
+///
+/// There is no `lock_owned` (tokio) or `lock_arc` (parking_lot): a guard
+/// without a lifetime would no longer borrow the token that took it, and a
+/// `'static` future given the guard would hold the level with only its own
+/// root token, free to take a lower lock next, an inversion the types could
+/// not see. Hand the spawned task the lock instead, and let it lock there with
+/// its own root token:
+///
+/// ```
+/// use std::sync::Arc;
+/// use lockladder::{lock_level, LockToken, Mutex};
+///
+/// #[lock_level(20)]
+/// struct Session {
+///     hits: u64,
+/// }
+///
+/// # tokio::runtime::Builder::new_multi_thread().build().unwrap().block_on(async {
+/// let session = Arc::new(Mutex::new(Session { hits: 0 }));
+/// let task = tokio::spawn({
+///     let session = session.clone(); // the lock moves, not a guard
+///     async move {
+///         let mut token = LockToken::new(); // the task's own root
+///         let (mut session, _token) = session.lock(&mut token).await;
+///         session.hits += 1;
+///     }
+/// });
+/// task.await.unwrap();
+/// # });
+/// ```
 pub struct Mutex<T: ?Sized, L = T> {
     // Invariant in `L`: a level must never coerce to another (two levels that
     // differ only by a higher-ranked lifetime are subtypes of each other).
@@ -164,69 +196,10 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         let mut acquisition = Acquisition::begin::<L>();
         match self.inner.try_lock() {
             Some(guard) => {
-                Ok((MutexGuard::new(guard, acquisition.granted()), LockToken::acquired()))
+                Ok((MutexGuard::alone(guard, acquisition.granted()), LockToken::acquired()))
             }
             None => Err(TryLockError::new::<L>("try_lock")),
         }
-    }
-}
-
-impl<T: ?Sized, L> Mutex<T, L> {
-    /// A mutable reference to the data: no lock is taken, since `&mut self`
-    /// already proves that nobody else can hold it.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// let mut manager = Mutex::new(CoinManager { coins: 0 });
-    /// manager.get_mut().coins = 3;
-    /// assert_eq!(manager.into_inner().coins, 3);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the mutex and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// let manager = Mutex::new(CoinManager { coins: 7 });
-    /// assert_eq!(manager.into_inner().coins, 7);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-}
-
-impl<T: Default, L: Level> Default for Mutex<T, L> {
-    fn default() -> Self {
-        Mutex::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("Mutex");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_lock() {
-            Some(guard) => out.field("data", &&*guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
     }
 }
 
@@ -252,7 +225,7 @@ impl<'a, T: ?Sized, L> Future for MutexLockFuture<'a, T, L> {
         match this.inner.poll(cx) {
             Poll::Ready(guard) => {
                 let hold = this.acquisition.granted();
-                Poll::Ready((MutexGuard::new(guard, hold), LockToken::acquired()))
+                Poll::Ready((MutexGuard::alone(guard, hold), LockToken::acquired()))
             }
             Poll::Pending => {
                 this.acquisition.contended();
@@ -277,11 +250,32 @@ pub struct MutexGuard<'a, T: ?Sized> {
     inner: raw::MutexGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
+    // Taken by `lock`/`try_lock`, not as a member of a set: only such a guard
+    // may release and re-take its lock alone (a `Condvar` wait).
+    taken_alone: bool,
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// A guard taken as a member of a set (`lock_all`, `lock_many`, `LockGroup`).
     pub(crate) fn new(inner: raw::MutexGuard<'a, T>, hold: Hold) -> Self {
-        MutexGuard { inner, _hold: hold }
+        MutexGuard { inner, _hold: hold, taken_alone: false }
+    }
+
+    /// A guard taken alone, by the mutex's own `lock` or `try_lock`.
+    pub(crate) fn alone(inner: raw::MutexGuard<'a, T>, hold: Hold) -> Self {
+        MutexGuard { inner, _hold: hold, taken_alone: true }
+    }
+
+    /// Whether the guard was taken alone (see [`alone`](MutexGuard::alone)).
+    pub(crate) fn taken_alone(&self) -> bool {
+        self.taken_alone
+    }
+
+    /// Ends the hold and keeps the lock, for a wait that is about to release
+    /// it (the hold ends as `self`'s other fields drop here).
+    pub(crate) fn end_hold(self) -> raw::MutexGuard<'a, T> {
+        let MutexGuard { inner, .. } = self;
+        inner
     }
 }
 
@@ -316,4 +310,14 @@ impl<T: ?Sized, L> Mutex<T, L> {
     pub(crate) fn raw(&self) -> &RawMutex<T> {
         &self.inner
     }
+
+    /// Whether `guard` holds this mutex (and not another one).
+    pub(crate) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        self.inner.owns(&guard.inner)
+    }
 }
+
+crate::shape::lock_shape!(
+    Mutex, path: "Mutex", noun: "mutex", debug: "Mutex",
+    peek: |lock| lock.inner.try_lock(),
+);

@@ -14,8 +14,10 @@ use crate::order::LockBefore;
 use crate::token::LockToken;
 
 pub(crate) mod raw;
+mod upgradable;
 
 pub(crate) use raw::RawRwLock;
+pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLockUpgradeFuture};
 
 /// An async reader-writer lock at level `L` in the lock hierarchy.
 ///
@@ -217,62 +219,6 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     }
 }
 
-impl<T: ?Sized, L> RwLock<T, L> {
-    /// A mutable reference to the data, with no locking: `&mut self` proves
-    /// exclusive access.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry {
-    ///     accounts: Vec<u64>,
-    /// }
-    ///
-    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
-    /// registry.get_mut().accounts.push(1);
-    /// assert_eq!(registry.into_inner().accounts, [1]);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the lock and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry(u32);
-    ///
-    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-}
-
-impl<T: Default, L: Level> Default for RwLock<T, L> {
-    fn default() -> Self {
-        RwLock::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("RwLock");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        match self.inner.try_read() {
-            Some(guard) => out.field("data", &&*guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
-
 pin_project_lite::pin_project! {
     /// The future of [`RwLock::read`]: resolves to the read guard and a token at `L`.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
@@ -389,6 +335,36 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     }
 }
 
+impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
+    /// Turns the write hold into a read hold without releasing the lock, as
+    /// tokio's `downgrade`: no writer gets in between, and readers waiting
+    /// for the lock are let in, unless a writer queued first (writers are not
+    /// starved). The token that took the lock stays borrowed by the read
+    /// guard; the hold (and its `lockdep` record) goes on.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock, RwLockWriteGuard};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (mut writing, _token) = registry.write(&mut token).await;
+    /// writing.accounts.push(9);
+    /// let reading = RwLockWriteGuard::downgrade(writing);
+    /// assert_eq!(reading.accounts, [9]); // nobody wrote in between
+    /// # });
+    /// ```
+    pub fn downgrade(guard: Self) -> RwLockReadGuard<'a, T> {
+        let RwLockWriteGuard { inner, _hold } = guard;
+        RwLockReadGuard { inner: inner.downgrade(), _hold }
+    }
+}
+
 impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
     type Target = T;
 
@@ -415,3 +391,8 @@ impl<T: ?Sized, L> RwLock<T, L> {
         &self.inner
     }
 }
+
+crate::shape::lock_shape!(
+    RwLock, path: "RwLock", noun: "lock", debug: "RwLock",
+    peek: |lock| lock.inner.try_read(),
+);

@@ -86,6 +86,11 @@ impl<T: ?Sized> RawMutex<T> {
     pub(crate) fn lock(&self) -> Lock<'_, T> {
         Lock { mutex: self, queued_as: None }
     }
+
+    /// Whether `guard` is a guard of this mutex.
+    pub(crate) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        core::ptr::eq(guard._release.0, &self.signals)
+    }
 }
 
 impl Signals {

@@ -335,12 +335,36 @@ impl<T: ?Sized> Deref for WriteGuard<'_, T> {
     }
 }
 
+impl<'a, T: ?Sized> WriteGuard<'a, T> {
+    /// Turns the write hold into a read hold with no gap.
+    ///
+    /// spin's `downgrade` counts this holder as a reader before it clears the
+    /// writer bit, so no writer (and no other reader) can take the lock in
+    /// between. Then the write release's wake-ups run, as if the lock had been
+    /// released: parked readers are woken and try again, and the head writer,
+    /// if any, tries and fails against this read and listens again. Fairness
+    /// is unchanged: while a writer is at the head of the queue (`DRAINING`),
+    /// woken readers still stand back, so a downgrade lets nobody barge past a
+    /// queued writer; that writer now waits for this read hold as for any
+    /// other. Nothing here awaits, so there is no cancellation point.
+    pub(crate) fn downgrade(self) -> ReadGuard<'a, T> {
+        let WriteGuard { data, _release: write_release } = self;
+        let read = ReadGuard { data: data.downgrade(), _release: ReadRelease(write_release.0) };
+        drop(write_release);
+        read
+    }
+}
+
 impl<T: ?Sized> DerefMut for WriteGuard<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
         &mut self.data
     }
 }
+
+mod upgradable;
+
+pub(crate) use upgradable::{UpgradableGuard, UpgradableRead};
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -147,7 +147,7 @@ impl Takes<'_, 8> for LockAll {}
 /// (its first `S::PLAN.len` entries). `call` names the method in the panic.
 #[track_caller]
 #[inline]
-pub(crate) fn begin_set<S: LockSet>(locks: S, call: &str) -> (S::Slots, [u8; MAX_SET]) {
+pub(crate) fn begin_set<S: LockSet>(locks: S, call: &'static str) -> (S::Slots, [u8; MAX_SET]) {
     let mut order = S::PLAN.order;
     let in_set = if S::PLAN.ties {
         let addresses = locks.addresses();

@@ -12,8 +12,9 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
+use super::duplicate::{DuplicateLockError, TryLockManyError};
 use super::member::LockSetMember;
-use super::order::sort_by_address;
+use super::order::{sort_by_address, sort_by_address_checked};
 use super::slot::Slot;
 use crate::error::TryLockError;
 use crate::level::Level;
@@ -34,6 +35,17 @@ impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
         let entries = begin_many(locks, "lock_many");
         LockManyFuture { entries, next: 0, done: false, lifetime: PhantomData }
     }
+
+    /// As [`begin`](LockManyFuture::begin), returning a lock given twice as an
+    /// error.
+    #[track_caller]
+    pub(crate) fn begin_checked(
+        locks: impl IntoIterator<Item = M>,
+        call: &'static str,
+    ) -> Result<Self, DuplicateLockError> {
+        let entries = begin_many_checked(locks, call)?;
+        Ok(LockManyFuture { entries, next: 0, done: false, lifetime: PhantomData })
+    }
 }
 
 /// `try_lock_many`: every lock if all are free now, else none (what was taken
@@ -42,8 +54,23 @@ impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
 pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Result<Vec<M::Guard<'a>>, TryLockError> {
-    let busy = || TryLockError::new::<M::Level>("try_lock_many");
-    let mut entries = begin_many(locks, "try_lock_many");
+    try_take_entries(begin_many(locks, "try_lock_many"), "try_lock_many")
+}
+
+/// `try_lock_many_checked`: as `try_take_many`, a lock given twice an error.
+#[track_caller]
+pub(crate) fn try_take_many_checked<'a, M: LockSetMember + 'a>(
+    locks: impl IntoIterator<Item = M>,
+) -> Result<Vec<M::Guard<'a>>, TryLockManyError> {
+    let entries = begin_many_checked(locks, "try_lock_many_checked")?;
+    Ok(try_take_entries(entries, "try_lock_many_checked")?)
+}
+
+fn try_take_entries<'a, M: LockSetMember + 'a>(
+    mut entries: Vec<Entry<M>>,
+    call: &'static str,
+) -> Result<Vec<M::Guard<'a>>, TryLockError> {
+    let busy = || TryLockError::new::<M::Level>(call);
     for (_, slot) in &mut entries {
         if !slot.try_acquire() {
             return Err(busy());
@@ -57,7 +84,21 @@ pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
 pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Vec<M::Guard<'a>> {
-    let mut entries = begin_many(locks, "lock_many_blocking");
+    take_entries_blocking(begin_many(locks, "lock_many_blocking"))
+}
+
+/// `lock_many_blocking_checked`: as `take_many_blocking`, a lock given twice
+/// an error.
+#[track_caller]
+pub(crate) fn take_many_blocking_checked<'a, M: LockSetMember + 'a>(
+    locks: impl IntoIterator<Item = M>,
+) -> Result<Vec<M::Guard<'a>>, DuplicateLockError> {
+    Ok(take_entries_blocking(begin_many_checked(locks, "lock_many_blocking_checked")?))
+}
+
+fn take_entries_blocking<'a, M: LockSetMember + 'a>(
+    mut entries: Vec<Entry<M>>,
+) -> Vec<M::Guard<'a>> {
     for (_, slot) in &mut entries {
         slot.acquire_blocking();
     }
@@ -70,19 +111,42 @@ pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
 /// The locks with their positions, in acquisition order (by address), each
 /// acquisition begun: the one allocation of the call.
 #[track_caller]
-fn begin_many<M: LockSetMember>(locks: impl IntoIterator<Item = M>, call: &str) -> Vec<Entry<M>> {
-    let mut entries: Vec<Entry<M>> =
-        locks.into_iter().enumerate().map(|(position, lock)| (position, Slot::new(lock))).collect();
-    sort_by_address::<M::Level, _>(
-        &mut entries,
-        |(position, slot)| (slot.address(), *position),
-        call,
-    );
-    // All of one level: the first begun is the set's first, the rest join it.
+fn begin_many<M: LockSetMember>(
+    locks: impl IntoIterator<Item = M>,
+    call: &'static str,
+) -> Vec<Entry<M>> {
+    let mut entries = collect(locks);
+    sort_by_address::<M::Level, _>(&mut entries, entry_key, call);
+    begin_entries(&mut entries);
+    entries
+}
+
+/// As [`begin_many`]; a lock given twice is an error and nothing is begun.
+#[track_caller]
+fn begin_many_checked<M: LockSetMember>(
+    locks: impl IntoIterator<Item = M>,
+    call: &'static str,
+) -> Result<Vec<Entry<M>>, DuplicateLockError> {
+    let mut entries = collect(locks);
+    sort_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
+    begin_entries(&mut entries);
+    Ok(entries)
+}
+
+fn collect<M: LockSetMember>(locks: impl IntoIterator<Item = M>) -> Vec<Entry<M>> {
+    locks.into_iter().enumerate().map(|(position, lock)| (position, Slot::new(lock))).collect()
+}
+
+fn entry_key<M: LockSetMember>((position, slot): &Entry<M>) -> (usize, usize) {
+    (slot.address(), *position)
+}
+
+/// All of one level: the first begun is the set's first, the rest join it.
+#[track_caller]
+fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>]) {
     for (rank, (_, slot)) in entries.iter_mut().enumerate() {
         slot.begin(rank > 0);
     }
-    entries
 }
 
 /// The guards of held entries, in the caller's order, in the entries' own

@@ -3,6 +3,8 @@
 
 mod all;
 mod blocking;
+mod checked;
+mod duplicate;
 mod group;
 mod highest;
 mod many;
@@ -12,6 +14,7 @@ mod slot;
 
 pub use all::{LockAllFuture, LockSet, LockSetAbove};
 pub use blocking::{BlockingLockSet, BlockingSetMember};
+pub use duplicate::{DuplicateLockError, TryLockManyError};
 pub use group::{GroupGuards, LockGroup, LockGroupFuture};
 pub use many::LockManyFuture;
 pub(crate) use many::try_take_many;

@@ -2,6 +2,7 @@
 //! among locks of one level. Two tasks that take overlapping sets in this order
 //! cannot wait for each other in a cycle.
 
+use super::duplicate::DuplicateLockError;
 use crate::held::Acquisition;
 use crate::level::Level;
 
@@ -58,8 +59,8 @@ pub(crate) fn settle_ties(
     order: &mut [u8],
     levels: &[u32],
     addresses: &[usize],
-    names: &[&str],
-    call: &str,
+    names: &[&'static str],
+    call: &'static str,
 ) -> [bool; MAX_SET] {
     let key = |member: u8| (levels[usize::from(member)], addresses[usize::from(member)]);
     // Insertion sort: sets are at most `MAX_SET` long and the levels already sorted.
@@ -75,7 +76,13 @@ pub(crate) fn settle_ties(
         let (before, member) = (usize::from(order[i - 1]), usize::from(order[i]));
         if levels[before] == levels[member] {
             if addresses[before] == addresses[member] {
-                same_lock_twice(call, names[member], levels[member], before, member);
+                same_lock_twice(&DuplicateLockError::from_parts(
+                    call,
+                    names[member],
+                    levels[member],
+                    before,
+                    member,
+                ));
             }
             in_set[member] = true;
         }
@@ -90,8 +97,19 @@ pub(crate) fn settle_ties(
 pub(crate) fn sort_by_address<L: Level, E>(
     entries: &mut [E],
     key: impl Fn(&E) -> (usize, usize),
-    call: &str,
+    call: &'static str,
 ) {
+    if let Err(duplicate) = sort_by_address_checked::<L, E>(entries, key, call) {
+        same_lock_twice(&duplicate);
+    }
+}
+
+/// As [`sort_by_address`], returning the first duplicate instead of panicking.
+pub(crate) fn sort_by_address_checked<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Result<(), DuplicateLockError> {
     // Two locks, the usual transfer, need one comparison and no sort.
     if let [first, second] = entries {
         if key(first) > key(second) {
@@ -103,19 +121,18 @@ pub(crate) fn sort_by_address<L: Level, E>(
     for pair in entries.windows(2) {
         let ((before, first), (after, second)) = (key(&pair[0]), key(&pair[1]));
         if before == after {
-            same_lock_twice(call, L::NAME, L::LEVEL, first, second);
+            return Err(DuplicateLockError::new::<L>(call, first, second));
         }
     }
+    Ok(())
 }
 
 #[cold]
 #[track_caller]
-fn same_lock_twice(call: &str, name: &str, level: u32, first: usize, second: usize) -> ! {
-    let (first, second) = (first.min(second), first.max(second));
+fn same_lock_twice(duplicate: &DuplicateLockError) -> ! {
     panic!(
-        "`{call}` was given the same lock twice (`{name}`, level {level}, at positions \
-         {first} and {second}): a lock can be taken only once per call, or the task would \
-         wait for itself; pass each lock once"
+        "{duplicate}: a lock can be taken only once per call, or the task would wait for \
+         itself; pass each lock once"
     )
 }
 

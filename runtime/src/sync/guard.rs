@@ -12,17 +12,44 @@ macro_rules! guard {
     ($(#[$attr:meta])* $name:ident($inner:ident) $(, $mutable:ident)?) => {
         $(#[$attr])*
         #[must_use = "the lock is released as soon as the guard is dropped"]
+        // The Condvar reads `hold`/`taken_alone` of the Mutex guard only; the
+        // RwLock guards share the shape.
+        #[allow(dead_code, reason = "read by Condvar waits on the Mutex guard only")]
         pub struct $name<'a, T: ?Sized> {
             // Unlocks, then wakes async waiters of the lock.
-            inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
+            pub(super) inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
             // Dropped after `inner`: the hold ends once the lock is released.
-            _hold: Hold,
+            pub(super) hold: Hold,
+            // Taken by the lock's own `lock`/`read`/`write` (or `try_*`), not
+            // as a member of a set: only such a guard may release and re-take
+            // its lock alone (a `Condvar` wait).
+            pub(super) taken_alone: bool,
         }
 
+        #[allow(dead_code, reason = "used by Condvar waits on the Mutex guard only")]
         impl<'a, T: ?Sized> $name<'a, T> {
+            /// A guard taken as a member of a set (`lock_all`, `lock_many`, `LockGroup`).
             #[inline(always)]
             pub(crate) fn new(inner: RawGuard<'a, parking_lot::$inner<'a, T>>, hold: Hold) -> Self {
-                $name { inner, _hold: hold }
+                $name { inner, hold, taken_alone: false }
+            }
+
+            /// A guard taken alone, through the lock's own method.
+            #[inline(always)]
+            pub(crate) fn alone(inner: RawGuard<'a, parking_lot::$inner<'a, T>>, hold: Hold) -> Self {
+                $name { inner, hold, taken_alone: true }
+            }
+
+            /// The wrapped guard (its drop unlocks and wakes async waiters).
+            #[inline(always)]
+            pub(super) fn raw_mut(&mut self) -> &mut RawGuard<'a, parking_lot::$inner<'a, T>> {
+                &mut self.inner
+            }
+
+            /// The wrapped guard, shared.
+            #[inline(always)]
+            pub(super) fn raw(&self) -> &RawGuard<'a, parking_lot::$inner<'a, T>> {
+                &self.inner
             }
         }
 
@@ -82,4 +109,73 @@ guard! {
     ///
     /// Not `Send`; `Sync` when `T: Sync`.
     RwLockWriteGuard(RwLockWriteGuard), mut
+}
+
+guard! {
+    /// A [`MutexGuard`] narrowed to a part of the data by
+    /// [`MutexGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedMutexGuard, Mutex, MutexGuard}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     total: u64,
+    /// }
+    ///
+    /// let coins = Mutex::new(Coins { total: 0 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token);
+    /// let mut total: MappedMutexGuard<'_, u64> = MutexGuard::map(held, |coins| &mut coins.total);
+    /// *total += 1;
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedMutexGuard(MappedMutexGuard), mut
+}
+
+guard! {
+    /// An [`RwLockReadGuard`] narrowed to a part of the data by
+    /// [`RwLockReadGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedRwLockReadGuard, RwLock, RwLockReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     size: usize,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { size: 3 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = registry.read(&mut token);
+    /// let size: MappedRwLockReadGuard<'_, usize> = RwLockReadGuard::map(held, |r| &r.size);
+    /// assert_eq!(*size, 3);
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedRwLockReadGuard(MappedRwLockReadGuard)
+}
+
+guard! {
+    /// An [`RwLockWriteGuard`] narrowed to a part of the data by
+    /// [`RwLockWriteGuard::map`]; the same hold of the same lock.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{MappedRwLockWriteGuard, RwLock, RwLockWriteGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     size: usize,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { size: 3 });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = registry.write(&mut token);
+    /// let mut size: MappedRwLockWriteGuard<'_, usize> = RwLockWriteGuard::map(held, |r| &mut r.size);
+    /// *size += 1;
+    /// ```
+    ///
+    /// Not `Send`; `Sync` when `T: Sync`.
+    MappedRwLockWriteGuard(MappedRwLockWriteGuard), mut
 }

@@ -15,6 +15,10 @@
 //! sleeps until that lock is released (its guards wake async waiters, and only
 //! when there is one).
 //!
+//! A [`Condvar`] waits on a blocking [`Mutex`] until notified; each wait is
+//! given the mutex's own token, so it provably holds nothing above the mutex
+//! while it releases and re-takes it.
+//!
 //! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
 //! poison: a panic while a guard is held releases the lock and leaves the data
 //! as the panicking code left it. That is why `lock`, `read` and `write` return
@@ -45,16 +49,22 @@
 //! ```
 
 mod acquire;
+mod condvar;
 mod guard;
+mod map;
 mod mutex;
 mod rwlock;
+mod rwlock_transitions;
 mod wake;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
+pub use condvar::{Condvar, WaitTimeoutResult};
+pub use guard::{MappedMutexGuard, MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub(crate) use mutex::RawGuard as RawMutexGuard;
 pub use mutex::{Mutex, MutexGuard};
 pub(crate) use rwlock::{RawReadGuard, RawWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub use rwlock_transitions::RwLockUpgradableReadGuard;
 pub(crate) use wake::Waiter;
 
 // The blocking FileLock lives with the async one; exported here beside its peers.

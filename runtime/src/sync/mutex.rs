@@ -1,6 +1,5 @@
 //! The blocking [`Mutex`] and its guard.
 
-use core::fmt;
 use core::marker::PhantomData;
 
 use super::acquire::{blocking, non_blocking};
@@ -120,7 +119,7 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     ) -> (MutexGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_raw(), || self.lock_raw());
-        (MutexGuard::new(guard, hold), LockToken::acquired())
+        (MutexGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Takes the lock if it is free right now, without blocking.
@@ -149,49 +148,11 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
     ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_raw(), "try_lock")?;
-        Ok((MutexGuard::new(guard, hold), LockToken::acquired()))
+        Ok((MutexGuard::alone(guard, hold), LockToken::acquired()))
     }
 }
 
 impl<T: ?Sized, L> Mutex<T, L> {
-    /// A mutable reference to the data: no lock is taken, since `&mut self`
-    /// already proves that nobody else can hold it.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// let mut manager = Mutex::new(CoinManager { coins: 0 });
-    /// manager.get_mut().coins = 3;
-    /// assert_eq!(manager.into_inner().coins, 3);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the mutex and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::Mutex};
-    ///
-    /// #[lock_level(20)]
-    /// struct CoinManager {
-    ///     coins: u64,
-    /// }
-    ///
-    /// assert_eq!(Mutex::new(CoinManager { coins: 7 }).into_inner().coins, 7);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-
     /// Takes the wrapped lock if it is free (for the multi-lock helpers too).
     #[inline(always)]
     pub(crate) fn try_raw(&self) -> Option<RawGuard<'_, T>> {
@@ -208,23 +169,14 @@ impl<T: ?Sized, L> Mutex<T, L> {
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake
     }
-}
 
-impl<T: Default, L: Level> Default for Mutex<T, L> {
-    fn default() -> Self {
-        Mutex::with_level(T::default())
+    /// Whether `guard` holds this mutex (and not another one).
+    pub(super) fn owns(&self, guard: &MutexGuard<'_, T>) -> bool {
+        core::ptr::eq(parking_lot::MutexGuard::mutex(&guard.raw().guard), &self.inner)
     }
 }
 
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for Mutex<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("sync::Mutex");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        // Through the raw guard, whose release wakes async waiters.
-        match self.try_raw() {
-            Some(raw) => out.field("data", &&*raw.guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
+crate::shape::lock_shape!(
+    Mutex, path: "sync::Mutex", noun: "mutex", debug: "sync::Mutex",
+    peek: |lock| lock.try_raw(),
+);

@@ -1,6 +1,5 @@
 //! The blocking [`RwLock`] and its guards.
 
-use core::fmt;
 use core::marker::PhantomData;
 
 use super::acquire::{blocking, non_blocking};
@@ -117,7 +116,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> (RwLockReadGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_read_raw(), || self.read_raw());
-        (RwLockReadGuard::new(guard, hold), LockToken::acquired())
+        (RwLockReadGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Blocks until exclusive access is free, then returns the write guard and a
@@ -143,7 +142,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> (RwLockWriteGuard<'a, T>, LockToken<'a, L>) {
         let _ = token;
         let (guard, hold) = blocking::<L, _>(|| self.try_write_raw(), || self.write_raw());
-        (RwLockWriteGuard::new(guard, hold), LockToken::acquired())
+        (RwLockWriteGuard::alone(guard, hold), LockToken::acquired())
     }
 
     /// Takes shared access if no writer holds the lock, without blocking.
@@ -165,7 +164,7 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_read_raw(), "try_read")?;
-        Ok((RwLockReadGuard::new(guard, hold), LockToken::acquired()))
+        Ok((RwLockReadGuard::alone(guard, hold), LockToken::acquired()))
     }
 
     /// Takes exclusive access if nobody holds the lock, without blocking.
@@ -194,47 +193,11 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), TryLockError> {
         let _ = token;
         let (guard, hold) = non_blocking::<L, _>(|| self.try_write_raw(), "try_write")?;
-        Ok((RwLockWriteGuard::new(guard, hold), LockToken::acquired()))
+        Ok((RwLockWriteGuard::alone(guard, hold), LockToken::acquired()))
     }
 }
 
 impl<T: ?Sized, L> RwLock<T, L> {
-    /// A mutable reference to the data, with no locking: `&mut self` proves
-    /// exclusive access.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry {
-    ///     accounts: Vec<u64>,
-    /// }
-    ///
-    /// let mut registry = RwLock::new(Registry { accounts: vec![] });
-    /// registry.get_mut().accounts.push(1);
-    /// assert_eq!(registry.into_inner().accounts, [1]);
-    /// ```
-    pub fn get_mut(&mut self) -> &mut T {
-        self.inner.get_mut()
-    }
-
-    /// Consumes the lock and returns the data.
-    ///
-    /// ```
-    /// use lockladder::{lock_level, sync::RwLock};
-    ///
-    /// #[lock_level(10)]
-    /// struct Registry(u32);
-    ///
-    /// assert_eq!(RwLock::new(Registry(9)).into_inner().0, 9);
-    /// ```
-    pub fn into_inner(self) -> T
-    where
-        T: Sized,
-    {
-        self.inner.into_inner()
-    }
-
     /// Takes shared access if it is free (for the multi-lock helpers too).
     #[inline(always)]
     pub(crate) fn try_read_raw(&self) -> Option<RawReadGuard<'_, T>> {
@@ -259,27 +222,27 @@ impl<T: ?Sized, L> RwLock<T, L> {
         RawGuard::new(self.inner.write(), &self.wake)
     }
 
+    /// Takes the wrapped lock for an upgradable read if it is free.
+    pub(super) fn try_upgradable_raw(
+        &self,
+    ) -> Option<RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>>> {
+        Some(RawGuard::new(self.inner.try_upgradable_read()?, &self.wake))
+    }
+
+    /// Blocks until the wrapped lock can be read upgradably, and takes it.
+    pub(super) fn upgradable_raw(
+        &self,
+    ) -> RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>> {
+        RawGuard::new(self.inner.upgradable_read(), &self.wake)
+    }
+
     /// The async waiters of the lock.
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake
     }
 }
 
-impl<T: Default, L: Level> Default for RwLock<T, L> {
-    fn default() -> Self {
-        RwLock::with_level(T::default())
-    }
-}
-
-impl<T: ?Sized + fmt::Debug, L: Level> fmt::Debug for RwLock<T, L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("sync::RwLock");
-        out.field("level", &format_args!("{} ({})", L::NAME, L::LEVEL));
-        // Through the raw guard, whose release wakes async waiters.
-        match self.try_read_raw() {
-            Some(raw) => out.field("data", &&*raw.guard),
-            None => out.field("data", &format_args!("<locked>")),
-        };
-        out.finish()
-    }
-}
+crate::shape::lock_shape!(
+    RwLock, path: "sync::RwLock", noun: "lock", debug: "sync::RwLock",
+    peek: |lock| lock.try_read_raw(),
+);

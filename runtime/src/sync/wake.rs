@@ -86,6 +86,42 @@ impl<'a, G> RawGuard<'a, G> {
     }
 }
 
+impl<'a, G> RawGuard<'a, G> {
+    /// The same hold of the lock in another form (an upgrade): nobody new can
+    /// get in, so nobody is woken.
+    pub(crate) fn map<G2>(self, change: impl FnOnce(G) -> G2) -> RawGuard<'a, G2> {
+        RawGuard { guard: change(self.guard), _wake: self._wake }
+    }
+
+    /// As [`map`](RawGuard::map), for a change that may fail and give the
+    /// guard back.
+    pub(crate) fn try_map<G2>(
+        self,
+        change: impl FnOnce(G) -> Result<G2, G>,
+    ) -> Result<RawGuard<'a, G2>, Self> {
+        match change(self.guard) {
+            Ok(guard) => Ok(RawGuard { guard, _wake: self._wake }),
+            Err(guard) => Err(RawGuard { guard, _wake: self._wake }),
+        }
+    }
+
+    /// The hold weakened in place (a downgrade), which lets others in: wakes
+    /// the async waiters as a release does.
+    pub(crate) fn downgraded<G2>(self, change: impl FnOnce(G) -> G2) -> RawGuard<'a, G2> {
+        let weaker = self.map(change);
+        weaker._wake.0.released();
+        weaker
+    }
+}
+
+impl<G: core::ops::Deref> core::ops::Deref for RawGuard<'_, G> {
+    type Target = G::Target;
+
+    fn deref(&self) -> &G::Target {
+        &self.guard
+    }
+}
+
 /// Wakes the lock's waiters when dropped.
 struct WakeOnDrop<'a>(&'a Wake);
 

@@ -1,0 +1,482 @@
+//! [`Condvar`]: wait on a blocking [`Mutex`] until another thread notifies.
+//!
+//! A wait releases the mutex and re-takes it, so at that moment the waiter
+//! must hold nothing above the mutex's level: re-taking it below a held lock
+//! is the inversion the levels forbid. The types prove it: every wait takes
+//! the mutex, its guard and a token *at the mutex's level* mutably. The only
+//! tokens at that level the task can lend are the mutex's own child (which
+//! cannot be borrowed while anything taken through it lives) or the token of
+//! a same-level set; a guard taken in a set is refused (see [`Condvar::wait`]).
+//!
+//! Built on `event-listener` rather than on parking_lot's condvar: parking_lot
+//! releases the mutex inside its wait, where nothing can wake the async tasks
+//! (`lock_all`/`lock_many`) sleeping on that mutex; a wait here registers its
+//! listener while the mutex is held, unlocks through the guard (which wakes
+//! them), then sleeps. A notification sent after the listener is registered
+//! cannot be lost, and the mutex is held until the listener is, so none sent
+//! after the waiter checked its condition is missed.
+
+use core::fmt;
+use core::mem;
+use std::time::{Duration, Instant};
+
+use event_listener::{Event, IntoNotification, Listener};
+
+use super::mutex::{Mutex, MutexGuard};
+use crate::held::{Acquisition, Hold};
+use crate::level::Level;
+use crate::token::LockToken;
+
+/// A condition variable for a blocking [`sync::Mutex`](Mutex), in the lock
+/// hierarchy.
+///
+/// The same operations as `parking_lot::Condvar`, each also given the mutex
+/// and the token at the mutex's level that its `lock` returned: the borrow
+/// checker then proves nothing above the mutex is held while the wait
+/// releases and re-takes it.
+///
+/// ```
+/// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+///
+/// #[lock_level(20)]
+/// struct Jobs {
+///     queue: Vec<u32>,
+/// }
+///
+/// let jobs = Mutex::new(Jobs { queue: Vec::new() });
+/// let ready = Condvar::new();
+///
+/// std::thread::scope(|scope| {
+///     scope.spawn(|| {
+///         let mut token = LockToken::new();
+///         let (mut held, _) = jobs.lock(&mut token);
+///         held.queue.push(7);
+///         ready.notify_one();
+///     });
+///
+///     let mut token = LockToken::new();
+///     let (mut held, mut at_jobs) = jobs.lock(&mut token);
+///     ready.wait_while(&jobs, &mut held, &mut at_jobs, |jobs| jobs.queue.is_empty());
+///     assert_eq!(held.queue.pop(), Some(7));
+/// });
+/// ```
+///
+/// A wait while a lock taken through the mutex's token is held does not
+/// compile: re-taking the mutex then would invert the order.
+///
+/// ```compile_fail,E0499
+/// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+///
+/// #[lock_level(20)]
+/// struct Jobs;
+/// #[lock_level(30)]
+/// struct Stats;
+///
+/// fn wait(jobs: &Mutex<Jobs>, stats: &Mutex<Stats>, ready: &Condvar) {
+///     let mut token = LockToken::new();
+///     let (mut held, mut at_jobs) = jobs.lock(&mut token);
+///     let (_stats, _) = stats.lock(&mut at_jobs);
+///     ready.wait(jobs, &mut held, &mut at_jobs); // error: `at_jobs` is borrowed by `_stats`
+/// }
+/// ```
+///
+/// # Guarantees
+///
+/// Waiters are woken in the order they started waiting. There are no
+/// spurious wake-ups from the condvar itself, but a woken waiter re-takes the
+/// mutex behind whoever else wants it, so check your condition in a loop (or
+/// use [`wait_while`](Condvar::wait_while)). With `lockdep` the hold of the
+/// mutex ends when the wait releases it and a new one starts when it is
+/// re-taken (with its own call site and order check).
+pub struct Condvar {
+    event: Event,
+}
+
+/// Whether a timed wait ended because its time ran out.
+///
+/// ```
+/// use std::time::Duration;
+/// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+///
+/// #[lock_level(20)]
+/// struct Jobs;
+///
+/// let (jobs, ready) = (Mutex::new(Jobs), Condvar::new());
+/// let mut token = LockToken::new();
+/// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+/// let result = ready.wait_for(&jobs, &mut held, &mut at_jobs, Duration::from_millis(1));
+/// assert!(result.timed_out()); // nobody notified
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitTimeoutResult {
+    timed_out: bool,
+}
+
+impl WaitTimeoutResult {
+    /// `true` if the wait ended because its time ran out (for the `wait_while_*`
+    /// forms: the condition still held when it did).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Jobs {
+    ///     pending: u32,
+    /// }
+    ///
+    /// let (jobs, ready) = (Mutex::new(Jobs { pending: 1 }), Condvar::new());
+    /// let mut token = LockToken::new();
+    /// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+    /// // The condition is already false: no wait, no time-out.
+    /// let result = ready.wait_while_for(&jobs, &mut held, &mut at_jobs, |jobs| jobs.pending == 0,
+    ///     Duration::from_secs(60));
+    /// assert!(!result.timed_out());
+    /// ```
+    #[must_use]
+    pub fn timed_out(self) -> bool {
+        self.timed_out
+    }
+}
+
+impl Condvar {
+    /// A condition variable with no waiters.
+    ///
+    /// ```
+    /// use lockladder::sync::Condvar;
+    ///
+    /// static READY: Condvar = Condvar::new();
+    /// assert!(!READY.notify_one()); // nobody waits
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        Condvar { event: Event::new() }
+    }
+
+    /// Releases the mutex, sleeps until notified, and re-takes the mutex
+    /// before returning.
+    ///
+    /// `guard` must be the guard of `mutex` returned by its
+    /// [`lock`](Mutex::lock) or [`try_lock`](Mutex::try_lock), and `token` the
+    /// token at the mutex's level (the one that call returned): while
+    /// anything taken through it is held, it cannot be lent here.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Flag {
+    ///     set: bool,
+    /// }
+    ///
+    /// let (flag, changed) = (Mutex::new(Flag { set: false }), Condvar::new());
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut token = LockToken::new();
+    ///         let (mut held, _) = flag.lock(&mut token);
+    ///         held.set = true;
+    ///         changed.notify_all();
+    ///     });
+    ///     let mut token = LockToken::new();
+    ///     let (mut held, mut at_flag) = flag.lock(&mut token);
+    ///     while !held.set {
+    ///         changed.wait(&flag, &mut held, &mut at_flag);
+    ///     }
+    /// });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Before releasing anything, if `guard` is not a guard of `mutex`, or if
+    /// it was taken as a member of a set (`lock_all`, `lock_many`,
+    /// `LockGroup`): re-taking one member alone while the others are held
+    /// could deadlock with a task taking the same set. Take the mutex with
+    /// its own `lock` to wait on it.
+    #[track_caller]
+    pub fn wait<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+    ) {
+        self.wait_until_internal(mutex, guard, token, None);
+    }
+
+    /// Waits while `condition` returns `true` (checked first, with the mutex
+    /// held, and after each wake-up). On return the condition is `false` and
+    /// the mutex is held.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Counter {
+    ///     value: u32,
+    /// }
+    ///
+    /// let (counter, bumped) = (Mutex::new(Counter { value: 0 }), Condvar::new());
+    /// std::thread::scope(|scope| {
+    ///     for _ in 0..3 {
+    ///         scope.spawn(|| {
+    ///             let mut token = LockToken::new();
+    ///             let (mut held, _) = counter.lock(&mut token);
+    ///             held.value += 1;
+    ///             bumped.notify_all();
+    ///         });
+    ///     }
+    ///     let mut token = LockToken::new();
+    ///     let (mut held, mut at_counter) = counter.lock(&mut token);
+    ///     bumped.wait_while(&counter, &mut held, &mut at_counter, |counter| counter.value < 3);
+    ///     assert_eq!(held.value, 3);
+    /// });
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`wait`](Condvar::wait).
+    #[track_caller]
+    pub fn wait_while<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        mut condition: impl FnMut(&mut T) -> bool,
+    ) {
+        while condition(&mut **guard) {
+            self.wait_until_internal(mutex, guard, token, None);
+        }
+    }
+
+    /// As [`wait`](Condvar::wait), for at most `timeout`. The mutex is held
+    /// again on return either way.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Jobs;
+    ///
+    /// let (jobs, ready) = (Mutex::new(Jobs), Condvar::new());
+    /// let mut token = LockToken::new();
+    /// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+    /// assert!(ready.wait_for(&jobs, &mut held, &mut at_jobs, Duration::ZERO).timed_out());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`wait`](Condvar::wait).
+    #[track_caller]
+    pub fn wait_for<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        timeout: Duration,
+    ) -> WaitTimeoutResult {
+        // A timeout too large for an `Instant` waits without one, as parking_lot does.
+        self.wait_until_internal(mutex, guard, token, Instant::now().checked_add(timeout))
+    }
+
+    /// As [`wait`](Condvar::wait), until `deadline` at the latest.
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Jobs;
+    ///
+    /// let (jobs, ready) = (Mutex::new(Jobs), Condvar::new());
+    /// let mut token = LockToken::new();
+    /// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+    /// assert!(ready.wait_until(&jobs, &mut held, &mut at_jobs, Instant::now()).timed_out());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`wait`](Condvar::wait).
+    #[track_caller]
+    pub fn wait_until<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        deadline: Instant,
+    ) -> WaitTimeoutResult {
+        self.wait_until_internal(mutex, guard, token, Some(deadline))
+    }
+
+    /// As [`wait_while`](Condvar::wait_while), for at most `timeout`; timed
+    /// out if the condition still holds when the time runs out.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Jobs {
+    ///     queue: Vec<u32>,
+    /// }
+    ///
+    /// let (jobs, ready) = (Mutex::new(Jobs { queue: Vec::new() }), Condvar::new());
+    /// let mut token = LockToken::new();
+    /// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+    /// let result = ready.wait_while_for(&jobs, &mut held, &mut at_jobs,
+    ///     |jobs| jobs.queue.is_empty(), Duration::from_millis(1));
+    /// assert!(result.timed_out() && held.queue.is_empty());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`wait`](Condvar::wait).
+    #[track_caller]
+    pub fn wait_while_for<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        condition: impl FnMut(&mut T) -> bool,
+        timeout: Duration,
+    ) -> WaitTimeoutResult {
+        let deadline = Instant::now().checked_add(timeout);
+        self.wait_while_until_internal(mutex, guard, token, condition, deadline)
+    }
+
+    /// As [`wait_while`](Condvar::wait_while), until `deadline` at the latest;
+    /// timed out if the condition still holds then.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::{Condvar, Mutex}, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct Jobs {
+    ///     queue: Vec<u32>,
+    /// }
+    ///
+    /// let (jobs, ready) = (Mutex::new(Jobs { queue: vec![1] }), Condvar::new());
+    /// let mut token = LockToken::new();
+    /// let (mut held, mut at_jobs) = jobs.lock(&mut token);
+    /// let deadline = Instant::now() + Duration::from_secs(60);
+    /// let result = ready.wait_while_until(&jobs, &mut held, &mut at_jobs,
+    ///     |jobs| jobs.queue.is_empty(), deadline);
+    /// assert!(!result.timed_out()); // a job was there already
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`wait`](Condvar::wait).
+    #[track_caller]
+    pub fn wait_while_until<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        condition: impl FnMut(&mut T) -> bool,
+        deadline: Instant,
+    ) -> WaitTimeoutResult {
+        self.wait_while_until_internal(mutex, guard, token, condition, Some(deadline))
+    }
+
+    /// Wakes one waiter, the one waiting longest; `true` if there was one.
+    ///
+    /// ```
+    /// use lockladder::sync::Condvar;
+    ///
+    /// let ready = Condvar::new();
+    /// assert!(!ready.notify_one()); // nobody to wake
+    /// ```
+    pub fn notify_one(&self) -> bool {
+        // `additional`: one more waiter than those already woken and not yet
+        // running, so two quick calls wake two waiters.
+        self.event.notify(1.additional()) != 0
+    }
+
+    /// Wakes every waiter; returns how many there were.
+    ///
+    /// ```
+    /// use lockladder::sync::Condvar;
+    ///
+    /// let ready = Condvar::new();
+    /// assert_eq!(ready.notify_all(), 0);
+    /// ```
+    pub fn notify_all(&self) -> usize {
+        self.event.notify(usize::MAX)
+    }
+
+    #[track_caller]
+    fn wait_while_until_internal<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        mut condition: impl FnMut(&mut T) -> bool,
+        deadline: Option<Instant>,
+    ) -> WaitTimeoutResult {
+        while condition(&mut **guard) {
+            if self.wait_until_internal(mutex, guard, token, deadline).timed_out {
+                return WaitTimeoutResult { timed_out: condition(&mut **guard) };
+            }
+        }
+        WaitTimeoutResult { timed_out: false }
+    }
+
+    /// The one wait: `None` waits without a deadline.
+    #[track_caller]
+    fn wait_until_internal<T: ?Sized, L: Level>(
+        &self,
+        mutex: &Mutex<T, L>,
+        guard: &mut MutexGuard<'_, T>,
+        token: &mut LockToken<'_, L>,
+        deadline: Option<Instant>,
+    ) -> WaitTimeoutResult {
+        // The borrow of `token` is the proof; it has no run-time content.
+        let _ = token;
+        assert!(
+            mutex.owns(guard),
+            "Condvar::wait was given a guard of another mutex than `{}` (lock level {})",
+            L::NAME,
+            L::LEVEL
+        );
+        assert!(
+            guard.taken_alone,
+            "Condvar::wait on `{}` (lock level {}) was given a guard taken in a set \
+             (`lock_all`, `lock_many`, `LockGroup`): re-taking it alone while the other \
+             members are held could deadlock; take the mutex with its own `lock` to wait on it",
+            L::NAME,
+            L::LEVEL
+        );
+        // Listening before the unlock: a notification sent once the mutex is
+        // free reaches this waiter.
+        let listener = self.event.listen();
+        // The hold ends while the mutex is released...
+        drop(mem::replace(&mut guard.hold, Hold::none()));
+        let woken = parking_lot::MutexGuard::unlocked(&mut guard.raw_mut().guard, || {
+            // ...and async tasks waiting for the mutex learn it is free.
+            mutex.wake().released();
+            match deadline {
+                None => {
+                    listener.wait();
+                    true
+                }
+                Some(deadline) => listener.wait_deadline(deadline).is_some(),
+            }
+        });
+        // ...and a new one starts once it is re-taken.
+        guard.hold = Acquisition::begin::<L>().granted();
+        WaitTimeoutResult { timed_out: !woken }
+    }
+}
+
+impl Default for Condvar {
+    fn default() -> Self {
+        Condvar::new()
+    }
+}
+
+impl fmt::Debug for Condvar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Condvar").finish_non_exhaustive()
+    }
+}

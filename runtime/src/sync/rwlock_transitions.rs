@@ -1,0 +1,269 @@
+//! Changing a hold of a blocking [`RwLock`] in place: `downgrade` (write to
+//! read), upgradable reads and their `upgrade`.
+//!
+//! None of them takes a new level, so none needs a token below the lock's;
+//! but `upgrade` *waits* (for the readers to leave), and a reader may be
+//! waiting for a lock the upgrader took above the `RwLock`: a deadlock the
+//! levels would not see. So `upgrade` takes the upgradable guard's own token
+//! at the lock's level mutably, which cannot be lent while anything taken
+//! through it is held. Every transition that lets others in (`downgrade` of a
+//! write or an upgradable guard) wakes the async tasks waiting for the lock,
+//! as a release does. The `lockdep` hold goes on through each one: the task
+//! holds the lock, at the same level, throughout.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ops::Deref;
+
+use super::acquire::{blocking, non_blocking};
+use super::guard::{RwLockReadGuard, RwLockWriteGuard};
+use super::rwlock::RwLock;
+use super::wake::RawGuard;
+use crate::error::TryLockError;
+use crate::held::Hold;
+use crate::level::Level;
+use crate::order::LockBefore;
+use crate::token::LockToken;
+
+impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
+    /// Turns the write hold into a read hold without releasing the lock: no
+    /// writer can get in between, and readers waiting for the lock (threads
+    /// and async tasks) are let in at once.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockWriteGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (mut writing, _token) = registry.write(&mut token);
+    /// writing.accounts.push(5);
+    /// let reading = RwLockWriteGuard::downgrade(writing);
+    /// assert_eq!(reading.accounts, [5]); // what was written, no write in between
+    /// ```
+    pub fn downgrade(guard: Self) -> RwLockReadGuard<'a, T> {
+        let RwLockWriteGuard { inner, hold, taken_alone } = guard;
+        let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade);
+        RwLockReadGuard { inner, hold, taken_alone }
+    }
+}
+
+/// A read hold of a blocking [`RwLock`] that can become a write hold without
+/// a gap: see [`RwLock::upgradable_read`].
+///
+/// It excludes writers and other upgradable readers, not plain readers. Not
+/// `Send`, like the other blocking guards.
+///
+/// ```
+/// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+///
+/// #[lock_level(10)]
+/// struct Cache {
+///     entries: Vec<(u32, String)>,
+/// }
+///
+/// fn get_or_insert(cache: &RwLock<Cache>, key: u32) -> String {
+///     let mut token = LockToken::new();
+///     let (checking, mut at_cache) = cache.upgradable_read(&mut token);
+///     if let Some((_, value)) = checking.entries.iter().find(|(k, _)| *k == key) {
+///         return value.clone();
+///     }
+///     let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_cache);
+///     let value = format!("value {key}");
+///     writing.entries.push((key, value.clone())); // nobody inserted it meanwhile
+///     value
+/// }
+///
+/// let cache = RwLock::new(Cache { entries: Vec::new() });
+/// assert_eq!(get_or_insert(&cache, 4), get_or_insert(&cache, 4));
+/// ```
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct RwLockUpgradableReadGuard<'a, T: ?Sized, L> {
+    inner: RawGuard<'a, parking_lot::RwLockUpgradableReadGuard<'a, T>>,
+    hold: Hold,
+    level: PhantomData<fn(L) -> L>,
+}
+
+impl<T: ?Sized, L: Level> RwLock<T, L> {
+    /// Blocks until no writer or upgradable reader holds the lock, then
+    /// returns an upgradable read guard and a token at `L`.
+    ///
+    /// Use it for read-then-maybe-write: check under a shared hold, and
+    /// [`upgrade`](RwLockUpgradableReadGuard::upgrade) only if a write is
+    /// needed, with nothing written in between.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+    /// if checking.accounts.is_empty() {
+    ///     let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+    ///     writing.accounts.push(1);
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn upgradable_read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> (RwLockUpgradableReadGuard<'a, T, L>, LockToken<'a, L>) {
+        let _ = token;
+        let (inner, hold) =
+            blocking::<L, _>(|| self.try_upgradable_raw(), || self.upgradable_raw());
+        (RwLockUpgradableReadGuard { inner, hold, level: PhantomData }, LockToken::acquired())
+    }
+
+    /// Takes an upgradable read hold if it is free right now.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// let (_held, _) = registry.try_upgradable_read(&mut token).expect("free");
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new();
+    ///         assert!(registry.try_upgradable_read(&mut elsewhere).is_err());
+    ///         assert!(registry.try_read(&mut elsewhere).is_ok()); // plain reads still get in
+    ///     });
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn try_upgradable_read<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+    ) -> Result<(RwLockUpgradableReadGuard<'a, T, L>, LockToken<'a, L>), TryLockError> {
+        let _ = token;
+        let (inner, hold) =
+            non_blocking::<L, _>(|| self.try_upgradable_raw(), "try_upgradable_read")?;
+        Ok((RwLockUpgradableReadGuard { inner, hold, level: PhantomData }, LockToken::acquired()))
+    }
+}
+
+impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
+    /// Blocks until the other readers leave, then turns the hold into a write
+    /// hold; no writer can get in between.
+    ///
+    /// `token` is the token at the lock's level that
+    /// [`upgradable_read`](RwLock::upgradable_read) returned: while a lock
+    /// taken through it is held, it cannot be lent, so an upgrade that could
+    /// wait for a reader waiting for that lock does not compile.
+    ///
+    /// ```compile_fail,E0499
+    /// use lockladder::{lock_level, sync::{Mutex, RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    /// #[lock_level(20)]
+    /// struct Stats;
+    ///
+    /// fn upgrade_above(registry: &RwLock<Registry>, stats: &Mutex<Stats>) {
+    ///     let mut token = LockToken::new();
+    ///     let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+    ///     let (_stats, _) = stats.lock(&mut at_registry);
+    ///     // error: `at_registry` is borrowed by `_stats`
+    ///     let _writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+    /// }
+    /// ```
+    pub fn upgrade(guard: Self, token: &mut LockToken<'_, L>) -> RwLockWriteGuard<'a, T> {
+        let _ = token;
+        let RwLockUpgradableReadGuard { inner, hold, .. } = guard;
+        // Nothing is let in: no wake-up.
+        let inner = inner.map(parking_lot::RwLockUpgradableReadGuard::upgrade);
+        RwLockWriteGuard { inner, hold, taken_alone: true }
+    }
+
+    /// Turns the hold into a write hold if no other reader holds the lock
+    /// now; else gives the guard back.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+    /// let mut writing = RwLockUpgradableReadGuard::try_upgrade(checking, &mut at_registry)
+    ///     .unwrap_or_else(|_| unreachable!("no other reader"));
+    /// writing.accounts.push(2);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The guard itself, unchanged, if another reader holds the lock.
+    pub fn try_upgrade(
+        guard: Self,
+        token: &mut LockToken<'_, L>,
+    ) -> Result<RwLockWriteGuard<'a, T>, Self> {
+        let _ = token;
+        let RwLockUpgradableReadGuard { inner, hold, level } = guard;
+        match inner.try_map(parking_lot::RwLockUpgradableReadGuard::try_upgrade) {
+            Ok(inner) => Ok(RwLockWriteGuard { inner, hold, taken_alone: true }),
+            Err(inner) => Err(RwLockUpgradableReadGuard { inner, hold, level }),
+        }
+    }
+
+    /// Turns the hold into a plain read hold, letting a writer or another
+    /// upgradable reader queue behind the readers.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// let (checking, _) = registry.upgradable_read(&mut token);
+    /// let _reading = RwLockUpgradableReadGuard::downgrade(checking);
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new();
+    ///         assert!(registry.try_upgradable_read(&mut elsewhere).is_ok());
+    ///     });
+    /// });
+    /// ```
+    pub fn downgrade(guard: Self) -> RwLockReadGuard<'a, T> {
+        let RwLockUpgradableReadGuard { inner, hold, .. } = guard;
+        let inner = inner.downgraded(parking_lot::RwLockUpgradableReadGuard::downgrade);
+        RwLockReadGuard { inner, hold, taken_alone: true }
+    }
+}
+
+impl<T: ?Sized, L> Deref for RwLockUpgradableReadGuard<'_, T, L> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner.guard
+    }
+}
+
+impl<T: ?Sized + fmt::Debug, L> fmt::Debug for RwLockUpgradableReadGuard<'_, T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display, L> fmt::Display for RwLockUpgradableReadGuard<'_, T, L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}

@@ -1,0 +1,145 @@
+//! `sync::RwLock`: `downgrade`, `upgradable_read`, `upgrade`, `try_upgrade`
+//! across threads, and the wake-up of async waiters by a downgrade.
+
+use std::pin::pin;
+use std::sync::{Arc, Barrier, mpsc};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread;
+use std::time::Duration;
+
+use lockladder::sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard};
+use lockladder::{LockToken, Read, lock_level};
+
+#[lock_level(10)]
+#[derive(Debug, Default)]
+struct Registry {
+    value: u64,
+    upgrades: u64,
+}
+
+const THREADS: u64 = 4;
+const ROUNDS: u64 = 2_000;
+/// A watchdog: far beyond any real wait, so a hang fails instead of blocking CI.
+const WATCHDOG: Duration = Duration::from_secs(10);
+
+#[test]
+fn upgradable_read_then_upgrade_counts_exactly_across_threads() {
+    let registry = RwLock::new(Registry::default());
+    let start = Barrier::new(THREADS as usize * 2);
+    thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                start.wait();
+                for round in 0..ROUNDS {
+                    let mut token = LockToken::new();
+                    let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+                    let seen = checking.value;
+                    thread::yield_now(); // a lost update would show
+                    let mut writing = if round % 2 == 0 {
+                        RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry)
+                    } else {
+                        match RwLockUpgradableReadGuard::try_upgrade(checking, &mut at_registry) {
+                            Ok(writing) => writing,
+                            Err(checking) => {
+                                RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry)
+                            }
+                        }
+                    };
+                    assert_eq!(writing.value, seen, "nobody wrote between the read and the write");
+                    writing.value = seen + 1;
+                    writing.upgrades += 1;
+                    // Downgrade, then check that nobody wrote since.
+                    let reading = RwLockWriteGuard::downgrade(writing);
+                    assert_eq!(reading.value, seen + 1);
+                }
+            });
+            // Plain readers alongside: they get in beside an upgradable reader.
+            scope.spawn(|| {
+                start.wait();
+                for _ in 0..ROUNDS {
+                    let mut token = LockToken::new();
+                    let (reading, _) = registry.read(&mut token);
+                    assert_eq!(reading.value, reading.upgrades);
+                }
+            });
+        }
+    });
+    let registry = registry.into_inner();
+    assert_eq!((registry.value, registry.upgrades), (THREADS * ROUNDS, THREADS * ROUNDS));
+}
+
+#[test]
+fn try_upgrade_gives_the_guard_back_while_another_reader_holds_the_lock() {
+    let registry = RwLock::new(Registry::default());
+    let (read_tx, read) = mpsc::channel();
+    let (done_tx, done) = mpsc::channel::<()>();
+    thread::scope(|scope| {
+        let registry_ref = &registry;
+        scope.spawn(move || {
+            let mut token = LockToken::new();
+            let (_reading, _) = registry_ref.read(&mut token);
+            read_tx.send(()).unwrap();
+            let _ = done.recv();
+        });
+        read.recv().unwrap();
+        let mut token = LockToken::new();
+        let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+        let checking = RwLockUpgradableReadGuard::try_upgrade(checking, &mut at_registry)
+            .expect_err("a reader holds the lock");
+        assert_eq!(checking.value, 0);
+        done_tx.send(()).unwrap();
+        let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+        writing.value = 1;
+    });
+}
+
+/// Sends on a channel when woken.
+struct ChannelWaker(mpsc::SyncSender<()>);
+
+impl Wake for ChannelWaker {
+    fn wake(self: Arc<Self>) {
+        let _ = self.0.try_send(());
+    }
+}
+
+#[test]
+fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
+    let registry = RwLock::new(Registry::default());
+    let (written_tx, written) = mpsc::channel();
+    let (registered_tx, registered) = mpsc::channel();
+    let (read_tx, read) = mpsc::channel::<()>();
+    thread::scope(|scope| {
+        let registry_ref = &registry;
+        let writer = scope.spawn(move || {
+            let mut token = LockToken::new();
+            let (mut writing, _) = registry_ref.write(&mut token);
+            writing.value = 7;
+            written_tx.send(()).unwrap();
+            registered.recv().unwrap();
+            // Readers may enter now; the async one below must learn it.
+            let _reading = RwLockWriteGuard::downgrade(writing);
+            let _ = read.recv_timeout(WATCHDOG);
+        });
+        written.recv().unwrap();
+
+        let (woken_tx, woken) = mpsc::sync_channel(1);
+        let waker = Waker::from(Arc::new(ChannelWaker(woken_tx)));
+        let mut cx = Context::from_waker(&waker);
+        let mut token = LockToken::new();
+        let mut lock_all = pin!(token.lock_all((Read(&registry),)));
+        assert!(lock_all.as_mut().poll(&mut cx).is_pending(), "the writer holds the lock");
+        registered_tx.send(()).unwrap();
+        let value = loop {
+            if woken.recv_timeout(WATCHDOG).is_err() {
+                read_tx.send(()).unwrap(); // let the writer finish before failing
+                panic!("the downgrade let readers in without waking the async reader");
+            }
+            if let Poll::Ready(((reading,), _)) = lock_all.as_mut().poll(&mut cx) {
+                break reading.value;
+            }
+        };
+        assert_eq!(value, 7);
+        read_tx.send(()).unwrap();
+        writer.join().unwrap();
+    });
+}
