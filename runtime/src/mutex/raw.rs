@@ -202,51 +202,37 @@ pub struct MappedMutexGuard<'a, T: ?Sized> {
     _release: Release<'a>,
 }
 
-impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    /// Narrows the guard to a part of the data; the lock stays held.
-    pub(crate) fn map<U: ?Sized>(
-        self,
-        part: impl FnOnce(&mut T) -> &mut U,
-    ) -> MappedMutexGuard<'a, U> {
-        let MutexGuard { data, _release } = self;
-        MappedMutexGuard { data: DataGuard::map(data, part), _release }
-    }
+/// `map`/`try_map` on a guard type whose `data` is a `$data`: both narrow to a
+/// [`MappedMutexGuard`] that keeps the lock held and the release's wake-up.
+macro_rules! mappable {
+    ($guard:ident, $data:ident) => {
+        impl<'a, T: ?Sized> $guard<'a, T> {
+            /// Narrows the guard to a part of the data; the lock stays held.
+            pub(crate) fn map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&mut T) -> &mut U,
+            ) -> MappedMutexGuard<'a, U> {
+                let $guard { data, _release } = self;
+                MappedMutexGuard { data: $data::map(data, part), _release }
+            }
 
-    /// As [`map`](Self::map); the guard comes back when `part` finds nothing.
-    pub(crate) fn try_map<U: ?Sized>(
-        self,
-        part: impl FnOnce(&mut T) -> Option<&mut U>,
-    ) -> Result<MappedMutexGuard<'a, U>, Self> {
-        let MutexGuard { data, _release } = self;
-        match DataGuard::try_map(data, part) {
-            Ok(data) => Ok(MappedMutexGuard { data, _release }),
-            Err(data) => Err(MutexGuard { data, _release }),
+            /// As [`map`](Self::map); the guard comes back when `part` finds nothing.
+            pub(crate) fn try_map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&mut T) -> Option<&mut U>,
+            ) -> Result<MappedMutexGuard<'a, U>, Self> {
+                let $guard { data, _release } = self;
+                match $data::try_map(data, part) {
+                    Ok(data) => Ok(MappedMutexGuard { data, _release }),
+                    Err(data) => Err($guard { data, _release }),
+                }
+            }
         }
-    }
+    };
 }
 
-impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
-    /// Narrows the guard further; the lock stays held.
-    pub(crate) fn map<U: ?Sized>(
-        self,
-        part: impl FnOnce(&mut T) -> &mut U,
-    ) -> MappedMutexGuard<'a, U> {
-        let MappedMutexGuard { data, _release } = self;
-        MappedMutexGuard { data: MappedDataGuard::map(data, part), _release }
-    }
-
-    /// As [`map`](Self::map); the guard comes back when `part` finds nothing.
-    pub(crate) fn try_map<U: ?Sized>(
-        self,
-        part: impl FnOnce(&mut T) -> Option<&mut U>,
-    ) -> Result<MappedMutexGuard<'a, U>, Self> {
-        let MappedMutexGuard { data, _release } = self;
-        match MappedDataGuard::try_map(data, part) {
-            Ok(data) => Ok(MappedMutexGuard { data, _release }),
-            Err(data) => Err(MappedMutexGuard { data, _release }),
-        }
-    }
-}
+mappable!(MutexGuard, DataGuard);
+mappable!(MappedMutexGuard, MappedDataGuard);
 
 impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
     type Target = T;
