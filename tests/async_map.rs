@@ -24,10 +24,18 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_time().build().unwrap()
 }
 
-/// Whether another task's token finds the lock taken.
+/// Whether another thread's token finds the lock taken (on this thread a
+/// second root would be a `lockdep` order violation while the lock is held).
 fn held_elsewhere(shards: &Mutex<Shards>) -> bool {
-    let mut token = LockToken::new();
-    shards.try_lock(&mut token).is_err()
+    thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut token = LockToken::new();
+                shards.try_lock(&mut token).is_err()
+            })
+            .join()
+            .unwrap()
+    })
 }
 
 #[test]
@@ -114,4 +122,26 @@ fn dropping_a_mapped_guard_wakes_the_next_waiter() {
             }
         }
     });
+}
+
+/// With `lockdep`, the mapped guard keeps the hold of the level: a second root
+/// token on the same thread is caught taking the level again while the mapped
+/// guard lives, and may once it drops.
+#[cfg(feature = "lockdep")]
+#[test]
+fn a_mapped_guard_keeps_the_lockdep_hold() {
+    let shards = Mutex::new(Shards::default());
+    let mut token = LockToken::new();
+    let (held, _) = shards.try_lock(&mut token).expect("free");
+    let first = MutexGuard::map(held, |shards| &mut shards.counts[0]);
+    let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut second_root = LockToken::new();
+        drop(shards.try_lock(&mut second_root));
+    }));
+    let message = again.expect_err("the hold is still counted");
+    let message = message.downcast_ref::<String>().expect("a formatted message");
+    assert!(message.contains("lock order violation"), "{message}");
+    drop(first);
+    let mut second_root = LockToken::new();
+    assert!(shards.try_lock(&mut second_root).is_ok(), "the hold ended with the mapped guard");
 }
