@@ -4,8 +4,8 @@ use lockladder::future::{
     CondvarWait, CondvarWaitWhile, MutexLockFuture, RwLockReadFuture, RwLockWriteFuture,
 };
 use lockladder::{
-    Condvar, LockToken, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
-    Unlocked, lock_level,
+    Condvar, LockToken, MappedMutexGuard, Mutex, MutexGuard, RwLock, RwLockReadGuard,
+    RwLockWriteGuard, TryLockError, Unlocked, lock_level,
 };
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 use std::cell::Cell;
@@ -44,6 +44,12 @@ assert_impl_all!(RwLockReadGuard<'static, u8>: Send, Sync);
 assert_not_impl_any!(RwLockReadGuard<'static, SendOnly>: Send);
 assert_impl_all!(RwLockWriteGuard<'static, u8>: Send, Sync);
 assert_impl_all!(RwLockWriteGuard<'static, SendOnly>: Send);
+// A mapped guard: as the guard it came from.
+assert_impl_all!(MappedMutexGuard<'static, u8>: Send, Sync);
+assert_impl_all!(MappedMutexGuard<'static, SendOnly>: Send);
+assert_not_impl_any!(MappedMutexGuard<'static, SendOnly>: Sync);
+assert_not_impl_any!(MutexGuard<'static, SendOnly>: Sync);
+assert_not_impl_any!(MappedMutexGuard<'static, Rc<u8>>: Send, Sync);
 
 // Futures: Send for Send data, whatever the level.
 assert_impl_all!(MutexLockFuture<'static, u8, Level10>: Send, Sync);

@@ -40,7 +40,7 @@ pub use gate::{CloseOutcome, Gate, GatePass};
 #[doc(hidden)]
 pub use level::DeclareLevel;
 pub use level::{Level, TokenLevel, Unlocked};
-pub use mutex::{Mutex, MutexGuard};
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard};
 pub use order::LockBefore;
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard};
 pub use set::{DuplicateLockError, TryLockManyError};

@@ -279,6 +279,75 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
     }
 }
 
+impl<'a, T: ?Sized> MutexGuard<'a, T> {
+    /// Narrows the guard to a part of the data, as tokio's `MutexGuard::map`.
+    ///
+    /// The mapped guard is the same hold of the same lock: the lock stays held,
+    /// and the token that took it stays borrowed, until it drops; its release
+    /// wakes the next waiting task as the guard's own would.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex, MutexGuard};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let coins = Mutex::new(Coins { balances: vec![1, 2] });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token).await;
+    /// let mut second = MutexGuard::map(held, |coins| &mut coins.balances[1]);
+    /// *second += 10;
+    /// drop(second);
+    /// assert_eq!(coins.into_inner().balances, [1, 12]);
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(
+        guard: Self,
+        part: impl FnOnce(&mut T) -> &mut U,
+    ) -> MappedMutexGuard<'a, U> {
+        let MutexGuard { inner, _hold, .. } = guard;
+        MappedMutexGuard { inner: inner.map(part), _hold }
+    }
+
+    /// As [`map`](Self::map), for a part that may be missing: gives the guard
+    /// back, still held, when `part` returns `None`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, Mutex, MutexGuard};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let coins = Mutex::new(Coins { balances: vec![1] });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token).await;
+    /// let held = MutexGuard::try_map(held, |coins| coins.balances.get_mut(5))
+    ///     .expect_err("no sixth balance"); // the guard comes back, still held
+    /// assert_eq!(held.balances, [1]);
+    /// # });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The guard itself, unchanged, if `part` returns `None`.
+    pub fn try_map<U: ?Sized>(
+        guard: Self,
+        part: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<MappedMutexGuard<'a, U>, Self> {
+        let MutexGuard { inner, _hold, taken_alone } = guard;
+        match inner.try_map(part) {
+            Ok(inner) => Ok(MappedMutexGuard { inner, _hold }),
+            Err(inner) => Err(MutexGuard { inner, _hold, taken_alone }),
+        }
+    }
+}
+
 impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     type Target = T;
 
@@ -300,6 +369,130 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for MutexGuard<'_, T> {
 }
 
 impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+/// A [`MutexGuard`] narrowed to a part of the data by
+/// [`MutexGuard::map`]: the same hold of the same lock, released when it drops.
+///
+/// It keeps the lock's lifetime, so the token that took the lock stays borrowed
+/// while it lives, and it is `Send` when `T: Send`, as the guard it came from.
+/// It cannot wait on a [`Condvar`](crate::Condvar) (the wait needs the whole
+/// guard), as in tokio and parking_lot.
+///
+/// ```
+/// use lockladder::{lock_level, LockToken, MappedMutexGuard, Mutex, MutexGuard};
+///
+/// #[lock_level(20)]
+/// struct Coins {
+///     balances: Vec<u64>,
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let coins = Mutex::new(Coins { balances: vec![1, 2] });
+/// let mut token = LockToken::new();
+/// let (held, _token) = coins.lock(&mut token).await;
+/// let all: MappedMutexGuard<'_, Vec<u64>> = MutexGuard::map(held, |coins| &mut coins.balances);
+/// let mut first = MappedMutexGuard::map(all, |balances| &mut balances[0]);
+/// *first += 1;
+/// assert_eq!(*first, 2);
+/// # });
+/// ```
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct MappedMutexGuard<'a, T: ?Sized> {
+    inner: raw::MappedMutexGuard<'a, T>,
+    // Dropped after `inner`: the hold ends once the lock is released.
+    _hold: Hold,
+}
+
+impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
+    /// Narrows the guard further; the lock stays held until the new guard drops.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let coins = Mutex::new(Coins { balances: vec![1, 2] });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token).await;
+    /// let all = MutexGuard::map(held, |coins| &mut coins.balances);
+    /// let first = MappedMutexGuard::map(all, |balances| &mut balances[0]);
+    /// assert_eq!(*first, 1);
+    /// # });
+    /// ```
+    pub fn map<U: ?Sized>(
+        guard: Self,
+        part: impl FnOnce(&mut T) -> &mut U,
+    ) -> MappedMutexGuard<'a, U> {
+        let MappedMutexGuard { inner, _hold } = guard;
+        MappedMutexGuard { inner: inner.map(part), _hold }
+    }
+
+    /// As [`map`](Self::map), for a part that may be missing: gives the guard
+    /// back, still held, when `part` returns `None`.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, MappedMutexGuard, Mutex, MutexGuard};
+    ///
+    /// #[lock_level(20)]
+    /// struct Coins {
+    ///     balances: Vec<u64>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let coins = Mutex::new(Coins { balances: vec![1, 2] });
+    /// let mut token = LockToken::new();
+    /// let (held, _token) = coins.lock(&mut token).await;
+    /// let all = MutexGuard::map(held, |coins| &mut coins.balances);
+    /// let all = MappedMutexGuard::try_map(all, |balances| balances.get_mut(5))
+    ///     .expect_err("no sixth balance"); // the guard comes back, still held
+    /// assert_eq!(*all, [1, 2]);
+    /// # });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The guard itself, unchanged, if `part` returns `None`.
+    pub fn try_map<U: ?Sized>(
+        guard: Self,
+        part: impl FnOnce(&mut T) -> Option<&mut U>,
+    ) -> Result<MappedMutexGuard<'a, U>, Self> {
+        let MappedMutexGuard { inner, _hold } = guard;
+        match inner.try_map(part) {
+            Ok(inner) => Ok(MappedMutexGuard { inner, _hold }),
+            Err(inner) => Err(MappedMutexGuard { inner, _hold }),
+        }
+    }
+}
+
+impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: ?Sized> DerefMut for MappedMutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for MappedMutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for MappedMutexGuard<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
     }

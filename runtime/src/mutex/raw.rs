@@ -17,6 +17,10 @@
 //! and, if anyone is queued, wakes the head under the queue's lock. The head
 //! tries the lock and updates its waker under that same lock, so a release
 //! either finds the lock tried already or wakes the waker it left.
+//!
+//! The spin mutex is wrapped in `lock_api`'s `Mutex`, whose guard narrows to a
+//! part of the data safely (`map`); its `try_lock` and unlock are spin's own
+//! compare-and-swap and store.
 
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
@@ -26,12 +30,17 @@ use core::task::{Context, Poll, Waker};
 use std::collections::VecDeque;
 use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard, PoisonError};
 
-use spin::mutex::{SpinMutex, SpinMutexGuard};
+use spin::mutex::SpinMutex;
+
+/// The data cell: spin's mutex, under `lock_api` for safe guard mapping.
+type Data<T> = lock_api::Mutex<SpinMutex<()>, T>;
+type DataGuard<'a, T> = lock_api::MutexGuard<'a, SpinMutex<()>, T>;
+type MappedDataGuard<'a, T> = lock_api::MappedMutexGuard<'a, SpinMutex<()>, T>;
 
 /// An async mutex that serves waiters in arrival order, cancel safe.
 pub struct RawMutex<T: ?Sized> {
     signals: Signals,
-    data: SpinMutex<T>,
+    data: Data<T>,
 }
 
 /// Who waits, and how to wake them; holds no `T`.
@@ -55,7 +64,7 @@ impl<T> RawMutex<T> {
                 queued: AtomicUsize::new(0),
                 waiters: StdMutex::new(Waiters { queue: VecDeque::new(), next_id: 0 }),
             },
-            data: SpinMutex::new(value),
+            data: Data::new(value),
         }
     }
 
@@ -180,9 +189,65 @@ impl<T: ?Sized> Drop for Lock<'_, T> {
 
 /// Access to the data of a [`RawMutex`].
 pub struct MutexGuard<'a, T: ?Sized> {
-    data: SpinMutexGuard<'a, T>,
+    data: DataGuard<'a, T>,
     // Dropped after `data`: wakes the head of the queue once the lock is free.
     _release: Release<'a>,
+}
+
+/// Access to a part of the data of a [`RawMutex`]: the same hold as the
+/// [`MutexGuard`] it was narrowed from.
+pub struct MappedMutexGuard<'a, T: ?Sized> {
+    data: MappedDataGuard<'a, T>,
+    // Dropped after `data`, as in `MutexGuard`.
+    _release: Release<'a>,
+}
+
+/// `map`/`try_map` on a guard type whose `data` is a `$data`: both narrow to a
+/// [`MappedMutexGuard`] that keeps the lock held and the release's wake-up.
+macro_rules! mappable {
+    ($guard:ident, $data:ident) => {
+        impl<'a, T: ?Sized> $guard<'a, T> {
+            /// Narrows the guard to a part of the data; the lock stays held.
+            pub(crate) fn map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&mut T) -> &mut U,
+            ) -> MappedMutexGuard<'a, U> {
+                let $guard { data, _release } = self;
+                MappedMutexGuard { data: $data::map(data, part), _release }
+            }
+
+            /// As [`map`](Self::map); the guard comes back when `part` finds nothing.
+            pub(crate) fn try_map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&mut T) -> Option<&mut U>,
+            ) -> Result<MappedMutexGuard<'a, U>, Self> {
+                let $guard { data, _release } = self;
+                match $data::try_map(data, part) {
+                    Ok(data) => Ok(MappedMutexGuard { data, _release }),
+                    Err(data) => Err($guard { data, _release }),
+                }
+            }
+        }
+    };
+}
+
+mappable!(MutexGuard, DataGuard);
+mappable!(MappedMutexGuard, MappedDataGuard);
+
+impl<T: ?Sized> Deref for MappedMutexGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: ?Sized> DerefMut for MappedMutexGuard<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
 }
 
 struct Release<'a>(&'a Signals);
