@@ -4,11 +4,14 @@
 
 use std::pin::pin;
 use std::sync::{Arc, mpsc};
-use std::task::{Context, Wake, Waker};
+use std::task::Context;
 use std::thread;
 use std::time::Duration;
 
 use lockladder::{LockToken, MappedMutexGuard, Mutex, MutexGuard, lock_level};
+
+mod hand_polling;
+use hand_polling::channel_waker;
 
 #[lock_level(20)]
 #[derive(Debug, Default)]
@@ -81,19 +84,10 @@ fn mapped_guards_count_exactly_and_hold_the_lock_across_await() {
     assert_eq!(shards.into_inner().counts, [ROUNDS; 4]);
 }
 
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
 #[test]
 fn dropping_a_mapped_guard_wakes_the_next_waiter() {
     let shards = Mutex::new(Shards::default());
-    let (woken_tx, woken) = mpsc::sync_channel(1);
-    let waker = Waker::from(Arc::new(ChannelWaker(woken_tx)));
+    let (waker, woken) = channel_waker(1);
     let mut cx = Context::from_waker(&waker);
     thread::scope(|scope| {
         let (mapped_tx, mapped) = mpsc::channel();

@@ -4,13 +4,16 @@
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::mpsc;
+use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
 use lockladder::sync::{Condvar, Mutex, RwLock};
 use lockladder::{LockToken, lock_level};
+
+mod hand_polling;
+use hand_polling::channel_waker;
 
 #[lock_level(10)]
 struct Config {
@@ -93,15 +96,6 @@ fn bounded_queue_delivers_every_item_exactly_once_across_threads() {
     assert_eq!(all, (0..PRODUCERS * ITEMS_PER_PRODUCER).collect::<Vec<_>>());
 }
 
-/// Sends on a channel when woken.
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
 #[test]
 fn a_wait_wakes_an_async_lock_all_sleeping_on_the_mutex() {
     let queue = Mutex::new(Queue::default());
@@ -122,8 +116,7 @@ fn a_wait_wakes_an_async_lock_all_sleeping_on_the_mutex() {
         });
         locked.recv().unwrap();
 
-        let (woken_tx, woken) = mpsc::sync_channel(1);
-        let waker = Waker::from(Arc::new(ChannelWaker(woken_tx)));
+        let (waker, woken) = channel_waker(1);
         let mut cx = Context::from_waker(&waker);
         let mut token = LockToken::new();
         let mut lock_all = pin!(token.lock_all((&queue,)));

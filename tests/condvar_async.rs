@@ -3,14 +3,15 @@
 //! state of a wait.
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lockladder::{Condvar, LockToken, Mutex, lock_level};
+
+mod hand_polling;
+use hand_polling::{channel_waker, ready};
 
 #[lock_level(20)]
 #[derive(Default)]
@@ -118,27 +119,6 @@ fn bounded_queue_delivers_every_item_exactly_once_with_cancelled_waits() {
     });
 }
 
-/// Sends on a channel when woken.
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
-fn channel_waker() -> (Waker, mpsc::Receiver<()>) {
-    let (sender, receiver) = mpsc::sync_channel(16);
-    (Waker::from(Arc::new(ChannelWaker(sender))), receiver)
-}
-
-fn ready<F: Future>(future: std::pin::Pin<&mut F>, waker: &Waker) -> Option<F::Output> {
-    match future.poll(&mut Context::from_waker(waker)) {
-        Poll::Ready(output) => Some(output),
-        Poll::Pending => None,
-    }
-}
-
 #[test]
 fn a_wait_dropped_before_its_first_poll_releases_the_mutex() {
     let (queue, changed) = (Mutex::new(Queue::default()), Condvar::new());
@@ -152,8 +132,8 @@ fn a_wait_dropped_before_its_first_poll_releases_the_mutex() {
 #[test]
 fn a_listening_wait_releases_the_mutex_and_a_cancelled_one_passes_its_notification_on() {
     let (queue, changed) = (Mutex::new(Queue::default()), Condvar::new());
-    let (first_waker, _first_woken) = channel_waker();
-    let (second_waker, second_woken) = channel_waker();
+    let (first_waker, _first_woken) = channel_waker(16);
+    let (second_waker, second_woken) = channel_waker(16);
 
     let mut first_token = LockToken::new();
     let (held, mut at_queue) = queue.try_lock(&mut first_token).unwrap();
@@ -175,8 +155,8 @@ fn a_listening_wait_releases_the_mutex_and_a_cancelled_one_passes_its_notificati
 #[test]
 fn a_notified_wait_cancelled_while_it_waits_for_the_mutex_passes_its_notification_on() {
     let (queue, changed) = (Mutex::new(Queue::default()), Condvar::new());
-    let (first_waker, _first_woken) = channel_waker();
-    let (second_waker, second_woken) = channel_waker();
+    let (first_waker, _first_woken) = channel_waker(16);
+    let (second_waker, second_woken) = channel_waker(16);
 
     let mut first_token = LockToken::new();
     let (held, mut at_queue) = queue.try_lock(&mut first_token).unwrap();

@@ -5,13 +5,13 @@
 //! thread as one task and would read that as one task taking the lock twice.
 #![cfg(not(feature = "lockdep"))]
 
-use std::future::Future;
-use std::pin::{Pin, pin};
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
+use std::pin::pin;
 use std::time::Duration;
 
 use lockladder::{LockToken, RwLock, RwLockWriteGuard, lock_level};
+
+mod hand_polling;
+use hand_polling::{channel_waker, ready};
 
 #[lock_level(10)]
 #[derive(Debug, Default)]
@@ -21,33 +21,13 @@ struct Registry {
 
 const WATCHDOG: Duration = Duration::from_secs(10);
 
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
-fn channel_waker() -> (Waker, mpsc::Receiver<()>) {
-    let (sender, receiver) = mpsc::sync_channel(16);
-    (Waker::from(Arc::new(ChannelWaker(sender))), receiver)
-}
-
-fn ready<F: Future>(future: Pin<&mut F>, waker: &Waker) -> Option<F::Output> {
-    match future.poll(&mut Context::from_waker(waker)) {
-        Poll::Ready(output) => Some(output),
-        Poll::Pending => None,
-    }
-}
-
 #[test]
 fn a_downgrade_lets_a_waiting_reader_in_while_the_read_is_held() {
     let registry = RwLock::new(Registry::default());
     let mut writer_token = LockToken::new();
     let (mut writing, _) = registry.try_write(&mut writer_token).unwrap();
 
-    let (waker, woken) = channel_waker();
+    let (waker, woken) = channel_waker(16);
     let mut reader_token = LockToken::new();
     let mut reader = pin!(registry.read(&mut reader_token));
     assert!(ready(reader.as_mut(), &waker).is_none(), "the writer holds the lock");
@@ -65,7 +45,7 @@ fn a_queued_writer_is_not_passed_by_the_downgrade_and_sees_the_write() {
     let mut first_token = LockToken::new();
     let (mut writing, _) = registry.try_write(&mut first_token).unwrap();
 
-    let (waker, woken) = channel_waker();
+    let (waker, woken) = channel_waker(16);
     let mut writer_token = LockToken::new();
     let mut writer = pin!(registry.write(&mut writer_token));
     assert!(ready(writer.as_mut(), &waker).is_none());

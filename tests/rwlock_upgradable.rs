@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use lockladder::{LockToken, RwLock, RwLockUpgradableReadGuard, lock_level};
 
+mod hand_polling;
+
 #[lock_level(10)]
 #[derive(Debug, Default)]
 struct Registry {
@@ -84,37 +86,15 @@ fn upgradable_read_then_upgrade_counts_exactly_on_a_multi_thread_runtime() {
 // thread as one task and would read that as one task taking the lock twice.
 #[cfg(not(feature = "lockdep"))]
 mod by_hand {
-    use std::future::Future;
-    use std::pin::{Pin, pin};
-    use std::sync::mpsc;
-    use std::task::{Context, Poll, Wake, Waker};
+    use std::pin::pin;
 
+    use super::hand_polling::{channel_waker, ready};
     use super::*;
-
-    struct ChannelWaker(mpsc::SyncSender<()>);
-
-    impl Wake for ChannelWaker {
-        fn wake(self: Arc<Self>) {
-            let _ = self.0.try_send(());
-        }
-    }
-
-    fn channel_waker() -> (Waker, mpsc::Receiver<()>) {
-        let (sender, receiver) = mpsc::sync_channel(16);
-        (Waker::from(Arc::new(ChannelWaker(sender))), receiver)
-    }
-
-    fn ready<F: Future>(future: Pin<&mut F>, waker: &Waker) -> Option<F::Output> {
-        match future.poll(&mut Context::from_waker(waker)) {
-            Poll::Ready(output) => Some(output),
-            Poll::Pending => None,
-        }
-    }
 
     #[test]
     fn an_upgrade_goes_before_a_writer_queued_meanwhile() {
         let registry = RwLock::new(Registry::default());
-        let (waker, woken) = channel_waker();
+        let (waker, woken) = channel_waker(16);
         let mut token = LockToken::new();
         let (checking, mut at_registry) = registry.try_upgradable_read(&mut token).unwrap();
 
@@ -139,7 +119,7 @@ mod by_hand {
     #[test]
     fn a_cancelled_upgrade_lets_held_back_readers_in_and_frees_the_lock() {
         let registry = RwLock::new(Registry::default());
-        let (waker, woken) = channel_waker();
+        let (waker, woken) = channel_waker(16);
         let mut token = LockToken::new();
         let (checking, mut at_registry) = registry.try_upgradable_read(&mut token).unwrap();
         let mut reader_token = LockToken::new();
@@ -162,7 +142,7 @@ mod by_hand {
     #[test]
     fn a_cancelled_upgradable_read_leaves_the_queue() {
         let registry = RwLock::new(Registry::default());
-        let (waker, _woken) = channel_waker();
+        let (waker, _woken) = channel_waker(16);
         let mut writer_token = LockToken::new();
         let (writing, _) = registry.try_write(&mut writer_token).unwrap();
         let mut token = LockToken::new();

@@ -2,8 +2,8 @@
 //! (the lock stays taken, its release wakes async waiters), across threads.
 
 use std::pin::pin;
-use std::sync::{Arc, mpsc};
-use std::task::{Context, Wake, Waker};
+use std::sync::mpsc;
+use std::task::Context;
 use std::thread;
 use std::time::Duration;
 
@@ -12,6 +12,9 @@ use lockladder::sync::{
     RwLockWriteGuard,
 };
 use lockladder::{LockToken, lock_level};
+
+mod hand_polling;
+use hand_polling::channel_waker;
 
 #[lock_level(20)]
 #[derive(Debug, Default)]
@@ -83,19 +86,10 @@ fn rwlock_guards_map_and_try_map() {
     assert_eq!(*last, 5);
 }
 
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
 #[test]
 fn dropping_a_mapped_guard_wakes_an_async_waiter() {
     let shards = Mutex::new(Shards::default());
-    let (woken_tx, woken) = mpsc::sync_channel(1);
-    let waker = Waker::from(Arc::new(ChannelWaker(woken_tx)));
+    let (waker, woken) = channel_waker(1);
     let mut cx = Context::from_waker(&waker);
     thread::scope(|scope| {
         let (mapped_tx, mapped) = mpsc::channel();

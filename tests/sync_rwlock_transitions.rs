@@ -2,13 +2,16 @@
 //! across threads, and the wake-up of async waiters by a downgrade.
 
 use std::pin::pin;
-use std::sync::{Arc, Barrier, mpsc};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::{Barrier, mpsc};
+use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
 use lockladder::sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard};
 use lockladder::{LockToken, Read, lock_level};
+
+mod hand_polling;
+use hand_polling::channel_waker;
 
 #[lock_level(10)]
 #[derive(Debug, Default)]
@@ -93,15 +96,6 @@ fn try_upgrade_gives_the_guard_back_while_another_reader_holds_the_lock() {
     });
 }
 
-/// Sends on a channel when woken.
-struct ChannelWaker(mpsc::SyncSender<()>);
-
-impl Wake for ChannelWaker {
-    fn wake(self: Arc<Self>) {
-        let _ = self.0.try_send(());
-    }
-}
-
 #[test]
 fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
     let registry = RwLock::new(Registry::default());
@@ -122,8 +116,7 @@ fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
         });
         written.recv().unwrap();
 
-        let (woken_tx, woken) = mpsc::sync_channel(1);
-        let waker = Waker::from(Arc::new(ChannelWaker(woken_tx)));
+        let (waker, woken) = channel_waker(1);
         let mut cx = Context::from_waker(&waker);
         let mut token = LockToken::new();
         let mut lock_all = pin!(token.lock_all((Read(&registry),)));
