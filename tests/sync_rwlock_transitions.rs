@@ -1,5 +1,6 @@
-//! `sync::RwLock`: `downgrade`, `upgradable_read`, `upgrade`, `try_upgrade`
-//! across threads, and the wake-up of async waiters by a downgrade.
+//! `sync::RwLock`: `downgrade`, `downgrade_to_upgradable`, `upgradable_read`,
+//! `upgrade`, `try_upgrade` across threads, and the wake-up of async waiters
+//! by a downgrade.
 
 use std::pin::pin;
 use std::sync::{Barrier, mpsc};
@@ -8,7 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use lockladder::sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard};
-use lockladder::{LockToken, Read, lock_level};
+use lockladder::{LockToken, Read, Write, lock_level};
 
 mod hand_polling;
 use hand_polling::channel_waker;
@@ -98,6 +99,30 @@ fn try_upgrade_gives_the_guard_back_while_another_reader_holds_the_lock() {
 
 #[test]
 fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
+    an_async_reader_sleeping_on_the_lock_wakes_after(|writing, _, read| {
+        let _reading = RwLockWriteGuard::downgrade(writing);
+        let _ = read.recv_timeout(WATCHDOG);
+    });
+}
+
+#[test]
+fn a_downgrade_to_upgradable_wakes_an_async_reader_sleeping_on_the_lock() {
+    an_async_reader_sleeping_on_the_lock_wakes_after(|writing, registry, read| {
+        let _checking = RwLockWriteGuard::downgrade_to_upgradable(writing, registry);
+        let _ = read.recv_timeout(WATCHDOG);
+    });
+}
+
+/// A thread writes 7 and, once an async `lock_all` reading the lock sleeps on
+/// it, lets readers in with `let_readers_in` (which keeps its hold until told
+/// the reader is done): the async reader must be woken and read 7.
+fn an_async_reader_sleeping_on_the_lock_wakes_after(
+    let_readers_in: impl for<'g> FnOnce(
+        RwLockWriteGuard<'g, Registry>,
+        &'g RwLock<Registry>,
+        &mpsc::Receiver<()>,
+    ) + Send,
+) {
     let registry = RwLock::new(Registry::default());
     let (written_tx, written) = mpsc::channel();
     let (registered_tx, registered) = mpsc::channel();
@@ -111,8 +136,7 @@ fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
             written_tx.send(()).unwrap();
             registered.recv().unwrap();
             // Readers may enter now; the async one below must learn it.
-            let _reading = RwLockWriteGuard::downgrade(writing);
-            let _ = read.recv_timeout(WATCHDOG);
+            let_readers_in(writing, registry_ref, &read);
         });
         written.recv().unwrap();
 
@@ -124,8 +148,8 @@ fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
         registered_tx.send(()).unwrap();
         let value = loop {
             if woken.recv_timeout(WATCHDOG).is_err() {
-                read_tx.send(()).unwrap(); // let the writer finish before failing
-                panic!("the downgrade let readers in without waking the async reader");
+                let _ = read_tx.send(()); // let the writer finish before failing
+                panic!("the lock let readers in without waking the async reader");
             }
             if let Poll::Ready(((reading,), _)) = lock_all.as_mut().poll(&mut cx) {
                 break reading.value;
@@ -135,4 +159,85 @@ fn a_downgrade_wakes_an_async_reader_sleeping_on_the_lock() {
         read_tx.send(()).unwrap();
         writer.join().unwrap();
     });
+}
+
+#[test]
+fn downgrade_to_upgradable_lets_no_writer_in_before_the_upgrade() {
+    let registry = RwLock::new(Registry::default());
+    let (queued_tx, queued) = mpsc::channel();
+    thread::scope(|scope| {
+        let mut token = LockToken::new();
+        let (mut writing, mut at_registry) = registry.write(&mut token);
+        writing.value = 1;
+        let registry_ref = &registry;
+        let other_writer = scope.spawn(move || {
+            let mut token = LockToken::new();
+            queued_tx.send(()).unwrap();
+            let (mut writing, _) = registry_ref.write(&mut token);
+            let seen = writing.value;
+            writing.value = 100;
+            seen
+        });
+        queued.recv().unwrap();
+        // Give the other writer time to park on the lock (not measured: had
+        // it not parked yet, it would queue behind the upgradable hold).
+        thread::sleep(Duration::from_millis(20));
+        let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &registry);
+        assert_eq!(checking.value, 1, "no writer got in at the downgrade");
+        thread::yield_now();
+        let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+        assert_eq!(writing.value, 1, "no writer got in before the upgrade");
+        writing.value = 2;
+        drop(writing);
+        assert_eq!(other_writer.join().unwrap(), 2, "the other writer came after the upgrade");
+    });
+}
+
+#[test]
+fn downgrade_to_upgradable_lets_readers_in_while_it_holds() {
+    let registry = RwLock::new(Registry::default());
+    let (seen_tx, seen) = mpsc::channel();
+    thread::scope(|scope| {
+        let mut token = LockToken::new();
+        let (mut writing, mut at_registry) = registry.write(&mut token);
+        writing.value = 5;
+        let registry_ref = &registry;
+        for _ in 0..2 {
+            let seen_tx = seen_tx.clone();
+            scope.spawn(move || {
+                let mut token = LockToken::new();
+                let (reading, _) = registry_ref.read(&mut token);
+                seen_tx.send(reading.value).unwrap();
+            });
+        }
+        let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &registry);
+        // Both readers get in while the upgradable hold lasts.
+        for _ in 0..2 {
+            assert_eq!(seen.recv_timeout(WATCHDOG), Ok(5), "a reader was kept out");
+        }
+        let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+        writing.value = 6;
+    });
+    assert_eq!(registry.into_inner().value, 6);
+}
+
+#[test]
+#[should_panic(
+    expected = "RwLockWriteGuard::downgrade_to_upgradable was given a guard of another \
+                           lock than `Registry` (lock level 10)"
+)]
+fn downgrade_to_upgradable_with_another_lock_panics() {
+    let (registry, other) = (RwLock::new(Registry::default()), RwLock::new(Registry::default()));
+    let mut token = LockToken::new();
+    let (writing, _) = registry.write(&mut token);
+    let _checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &other);
+}
+
+#[test]
+#[should_panic(expected = "was given a guard taken in a set (`lock_all`, `LockGroup`)")]
+fn downgrade_to_upgradable_of_a_set_member_panics() {
+    let (first, second) = (RwLock::new(Registry::default()), RwLock::new(Registry::default()));
+    let mut token = LockToken::new();
+    let ((writing, _other), _) = token.lock_all_blocking((Write(&first), Write(&second)));
+    let _checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &first);
 }

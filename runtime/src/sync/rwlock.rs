@@ -236,6 +236,11 @@ impl<T: ?Sized, L> RwLock<T, L> {
         RawGuard::new(self.inner.upgradable_read(), &self.wake)
     }
 
+    /// Whether `guard` is a write guard of this lock (and not of another one).
+    pub(super) fn owns_write(&self, guard: &RwLockWriteGuard<'_, T>) -> bool {
+        core::ptr::eq(parking_lot::RwLockWriteGuard::rwlock(&guard.raw().guard), &self.inner)
+    }
+
     /// The async waiters of the lock.
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake

@@ -1,5 +1,5 @@
 //! Changing a hold of a blocking [`RwLock`] in place: `downgrade` (write to
-//! read), upgradable reads and their `upgrade`.
+//! read), `downgrade_to_upgradable`, upgradable reads and their `upgrade`.
 //!
 //! None of them takes a new level, so none needs a token below the lock's;
 //! but `upgrade` *waits* (for the readers to leave), and a reader may be
@@ -49,6 +49,78 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         let RwLockWriteGuard { inner, hold, taken_alone } = guard;
         let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade);
         RwLockReadGuard { inner, hold, taken_alone }
+    }
+
+    /// Turns the write hold into an upgradable read hold without releasing
+    /// the lock: no writer can get in between, readers waiting for the lock
+    /// (threads and async tasks) are let in at once, and
+    /// [`upgrade`](RwLockUpgradableReadGuard::upgrade) can make it a write
+    /// hold again.
+    ///
+    /// `lock` is the lock the guard holds: it names the lock's level, which
+    /// the upgradable guard carries so that its `upgrade` takes the token at
+    /// that level (the one [`write`](RwLock::write) returned).
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (mut writing, mut at_registry) = registry.write(&mut token);
+    /// writing.accounts.push(5);
+    /// // Readers may look while we decide; no writer gets in.
+    /// let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &registry);
+    /// if checking.accounts.len() < 2 {
+    ///     let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+    ///     writing.accounts.push(6);
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Before changing anything, if `guard` is not a guard of `lock`, or if it
+    /// was taken as a member of a set (`lock_all`, `LockGroup`): an upgrade
+    /// of one member while the others are held could wait for a reader that
+    /// waits for another member. Take the lock with its own `write` to
+    /// downgrade it to an upgradable read.
+    // Why the lock, and not a token, names the level: the upgradable guard's
+    // `upgrade` waits for the readers, so it must take the token at the
+    // lock's own level (the proof that nothing above the lock is held). Were
+    // the level a free parameter inferred from a token argument, the token of
+    // a higher lock, taken meanwhile through the write guard's token, would
+    // type the guard at that higher level; its `upgrade` would then accept
+    // that token while the higher lock is held, and a reader waiting for it
+    // would deadlock with the upgrade. A lock has one level (`L` is
+    // invariant) and the pointer check ties it to the guard.
+    #[track_caller]
+    pub fn downgrade_to_upgradable<L: Level>(
+        guard: Self,
+        lock: &RwLock<T, L>,
+    ) -> RwLockUpgradableReadGuard<'a, T, L> {
+        assert!(
+            lock.owns_write(&guard),
+            "RwLockWriteGuard::downgrade_to_upgradable was given a guard of another lock than \
+             `{}` (lock level {})",
+            L::NAME,
+            L::LEVEL
+        );
+        assert!(
+            guard.taken_alone,
+            "RwLockWriteGuard::downgrade_to_upgradable on `{}` (lock level {}) was given a guard \
+             taken in a set (`lock_all`, `LockGroup`): upgrading it alone while the other members \
+             are held could deadlock; take the lock with its own `write` to downgrade it to an \
+             upgradable read",
+            L::NAME,
+            L::LEVEL
+        );
+        let RwLockWriteGuard { inner, hold, .. } = guard;
+        let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade_to_upgradable);
+        RwLockUpgradableReadGuard { inner, hold, level: PhantomData }
     }
 }
 
