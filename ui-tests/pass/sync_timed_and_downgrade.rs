@@ -1,7 +1,8 @@
-// A write downgraded to an upgradable read (readers let in, no writer) and
-// upgraded again with the write's own token, in a hierarchy: a lower lock
-// held below it, a higher lock taken after the upgrade.
-use lockladder::{lock_level, sync::{Mutex, RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}, LockToken};
+// Timed acquisitions in a hierarchy, each above the last; a write downgraded
+// to an upgradable read (readers let in, no writer) and upgraded again, in
+// time, with the write's own token; a higher lock taken after the upgrade.
+use std::time::{Duration, Instant};
+use lockladder::{lock_level, sync::{Mutex, RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}, LockToken, LockTimeoutError};
 
 #[lock_level(10)]
 struct Config {
@@ -18,20 +19,36 @@ struct Stats {
     upgrades: u64,
 }
 
+fn record(
+    config: &RwLock<Config>,
+    registry: &RwLock<Registry>,
+    stats: &Mutex<Stats>,
+) -> Result<(), LockTimeoutError> {
+    let timeout = Duration::from_millis(50);
+    let mut token = LockToken::new();
+    let (config, mut at_config) = config.try_read_for(&mut token, timeout)?;
+    let deadline = Instant::now() + timeout;
+    let (mut writing, mut at_registry) = registry.try_write_until(&mut at_config, deadline)?;
+    writing.accounts.push(1);
+    let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, registry);
+    if checking.accounts.len() < config.limit {
+        let upgraded = RwLockUpgradableReadGuard::try_upgrade_for(checking, &mut at_registry, timeout);
+        let Ok(mut writing) = upgraded else { return Ok(()) };
+        writing.accounts.push(2);
+        let (mut stats, _) = stats.try_lock_until(&mut at_registry, deadline)?;
+        stats.upgrades += 1;
+    }
+    Ok(())
+}
+
 fn main() {
     let config = RwLock::new(Config { limit: 3 });
     let registry = RwLock::new(Registry { accounts: Vec::new() });
     let stats = Mutex::new(Stats { upgrades: 0 });
+    record(&config, &registry, &stats).unwrap();
 
     let mut token = LockToken::new();
-    let (config, mut at_config) = config.read(&mut token);
-    let (mut writing, mut at_registry) = registry.write(&mut at_config);
-    writing.accounts.push(1);
-    let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &registry);
-    if checking.accounts.len() < config.limit {
-        let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
-        writing.accounts.push(2);
-        let (mut stats, _) = stats.lock(&mut at_registry);
-        stats.upgrades += 1;
-    }
+    let (checking, mut at_registry) = registry.try_upgradable_read_for(&mut token, Duration::from_millis(50)).unwrap();
+    let (_stats, _) = stats.try_lock_for(&mut at_registry, Duration::ZERO).unwrap();
+    let _reading = RwLockUpgradableReadGuard::downgrade(checking);
 }
