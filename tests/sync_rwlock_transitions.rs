@@ -234,7 +234,10 @@ fn downgrade_to_upgradable_with_another_lock_panics() {
 }
 
 #[test]
-#[should_panic(expected = "was given a guard taken in a set (`lock_all`, `LockGroup`)")]
+#[should_panic(
+    expected = "RwLockWriteGuard::downgrade_to_upgradable on `Registry` (lock level 10) \
+                           was given a guard taken in a set"
+)]
 fn downgrade_to_upgradable_of_a_set_member_panics() {
     let (first, second) = (RwLock::new(Registry::default()), RwLock::new(Registry::default()));
     let mut token = LockToken::new();

@@ -55,6 +55,7 @@ mod map;
 mod mutex;
 mod rwlock;
 mod rwlock_transitions;
+mod unlocked;
 mod wake;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};

@@ -256,6 +256,11 @@ impl<T: ?Sized, L> Mutex<T, L> {
         wake::RawGuard::new(self.inner.lock(), &self.wake)
     }
 
+    /// The wrapped lock, to tell whether a guard is this mutex's.
+    pub(super) fn raw_lock(&self) -> &parking_lot::Mutex<T> {
+        &self.inner
+    }
+
     /// The async waiters of the lock.
     pub(crate) fn wake(&self) -> &Wake {
         &self.wake

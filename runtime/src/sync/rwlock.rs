@@ -424,9 +424,9 @@ impl<T: ?Sized, L> RwLock<T, L> {
         Some(RawGuard::new(self.inner.try_upgradable_read_until(deadline)?, &self.wake))
     }
 
-    /// Whether `guard` is a write guard of this lock (and not of another one).
-    pub(super) fn owns_write(&self, guard: &RwLockWriteGuard<'_, T>) -> bool {
-        core::ptr::eq(parking_lot::RwLockWriteGuard::rwlock(&guard.raw().guard), &self.inner)
+    /// The wrapped lock, to tell whether a guard is this lock's.
+    pub(super) fn raw_lock(&self) -> &parking_lot::RwLock<T> {
+        &self.inner
     }
 
     /// The async waiters of the lock.

@@ -104,22 +104,7 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         guard: Self,
         lock: &RwLock<T, L>,
     ) -> RwLockUpgradableReadGuard<'a, T, L> {
-        assert!(
-            lock.owns_write(&guard),
-            "RwLockWriteGuard::downgrade_to_upgradable was given a guard of another lock than \
-             `{}` (lock level {})",
-            L::NAME,
-            L::LEVEL
-        );
-        assert!(
-            guard.taken_alone,
-            "RwLockWriteGuard::downgrade_to_upgradable on `{}` (lock level {}) was given a guard \
-             taken in a set (`lock_all`, `LockGroup`): upgrading it alone while the other members \
-             are held could deadlock; take the lock with its own `write` to downgrade it to an \
-             upgradable read",
-            L::NAME,
-            L::LEVEL
-        );
+        guard.check_owned_by(lock, "downgrade_to_upgradable");
         let RwLockWriteGuard { inner, hold, .. } = guard;
         let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade_to_upgradable);
         RwLockUpgradableReadGuard { inner, hold, level: PhantomData }
@@ -157,8 +142,8 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockUpgradableReadGuard<'a, T: ?Sized, L> {
-    inner: RawGuard<'a, parking_lot::RwLockUpgradableReadGuard<'a, T>>,
-    hold: Hold,
+    pub(super) inner: RawGuard<'a, parking_lot::RwLockUpgradableReadGuard<'a, T>>,
+    pub(super) hold: Hold,
     level: PhantomData<fn(L) -> L>,
 }
 
