@@ -1,12 +1,13 @@
 //! `sync::RwLock`: `downgrade`, `downgrade_to_upgradable`, `upgradable_read`,
-//! `upgrade`, `try_upgrade` across threads, and the wake-up of async waiters
-//! by a downgrade.
+//! `upgrade`, `try_upgrade`, `with_upgraded` across threads, and the wake-up
+//! of async waiters by a downgrade.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::{Barrier, mpsc};
 use std::task::{Context, Poll};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lockladder::sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard};
 use lockladder::{LockToken, Read, Write, lock_level};
@@ -75,25 +76,35 @@ fn upgradable_read_then_upgrade_counts_exactly_across_threads() {
 #[test]
 fn try_upgrade_gives_the_guard_back_while_another_reader_holds_the_lock() {
     let registry = RwLock::new(Registry::default());
-    let (read_tx, read) = mpsc::channel();
-    let (done_tx, done) = mpsc::channel::<()>();
-    thread::scope(|scope| {
-        let registry_ref = &registry;
-        scope.spawn(move || {
-            let mut token = LockToken::new();
-            let (_reading, _) = registry_ref.read(&mut token);
-            read_tx.send(()).unwrap();
-            let _ = done.recv();
-        });
-        read.recv().unwrap();
+    while_another_thread_reads(&registry, |let_the_reader_leave| {
         let mut token = LockToken::new();
         let (checking, mut at_registry) = registry.upgradable_read(&mut token);
         let checking = RwLockUpgradableReadGuard::try_upgrade(checking, &mut at_registry)
             .expect_err("a reader holds the lock");
         assert_eq!(checking.value, 0);
-        done_tx.send(()).unwrap();
+        let_the_reader_leave();
         let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
         writing.value = 1;
+    });
+}
+
+/// Runs `test` while another thread holds a read of `registry`, until `test`
+/// calls its argument (or returns, or the watchdog runs out).
+fn while_another_thread_reads(registry: &RwLock<Registry>, test: impl FnOnce(&dyn Fn())) {
+    let (read_tx, read) = mpsc::channel();
+    let (leave_tx, leave) = mpsc::channel::<()>();
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut token = LockToken::new();
+            let (_reading, _) = registry.read(&mut token);
+            read_tx.send(()).unwrap();
+            let _ = leave.recv_timeout(WATCHDOG);
+        });
+        read.recv().unwrap();
+        test(&|| {
+            let _ = leave_tx.send(());
+        });
+        let _ = leave_tx.send(());
     });
 }
 
@@ -140,25 +151,37 @@ fn an_async_reader_sleeping_on_the_lock_wakes_after(
         });
         written.recv().unwrap();
 
-        let (waker, woken) = channel_waker(1);
-        let mut cx = Context::from_waker(&waker);
-        let mut token = LockToken::new();
-        let mut lock_all = pin!(token.lock_all((Read(&registry),)));
-        assert!(lock_all.as_mut().poll(&mut cx).is_pending(), "the writer holds the lock");
-        registered_tx.send(()).unwrap();
-        let value = loop {
-            if woken.recv_timeout(WATCHDOG).is_err() {
-                let _ = read_tx.send(()); // let the writer finish before failing
-                panic!("the lock let readers in without waking the async reader");
-            }
-            if let Poll::Ready(((reading,), _)) = lock_all.as_mut().poll(&mut cx) {
-                break reading.value;
-            }
-        };
+        let value = read_in_an_async_task_once_woken(&registry, &registered_tx, &read_tx);
         assert_eq!(value, 7);
         read_tx.send(()).unwrap();
         writer.join().unwrap();
     });
+}
+
+/// An async `lock_all` reading `registry`, polled by hand on this thread: it
+/// must sleep at first (a write holds the lock; `registered` is then sent to
+/// the writer), then be woken when readers are let in, and read. `finish`
+/// is sent to the writer before failing, so that it lets go of the lock.
+fn read_in_an_async_task_once_woken(
+    registry: &RwLock<Registry>,
+    registered: &mpsc::Sender<()>,
+    finish: &mpsc::Sender<()>,
+) -> u64 {
+    let (waker, woken) = channel_waker(1);
+    let mut cx = Context::from_waker(&waker);
+    let mut token = LockToken::new();
+    let mut lock_all = pin!(token.lock_all((Read(registry),)));
+    assert!(lock_all.as_mut().poll(&mut cx).is_pending(), "a write holds the lock");
+    registered.send(()).unwrap();
+    loop {
+        if woken.recv_timeout(WATCHDOG).is_err() {
+            let _ = finish.send(());
+            panic!("the lock let readers in without waking the async reader");
+        }
+        if let Poll::Ready(((reading,), _)) = lock_all.as_mut().poll(&mut cx) {
+            return reading.value;
+        }
+    }
 }
 
 #[test]
@@ -243,4 +266,112 @@ fn downgrade_to_upgradable_of_a_set_member_panics() {
     let mut token = LockToken::new();
     let ((writing, _other), _) = token.lock_all_blocking((Write(&first), Write(&second)));
     let _checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &first);
+}
+
+/// What another thread can take of `registry` right now: (read, upgradable
+/// read, write).
+fn takeable_elsewhere(registry: &RwLock<Registry>) -> (bool, bool, bool) {
+    thread::scope(|scope| {
+        let probe = scope.spawn(|| {
+            let mut token = LockToken::new(); // its own root token
+            let read = registry.try_read(&mut token).is_ok();
+            let upgradable = registry.try_upgradable_read(&mut token).is_ok();
+            (read, upgradable, registry.try_write(&mut token).is_ok())
+        });
+        probe.join().unwrap()
+    })
+}
+
+#[test]
+fn with_upgraded_writes_and_keeps_the_upgradable_hold() {
+    let registry = RwLock::new(Registry::default());
+    let mut token = LockToken::new();
+    let (mut checking, mut at_registry) = registry.upgradable_read(&mut token);
+    let value = RwLockUpgradableReadGuard::with_upgraded(&mut checking, &mut at_registry, |r| {
+        assert_eq!(takeable_elsewhere(&registry), (false, false, false), "a write hold");
+        r.value += 1;
+        r.value
+    });
+    assert_eq!((value, checking.value), (1, 1));
+    assert_eq!(takeable_elsewhere(&registry), (true, false, false), "upgradable again");
+}
+
+#[test]
+fn try_with_upgraded_runs_nothing_while_another_thread_reads() {
+    const SHORT: Duration = Duration::from_millis(30);
+    let registry = RwLock::new(Registry::default());
+    while_another_thread_reads(&registry, |let_the_reader_leave| {
+        let mut token = LockToken::new();
+        let (mut checking, mut at_registry) = registry.upgradable_read(&mut token);
+        let write = |r: &mut Registry| {
+            r.value += 1;
+            r.value
+        };
+        let now =
+            RwLockUpgradableReadGuard::try_with_upgraded(&mut checking, &mut at_registry, write);
+        assert_eq!(now, None, "another reader holds the lock");
+        let started = Instant::now();
+        let timed = RwLockUpgradableReadGuard::try_with_upgraded_for(
+            &mut checking,
+            &mut at_registry,
+            SHORT,
+            write,
+        );
+        assert_eq!(timed, None, "the other reader stayed");
+        assert!(started.elapsed() >= SHORT, "gave up before its deadline");
+        assert_eq!(checking.value, 0, "`f` did not run");
+        let_the_reader_leave();
+        let deadline = Instant::now() + WATCHDOG;
+        let in_time = RwLockUpgradableReadGuard::try_with_upgraded_until(
+            &mut checking,
+            &mut at_registry,
+            deadline,
+            write,
+        );
+        assert_eq!(in_time, Some(1), "the other reader left in time");
+    });
+}
+
+#[test]
+fn with_upgraded_downgrades_back_before_a_panic_in_the_closure_goes_on() {
+    let registry = RwLock::new(Registry::default());
+    let mut token = LockToken::new();
+    let (mut checking, mut at_registry) = registry.upgradable_read(&mut token);
+    let panicked = catch_unwind(AssertUnwindSafe(|| {
+        RwLockUpgradableReadGuard::with_upgraded(&mut checking, &mut at_registry, |r| {
+            r.value = 1;
+            panic!("in the closure");
+        })
+    }));
+    assert_eq!(panicked.unwrap_err().downcast_ref::<&str>(), Some(&"in the closure"));
+    assert_eq!(checking.value, 1);
+    assert_eq!(takeable_elsewhere(&registry), (true, false, false), "upgradable again");
+}
+
+#[test]
+fn with_upgraded_wakes_an_async_reader_held_back_by_the_write() {
+    let registry = RwLock::new(Registry::default());
+    let (upgraded_tx, upgraded) = mpsc::channel();
+    let (registered_tx, registered) = mpsc::channel();
+    let (read_tx, read) = mpsc::channel::<()>();
+    thread::scope(|scope| {
+        let registry_ref = &registry;
+        let writer = scope.spawn(move || {
+            let mut token = LockToken::new();
+            let (mut checking, mut at_registry) = registry_ref.upgradable_read(&mut token);
+            RwLockUpgradableReadGuard::with_upgraded(&mut checking, &mut at_registry, |r| {
+                r.value = 7;
+                upgraded_tx.send(()).unwrap();
+                let _ = registered.recv_timeout(WATCHDOG);
+            });
+            // Upgradable again: readers may enter; the async one must learn it.
+            let _ = read.recv_timeout(WATCHDOG);
+        });
+        upgraded.recv().unwrap();
+
+        let value = read_in_an_async_task_once_woken(&registry, &registered_tx, &read_tx);
+        assert_eq!(value, 7);
+        read_tx.send(()).unwrap();
+        writer.join().unwrap();
+    });
 }

@@ -1,6 +1,7 @@
 // Timed acquisitions in a hierarchy, each above the last; a write downgraded
 // to an upgradable read (readers let in, no writer) and upgraded again, in
-// time, with the write's own token; a higher lock taken after the upgrade.
+// time, with the write's own token; writes inside an upgradable read; a higher
+// lock taken after each.
 use std::time::{Duration, Instant};
 use lockladder::{lock_level, sync::{Mutex, RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}, LockToken, LockTimeoutError};
 
@@ -48,7 +49,12 @@ fn main() {
     record(&config, &registry, &stats).unwrap();
 
     let mut token = LockToken::new();
-    let (checking, mut at_registry) = registry.try_upgradable_read_for(&mut token, Duration::from_millis(50)).unwrap();
+    let (mut checking, mut at_registry) = registry.try_upgradable_read_for(&mut token, Duration::from_millis(50)).unwrap();
+    // A write inside the upgradable read, then a higher lock through the same token.
+    RwLockUpgradableReadGuard::with_upgraded(&mut checking, &mut at_registry, |r| r.accounts.clear());
+    let timeout = Duration::from_millis(50);
+    let pushed = RwLockUpgradableReadGuard::try_with_upgraded_for(&mut checking, &mut at_registry, timeout, |r| r.accounts.push(3));
+    assert!(pushed.is_some());
     let (_stats, _) = stats.try_lock_for(&mut at_registry, Duration::ZERO).unwrap();
     let _reading = RwLockUpgradableReadGuard::downgrade(checking);
 }

@@ -57,6 +57,7 @@ mod rwlock;
 mod rwlock_transitions;
 mod unlocked;
 mod wake;
+mod with_upgraded;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
 pub use condvar::{Condvar, WaitTimeoutResult};
