@@ -18,7 +18,10 @@
 use core::mem;
 use std::panic::{self, AssertUnwindSafe};
 
-use super::guard::{MutexGuard, RwLockReadGuard, RwLockWriteGuard};
+use super::guard::{
+    MappedMutexGuard, MappedRwLockReadGuard, MappedRwLockWriteGuard, MutexGuard, RwLockReadGuard,
+    RwLockWriteGuard,
+};
 use super::mutex::Mutex;
 use super::rwlock::RwLock;
 use super::rwlock_transitions::RwLockUpgradableReadGuard;
@@ -66,8 +69,8 @@ fn bump_hold<L: Level, G>(raw: &mut RawGuard<'_, G>, hold: &mut Hold, bump: impl
     *hold = Acquisition::begin::<L>().granted();
 }
 
-/// `unlocked`, `unlocked_fair`, `bump`, `unlock_fair` on a guard of a lock
-/// that does not carry its level: `$guard` wraps parking_lot's `$raw`, whose
+/// `unlocked`, `unlocked_fair`, `bump` on a guard of a lock that does not
+/// carry its level: `$guard` wraps parking_lot's `$raw`, whose
 /// `$owner` is the wrapped lock of a `$lock`; `$take` is the method that took
 /// the guard and `$probe` a `try_*` that fails while the guard holds the lock
 /// (for the examples).
@@ -163,23 +166,6 @@ macro_rules! releasable {
                 bump_hold::<L, _>(&mut guard.inner, &mut guard.hold, parking_lot::$raw::bump);
             }
 
-            #[doc = concat!(
-                "Releases the lock fairly: a thread waiting for it gets it before this one ",
-                "could take it again (parking_lot's `unlock_fair`). Async tasks waiting for ",
-                "it are woken, as by a drop.\n\n",
-                "```\nuse lockladder::{lock_level, sync::{", stringify!($lock), ", ",
-                stringify!($guard), "}, LockToken};\n\n#[lock_level(20)]\nstruct Jobs;\n\n",
-                "let jobs = ", stringify!($lock), "::new(Jobs);\n",
-                "let mut token = LockToken::new();\nlet (held, _) = jobs.", $take,
-                "(&mut token);\n", stringify!($guard), "::unlock_fair(held);\n",
-                "assert!(jobs.", $probe, "(&mut token).is_ok());\n```"
-            )]
-            pub fn unlock_fair(guard: Self) {
-                // `_hold` ends when it drops, after the release.
-                let $guard { inner, hold: _hold, .. } = guard;
-                inner.release_with(parking_lot::$raw::unlock_fair);
-            }
-
             /// Panics (the documented misuse of `method`) unless this guard
             /// holds `lock` and was taken alone, not as a member of a set.
             #[track_caller]
@@ -206,6 +192,76 @@ macro_rules! releasable {
         }
     };
 }
+
+/// `unlock_fair` on a guard (`$guard` wrapping parking_lot's `$raw`), mapped
+/// or not: nothing is re-taken, so no token is needed. The example imports
+/// `$imports` from `sync`, makes a `$lock` and takes the guard with `$take`
+/// (Rust lines), which `$probe` then finds free.
+macro_rules! fair_unlock {
+    ($guard:ident($raw:ident), $lock:ident, $imports:literal, $take:literal, $probe:literal) => {
+        impl<T: ?Sized> $guard<'_, T> {
+            #[doc = concat!(
+                "Releases the lock fairly: a thread waiting for it gets it before this one ",
+                "could take it again (parking_lot's `unlock_fair`). Async tasks waiting for ",
+                "it are woken, as by a drop.\n\n",
+                "```\nuse lockladder::{lock_level, sync::{", $imports, "}, LockToken};\n\n",
+                "#[lock_level(20)]\nstruct Jobs {\n    done: u64,\n}\n\n",
+                "let jobs = ", stringify!($lock), "::new(Jobs { done: 0 });\n",
+                "let mut token = LockToken::new();\n", $take, "\n",
+                stringify!($guard), "::unlock_fair(held);\n",
+                "assert!(jobs.", $probe, "(&mut token).is_ok());\n```"
+            )]
+            pub fn unlock_fair(guard: Self) {
+                // `_hold` ends when it drops, after the release.
+                let $guard { inner, hold: _hold, .. } = guard;
+                inner.release_with(parking_lot::$raw::unlock_fair);
+            }
+        }
+    };
+}
+
+fair_unlock!(
+    MutexGuard(MutexGuard),
+    Mutex,
+    "Mutex, MutexGuard",
+    "let (held, _) = jobs.lock(&mut token);",
+    "try_lock"
+);
+fair_unlock!(
+    MappedMutexGuard(MappedMutexGuard),
+    Mutex,
+    "MappedMutexGuard, Mutex, MutexGuard",
+    "let (held, _) = jobs.lock(&mut token);\nlet held = MutexGuard::map(held, |jobs| &mut jobs.done);",
+    "try_lock"
+);
+fair_unlock!(
+    RwLockReadGuard(RwLockReadGuard),
+    RwLock,
+    "RwLock, RwLockReadGuard",
+    "let (held, _) = jobs.read(&mut token);",
+    "try_write"
+);
+fair_unlock!(
+    MappedRwLockReadGuard(MappedRwLockReadGuard),
+    RwLock,
+    "MappedRwLockReadGuard, RwLock, RwLockReadGuard",
+    "let (held, _) = jobs.read(&mut token);\nlet held = RwLockReadGuard::map(held, |jobs| &jobs.done);",
+    "try_write"
+);
+fair_unlock!(
+    RwLockWriteGuard(RwLockWriteGuard),
+    RwLock,
+    "RwLock, RwLockWriteGuard",
+    "let (held, _) = jobs.write(&mut token);",
+    "try_write"
+);
+fair_unlock!(
+    MappedRwLockWriteGuard(MappedRwLockWriteGuard),
+    RwLock,
+    "MappedRwLockWriteGuard, RwLock, RwLockWriteGuard",
+    "let (held, _) = jobs.write(&mut token);\nlet held = RwLockWriteGuard::map(held, |jobs| &mut jobs.done);",
+    "try_write"
+);
 
 releasable!(MutexGuard(MutexGuard), Mutex, mutex, "lock", "try_lock");
 releasable!(RwLockReadGuard(RwLockReadGuard), RwLock, rwlock, "read", "try_write");
