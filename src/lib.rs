@@ -352,6 +352,7 @@
 /// ```
 pub use lockladder_macros::lock_level;
 
+pub use lockladder_runtime::LockTimeoutError;
 pub use lockladder_runtime::MappedMutexGuard;
 pub use lockladder_runtime::extend;
 pub use lockladder_runtime::{

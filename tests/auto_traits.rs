@@ -77,6 +77,7 @@ assert_not_impl_any!(CondvarWaitWhile<'static, 'static, Rc<u8>, Level10, fn(&mut
 assert_impl_all!(TryLockError: Send, Sync, std::error::Error, Clone);
 assert_impl_all!(lockladder::DuplicateLockError: Send, Sync, std::error::Error, Clone, Copy);
 assert_impl_all!(lockladder::TryLockManyError: Send, Sync, std::error::Error, Clone, Copy);
+assert_impl_all!(lockladder::LockTimeoutError: Send, Sync, std::error::Error, Clone, Copy);
 
 // FileLock and Gate: the guard, future and pass may cross `.await` in a spawned
 // task; the error goes through `?` into `Box<dyn Error + Send + Sync>`.

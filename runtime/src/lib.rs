@@ -34,6 +34,7 @@ pub mod sync;
 mod token;
 
 pub use condvar::Condvar;
+pub use error::LockTimeoutError;
 pub use error::TryLockError;
 pub use file_lock::{FileLock, FileLockError, FileLockErrorKind, FileLockGuard, FileLockHolder};
 pub use gate::{CloseOutcome, Gate, GatePass};

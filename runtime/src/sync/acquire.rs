@@ -1,7 +1,9 @@
 //! The one acquisition path of the blocking locks, for `lock`, `read`, `write`
-//! and their `try_*` forms.
+//! and their `try_*` and timed `try_*_for`/`try_*_until` forms.
 
-use crate::error::TryLockError;
+use std::time::{Duration, Instant};
+
+use crate::error::{LockTimeoutError, TryLockError};
 use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 
@@ -44,5 +46,56 @@ pub(crate) fn non_blocking<L: Level, G>(
     match try_now() {
         Some(guard) => Ok((guard, acquisition.granted())),
         None => Err(TryLockError::new::<L>(operation)),
+    }
+}
+
+/// How long a timed acquisition may wait: the `_for` and `_until` forms of
+/// each method are one method given one of these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Patience {
+    /// At most this long from the call.
+    For(Duration),
+    /// Until this instant at the latest.
+    Until(Instant),
+}
+
+impl Patience {
+    /// The deadline, and how long that is from `now` (what the error reports).
+    /// No deadline when `now + timeout` is too far to name: the acquisition
+    /// then waits without one, as parking_lot's `try_lock_for` does.
+    fn deadline_from(self, now: Instant) -> (Option<Instant>, Duration) {
+        match self {
+            Patience::For(timeout) => (now.checked_add(timeout), timeout),
+            Patience::Until(deadline) => (Some(deadline), deadline.saturating_duration_since(now)),
+        }
+    }
+}
+
+/// Tries once; if the lock is taken, parks the thread in the lock's own timed
+/// wait (`try_until`) until the deadline. `operation` names the method in the
+/// error.
+#[track_caller]
+#[inline]
+pub(crate) fn timed<L: Level, G>(
+    try_now: impl FnOnce() -> Option<G>,
+    try_until: impl FnOnce(Instant) -> Option<G>,
+    block: impl FnOnce() -> G,
+    patience: Patience,
+    operation: &'static str,
+) -> Result<(G, Hold), LockTimeoutError> {
+    let mut acquisition = Acquisition::begin::<L>();
+    // A free lock costs one compare-and-swap, without reading the clock.
+    if let Some(guard) = try_now() {
+        return Ok((guard, acquisition.granted()));
+    }
+    acquisition.contended();
+    let (deadline, timeout) = patience.deadline_from(Instant::now());
+    let guard = match deadline {
+        Some(deadline) => try_until(deadline),
+        None => Some(block()),
+    };
+    match guard {
+        Some(guard) => Ok((guard, acquisition.granted())),
+        None => Err(LockTimeoutError::new::<L>(operation, timeout)),
     }
 }

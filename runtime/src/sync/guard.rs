@@ -12,9 +12,6 @@ macro_rules! guard {
     ($(#[$attr:meta])* $name:ident($inner:ident) $(, $mutable:ident)?) => {
         $(#[$attr])*
         #[must_use = "the lock is released as soon as the guard is dropped"]
-        // The Condvar reads `hold`/`taken_alone` of the Mutex guard only; the
-        // RwLock guards share the shape.
-        #[allow(dead_code, reason = "read by Condvar waits on the Mutex guard only")]
         pub struct $name<'a, T: ?Sized> {
             // Unlocks, then wakes async waiters of the lock.
             pub(super) inner: RawGuard<'a, parking_lot::$inner<'a, T>>,
@@ -22,11 +19,14 @@ macro_rules! guard {
             pub(super) hold: Hold,
             // Taken by the lock's own `lock`/`read`/`write` (or `try_*`), not
             // as a member of a set: only such a guard may release and re-take
-            // its lock alone (a `Condvar` wait).
+            // its lock alone (`unlocked`, `bump`, a `Condvar` wait) or be
+            // downgraded to an upgradable read.
             pub(super) taken_alone: bool,
         }
 
-        #[allow(dead_code, reason = "used by Condvar waits on the Mutex guard only")]
+        // Each guard type uses some of these: `alone` the unmapped ones, the
+        // `raw` accessors the Mutex guard's `Condvar` waits.
+        #[allow(dead_code, reason = "each guard type uses some of them")]
         impl<'a, T: ?Sized> $name<'a, T> {
             /// A guard taken as a member of a set (`lock_all`, `lock_many`, `LockGroup`).
             #[inline(always)]

@@ -19,6 +19,14 @@
 //! given the mutex's own token, so it provably holds nothing above the mutex
 //! while it releases and re-takes it.
 //!
+//! The rest of parking_lot's surface is here too, under the same rules: timed
+//! acquisitions (`try_lock_for`, `try_read_until`, ...) park the thread until
+//! a deadline and give up with a [`LockTimeoutError`](crate::LockTimeoutError);
+//! the guards' `unlocked`, `bump` and `unlock_fair`, and the upgradable read's
+//! `with_upgraded` and `downgrade_to_upgradable` of a write, take the guard's
+//! own token wherever they re-take or upgrade the lock, as a `Condvar` wait
+//! does.
+//!
 //! They wrap [`parking_lot`](https://docs.rs/parking_lot)'s locks, which do not
 //! poison: a panic while a guard is held releases the lock and leaves the data
 //! as the panicking code left it. That is why `lock`, `read` and `write` return
@@ -55,7 +63,9 @@ mod map;
 mod mutex;
 mod rwlock;
 mod rwlock_transitions;
+mod unlocked;
 mod wake;
+mod with_upgraded;
 
 pub use crate::set::{BlockingLockSet, BlockingSetMember};
 pub use condvar::{Condvar, WaitTimeoutResult};

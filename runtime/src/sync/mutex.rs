@@ -1,10 +1,11 @@
 //! The blocking [`Mutex`] and its guard.
 
 use core::marker::PhantomData;
+use std::time::{Duration, Instant};
 
-use super::acquire::{blocking, non_blocking};
+use super::acquire::{Patience, blocking, non_blocking, timed};
 use super::wake::{self, Wake};
-use crate::error::TryLockError;
+use crate::error::{LockTimeoutError, TryLockError};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -150,6 +151,96 @@ impl<T: ?Sized, L: Level> Mutex<T, L> {
         let (guard, hold) = non_blocking::<L, _>(|| self.try_raw(), "try_lock")?;
         Ok((MutexGuard::alone(guard, hold), LockToken::acquired()))
     }
+
+    /// Waits at most `timeout` for the lock, parking the thread meanwhile (as
+    /// parking_lot's `try_lock_for`); the same token rule as
+    /// [`lock`](Mutex::lock).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::Mutex, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager {
+    ///     coins: u64,
+    /// }
+    ///
+    /// let manager = Mutex::new(CoinManager { coins: 0 });
+    /// let mut token = LockToken::new();
+    /// match manager.try_lock_for(&mut token, Duration::from_millis(50)) {
+    ///     Ok((mut manager, _token)) => manager.coins += 1,
+    ///     Err(busy) => eprintln!("skipping this round: {busy}"),
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if another thread still holds the lock when the
+    /// time runs out; nothing is held then.
+    #[track_caller]
+    pub fn try_lock_for<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        timeout: Duration,
+    ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_lock_timed(Patience::For(timeout), "try_lock_for")
+    }
+
+    /// Waits until `deadline` at the latest for the lock, parking the thread
+    /// meanwhile; the same token rule as [`lock`](Mutex::lock).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::Mutex, LockToken};
+    ///
+    /// #[lock_level(20)]
+    /// struct CoinManager;
+    ///
+    /// let manager = Mutex::new(CoinManager);
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// let mut token = LockToken::new();
+    /// let (_held, _) = manager.try_lock_until(&mut token, deadline).expect("free");
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         assert!(manager.try_lock_until(&mut elsewhere, deadline).is_err());
+    ///         assert!(Instant::now() >= deadline); // it waited until then
+    ///     });
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if another thread still holds the lock at
+    /// `deadline`; nothing is held then.
+    #[track_caller]
+    pub fn try_lock_until<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        deadline: Instant,
+    ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_lock_timed(Patience::Until(deadline), "try_lock_until")
+    }
+
+    /// `try_lock_for` and `try_lock_until`, once the token is checked.
+    #[track_caller]
+    fn try_lock_timed<'a>(
+        &'a self,
+        patience: Patience,
+        operation: &'static str,
+    ) -> Result<(MutexGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let (guard, hold) = timed::<L, _>(
+            || self.try_raw(),
+            |deadline| Some(wake::RawGuard::new(self.inner.try_lock_until(deadline)?, &self.wake)),
+            || self.lock_raw(),
+            patience,
+            operation,
+        )?;
+        Ok((MutexGuard::alone(guard, hold), LockToken::acquired()))
+    }
 }
 
 impl<T: ?Sized, L> Mutex<T, L> {
@@ -163,6 +254,11 @@ impl<T: ?Sized, L> Mutex<T, L> {
     #[inline(always)]
     pub(crate) fn lock_raw(&self) -> RawGuard<'_, T> {
         wake::RawGuard::new(self.inner.lock(), &self.wake)
+    }
+
+    /// The wrapped lock, to tell whether a guard is this mutex's.
+    pub(super) fn raw_lock(&self) -> &parking_lot::Mutex<T> {
+        &self.inner
     }
 
     /// The async waiters of the lock.

@@ -1,10 +1,11 @@
 //! The blocking [`RwLock`] and its guards.
 
 use core::marker::PhantomData;
+use std::time::{Duration, Instant};
 
-use super::acquire::{blocking, non_blocking};
+use super::acquire::{Patience, blocking, non_blocking, timed};
 use super::wake::{RawGuard, Wake};
-use crate::error::TryLockError;
+use crate::error::{LockTimeoutError, TryLockError};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -195,6 +196,185 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
         let (guard, hold) = non_blocking::<L, _>(|| self.try_write_raw(), "try_write")?;
         Ok((RwLockWriteGuard::alone(guard, hold), LockToken::acquired()))
     }
+
+    /// Waits at most `timeout` for shared access, parking the thread
+    /// meanwhile (as parking_lot's `try_read_for`); the same token rule as
+    /// [`read`](RwLock::read).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: vec![1] });
+    /// let mut token = LockToken::new();
+    /// let (registry, _token) = registry
+    ///     .try_read_for(&mut token, Duration::from_millis(50))
+    ///     .expect("no writer");
+    /// assert_eq!(registry.accounts, [1]);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if a writer still holds the lock when the time
+    /// runs out; nothing is held then.
+    #[track_caller]
+    pub fn try_read_for<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        timeout: Duration,
+    ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_read_timed(Patience::For(timeout), "try_read_for")
+    }
+
+    /// Waits until `deadline` at the latest for shared access; as
+    /// [`try_read_for`](RwLock::try_read_for).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// let mut writer = LockToken::new();
+    /// let (_writing, _) = registry.write(&mut writer);
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut reader = LockToken::new(); // another thread, its own root token
+    ///         assert!(registry.try_read_until(&mut reader, deadline).is_err());
+    ///     });
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if a writer still holds the lock at `deadline`.
+    #[track_caller]
+    pub fn try_read_until<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        deadline: Instant,
+    ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_read_timed(Patience::Until(deadline), "try_read_until")
+    }
+
+    /// Waits at most `timeout` for exclusive access, parking the thread
+    /// meanwhile (as parking_lot's `try_write_for`); the same token rule as
+    /// [`write`](RwLock::write).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// match registry.try_write_for(&mut token, Duration::from_millis(50)) {
+    ///     Ok((mut registry, _token)) => registry.accounts.push(7),
+    ///     Err(busy) => eprintln!("not now: {busy}"),
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if readers or a writer still hold the lock when
+    /// the time runs out; nothing is held then.
+    #[track_caller]
+    pub fn try_write_for<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        timeout: Duration,
+    ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_write_timed(Patience::For(timeout), "try_write_for")
+    }
+
+    /// Waits until `deadline` at the latest for exclusive access; as
+    /// [`try_write_for`](RwLock::try_write_for).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// #[derive(Debug)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// let mut reader = LockToken::new();
+    /// let (_reading, _) = registry.read(&mut reader);
+    ///
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut writer = LockToken::new(); // another thread, its own root token
+    ///         let err = registry.try_write_until(&mut writer, deadline).unwrap_err();
+    ///         assert_eq!(err.level_name(), "Registry");
+    ///     });
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if readers or a writer still hold the lock at
+    /// `deadline`.
+    #[track_caller]
+    pub fn try_write_until<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        deadline: Instant,
+    ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_write_timed(Patience::Until(deadline), "try_write_until")
+    }
+
+    /// `try_read_for` and `try_read_until`, once the token is checked.
+    #[track_caller]
+    fn try_read_timed<'a>(
+        &'a self,
+        patience: Patience,
+        operation: &'static str,
+    ) -> Result<(RwLockReadGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let (guard, hold) = timed::<L, _>(
+            || self.try_read_raw(),
+            |deadline| Some(RawGuard::new(self.inner.try_read_until(deadline)?, &self.wake)),
+            || self.read_raw(),
+            patience,
+            operation,
+        )?;
+        Ok((RwLockReadGuard::alone(guard, hold), LockToken::acquired()))
+    }
+
+    /// `try_write_for` and `try_write_until`, once the token is checked.
+    #[track_caller]
+    fn try_write_timed<'a>(
+        &'a self,
+        patience: Patience,
+        operation: &'static str,
+    ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
+        let (guard, hold) = timed::<L, _>(
+            || self.try_write_raw(),
+            |deadline| Some(RawGuard::new(self.inner.try_write_until(deadline)?, &self.wake)),
+            || self.write_raw(),
+            patience,
+            operation,
+        )?;
+        Ok((RwLockWriteGuard::alone(guard, hold), LockToken::acquired()))
+    }
 }
 
 impl<T: ?Sized, L> RwLock<T, L> {
@@ -234,6 +414,19 @@ impl<T: ?Sized, L> RwLock<T, L> {
         &self,
     ) -> RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>> {
         RawGuard::new(self.inner.upgradable_read(), &self.wake)
+    }
+
+    /// Waits until `deadline` at the latest for an upgradable read, and takes it.
+    pub(super) fn upgradable_raw_until(
+        &self,
+        deadline: Instant,
+    ) -> Option<RawGuard<'_, parking_lot::RwLockUpgradableReadGuard<'_, T>>> {
+        Some(RawGuard::new(self.inner.try_upgradable_read_until(deadline)?, &self.wake))
+    }
+
+    /// The wrapped lock, to tell whether a guard is this lock's.
+    pub(super) fn raw_lock(&self) -> &parking_lot::RwLock<T> {
+        &self.inner
     }
 
     /// The async waiters of the lock.

@@ -1,5 +1,6 @@
 //! Changing a hold of a blocking [`RwLock`] in place: `downgrade` (write to
-//! read), upgradable reads and their `upgrade`.
+//! read), `downgrade_to_upgradable`, upgradable reads and their `upgrade`
+//! (also timed).
 //!
 //! None of them takes a new level, so none needs a token below the lock's;
 //! but `upgrade` *waits* (for the readers to leave), and a reader may be
@@ -14,12 +15,13 @@
 use core::fmt;
 use core::marker::PhantomData;
 use core::ops::Deref;
+use std::time::{Duration, Instant};
 
-use super::acquire::{blocking, non_blocking};
+use super::acquire::{Patience, blocking, non_blocking, timed};
 use super::guard::{RwLockReadGuard, RwLockWriteGuard};
 use super::rwlock::RwLock;
 use super::wake::RawGuard;
-use crate::error::TryLockError;
+use crate::error::{LockTimeoutError, TryLockError};
 use crate::held::Hold;
 use crate::level::Level;
 use crate::order::LockBefore;
@@ -49,6 +51,63 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         let RwLockWriteGuard { inner, hold, taken_alone } = guard;
         let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade);
         RwLockReadGuard { inner, hold, taken_alone }
+    }
+
+    /// Turns the write hold into an upgradable read hold without releasing
+    /// the lock: no writer can get in between, readers waiting for the lock
+    /// (threads and async tasks) are let in at once, and
+    /// [`upgrade`](RwLockUpgradableReadGuard::upgrade) can make it a write
+    /// hold again.
+    ///
+    /// `lock` is the lock the guard holds: it names the lock's level, which
+    /// the upgradable guard carries so that its `upgrade` takes the token at
+    /// that level (the one [`write`](RwLock::write) returned).
+    ///
+    /// ```
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard, RwLockWriteGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (mut writing, mut at_registry) = registry.write(&mut token);
+    /// writing.accounts.push(5);
+    /// // Readers may look while we decide; no writer gets in.
+    /// let checking = RwLockWriteGuard::downgrade_to_upgradable(writing, &registry);
+    /// if checking.accounts.len() < 2 {
+    ///     let mut writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
+    ///     writing.accounts.push(6);
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Before changing anything, if `guard` is not a guard of `lock`, or if it
+    /// was taken as a member of a set (`lock_all`, `LockGroup`): an upgrade
+    /// of one member while the others are held could wait for a reader that
+    /// waits for another member. Take the lock with its own `write` to
+    /// downgrade it to an upgradable read.
+    // Why the lock, and not a token, names the level: the upgradable guard's
+    // `upgrade` waits for the readers, so it must take the token at the
+    // lock's own level (the proof that nothing above the lock is held). Were
+    // the level a free parameter inferred from a token argument, the token of
+    // a higher lock, taken meanwhile through the write guard's token, would
+    // type the guard at that higher level; its `upgrade` would then accept
+    // that token while the higher lock is held, and a reader waiting for it
+    // would deadlock with the upgrade. A lock has one level (`L` is
+    // invariant) and the pointer check ties it to the guard.
+    #[track_caller]
+    pub fn downgrade_to_upgradable<L: Level>(
+        guard: Self,
+        lock: &RwLock<T, L>,
+    ) -> RwLockUpgradableReadGuard<'a, T, L> {
+        guard.check_owned_by(lock, "downgrade_to_upgradable");
+        let RwLockWriteGuard { inner, hold, .. } = guard;
+        let inner = inner.downgraded(parking_lot::RwLockWriteGuard::downgrade_to_upgradable);
+        RwLockUpgradableReadGuard { inner, hold, level: PhantomData }
     }
 }
 
@@ -83,8 +142,8 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockUpgradableReadGuard<'a, T: ?Sized, L> {
-    inner: RawGuard<'a, parking_lot::RwLockUpgradableReadGuard<'a, T>>,
-    hold: Hold,
+    pub(super) inner: RawGuard<'a, parking_lot::RwLockUpgradableReadGuard<'a, T>>,
+    pub(super) hold: Hold,
     level: PhantomData<fn(L) -> L>,
 }
 
@@ -152,6 +211,90 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
             non_blocking::<L, _>(|| self.try_upgradable_raw(), "try_upgradable_read")?;
         Ok((RwLockUpgradableReadGuard { inner, hold, level: PhantomData }, LockToken::acquired()))
     }
+
+    /// Waits at most `timeout` for an upgradable read hold, parking the thread
+    /// meanwhile (as parking_lot's `try_upgradable_read_for`); the same token
+    /// rule as [`upgradable_read`](RwLock::upgradable_read).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// let (_checking, _) = registry.upgradable_read(&mut token);
+    /// std::thread::scope(|scope| {
+    ///     scope.spawn(|| {
+    ///         let mut elsewhere = LockToken::new(); // another thread, its own root token
+    ///         let busy = registry.try_upgradable_read_for(&mut elsewhere, Duration::from_millis(5));
+    ///         assert!(busy.is_err()); // one upgradable reader at a time
+    ///     });
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if a writer or another upgradable reader still
+    /// holds the lock when the time runs out; nothing is held then.
+    #[track_caller]
+    pub fn try_upgradable_read_for<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        timeout: Duration,
+    ) -> Result<(RwLockUpgradableReadGuard<'a, T, L>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_upgradable_read_timed(Patience::For(timeout), "try_upgradable_read_for")
+    }
+
+    /// Waits until `deadline` at the latest for an upgradable read hold; as
+    /// [`try_upgradable_read_for`](RwLock::try_upgradable_read_for).
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::RwLock, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// let deadline = Instant::now() + Duration::from_millis(50);
+    /// let (_checking, _) = registry.try_upgradable_read_until(&mut token, deadline).expect("free");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LockTimeoutError`] if a writer or another upgradable reader still
+    /// holds the lock at `deadline`.
+    #[track_caller]
+    pub fn try_upgradable_read_until<'a, H: LockBefore<L>>(
+        &'a self,
+        token: &'a mut LockToken<'_, H>,
+        deadline: Instant,
+    ) -> Result<(RwLockUpgradableReadGuard<'a, T, L>, LockToken<'a, L>), LockTimeoutError> {
+        let _ = token;
+        self.try_upgradable_read_timed(Patience::Until(deadline), "try_upgradable_read_until")
+    }
+
+    /// `try_upgradable_read_for` and `_until`, once the token is checked.
+    #[track_caller]
+    fn try_upgradable_read_timed<'a>(
+        &'a self,
+        patience: Patience,
+        operation: &'static str,
+    ) -> Result<(RwLockUpgradableReadGuard<'a, T, L>, LockToken<'a, L>), LockTimeoutError> {
+        let (inner, hold) = timed::<L, _>(
+            || self.try_upgradable_raw(),
+            |deadline| self.upgradable_raw_until(deadline),
+            || self.upgradable_raw(),
+            patience,
+            operation,
+        )?;
+        Ok((RwLockUpgradableReadGuard { inner, hold, level: PhantomData }, LockToken::acquired()))
+    }
 }
 
 impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
@@ -214,8 +357,108 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
         token: &mut LockToken<'_, L>,
     ) -> Result<RwLockWriteGuard<'a, T>, Self> {
         let _ = token;
-        let RwLockUpgradableReadGuard { inner, hold, level } = guard;
-        match inner.try_map(parking_lot::RwLockUpgradableReadGuard::try_upgrade) {
+        guard.upgrade_with(parking_lot::RwLockUpgradableReadGuard::try_upgrade)
+    }
+
+    /// As [`upgrade`](Self::upgrade), waiting at most `timeout` for the other
+    /// readers to leave (parking the thread, as parking_lot's
+    /// `try_upgrade_for`); else gives the guard back. The same token rule as
+    /// `upgrade`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry {
+    ///     accounts: Vec<u64>,
+    /// }
+    ///
+    /// let registry = RwLock::new(Registry { accounts: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+    /// let timeout = Duration::from_millis(50);
+    /// match RwLockUpgradableReadGuard::try_upgrade_for(checking, &mut at_registry, timeout) {
+    ///     Ok(mut writing) => writing.accounts.push(2),
+    ///     Err(_still_reading) => eprintln!("readers stayed; try again later"),
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The guard itself, unchanged, if other readers still hold the lock when
+    /// the time runs out.
+    pub fn try_upgrade_for(
+        guard: Self,
+        token: &mut LockToken<'_, L>,
+        timeout: Duration,
+    ) -> Result<RwLockWriteGuard<'a, T>, Self> {
+        let _ = token;
+        guard.upgrade_with(|raw| {
+            parking_lot::RwLockUpgradableReadGuard::try_upgrade_for(raw, timeout)
+        })
+    }
+
+    /// As [`try_upgrade_for`](Self::try_upgrade_for), waiting until
+    /// `deadline` at the latest.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use lockladder::{lock_level, sync::{RwLock, RwLockUpgradableReadGuard}, LockToken};
+    ///
+    /// #[lock_level(10)]
+    /// struct Registry;
+    ///
+    /// let registry = RwLock::new(Registry);
+    /// let mut token = LockToken::new();
+    /// let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+    /// let deadline = Instant::now() + Duration::from_millis(20);
+    /// std::thread::scope(|scope| {
+    ///     let registry = &registry;
+    ///     let (read_tx, read) = std::sync::mpsc::channel();
+    ///     let (done_tx, done) = std::sync::mpsc::channel::<()>();
+    ///     scope.spawn(move || {
+    ///         let mut elsewhere = LockToken::new();
+    ///         let (_reading, _) = registry.read(&mut elsewhere);
+    ///         read_tx.send(()).unwrap();
+    ///         let _ = done.recv(); // reads until told to stop
+    ///     });
+    ///     read.recv().unwrap();
+    ///     let upgraded =
+    ///         RwLockUpgradableReadGuard::try_upgrade_until(checking, &mut at_registry, deadline);
+    ///     assert!(upgraded.is_err()); // the reader stayed past the deadline
+    ///     done_tx.send(()).unwrap();
+    /// });
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The guard itself, unchanged, if other readers still hold the lock at
+    /// `deadline`.
+    pub fn try_upgrade_until(
+        guard: Self,
+        token: &mut LockToken<'_, L>,
+        deadline: Instant,
+    ) -> Result<RwLockWriteGuard<'a, T>, Self> {
+        let _ = token;
+        guard.upgrade_with(|raw| {
+            parking_lot::RwLockUpgradableReadGuard::try_upgrade_until(raw, deadline)
+        })
+    }
+
+    /// The `try_upgrade*` forms: `change` upgrades parking_lot's guard or
+    /// gives it back. Nothing is let in either way: no wake-up.
+    fn upgrade_with(
+        self,
+        change: impl FnOnce(
+            parking_lot::RwLockUpgradableReadGuard<'a, T>,
+        ) -> Result<
+            parking_lot::RwLockWriteGuard<'a, T>,
+            parking_lot::RwLockUpgradableReadGuard<'a, T>,
+        >,
+    ) -> Result<RwLockWriteGuard<'a, T>, Self> {
+        let RwLockUpgradableReadGuard { inner, hold, level } = self;
+        match inner.try_map(change) {
             Ok(inner) => Ok(RwLockWriteGuard { inner, hold, taken_alone: true }),
             Err(inner) => Err(RwLockUpgradableReadGuard { inner, hold, level }),
         }

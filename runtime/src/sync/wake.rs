@@ -105,6 +105,19 @@ impl<'a, G> RawGuard<'a, G> {
         }
     }
 
+    /// Releases the lock with `unlock` (a fair unlock), then wakes the async
+    /// waiters as a drop does.
+    pub(crate) fn release_with(self, unlock: impl FnOnce(G)) {
+        let RawGuard { guard, _wake } = self;
+        unlock(guard);
+    }
+
+    /// The async waiters of the lock, for a release inside the guard
+    /// (`unlocked`).
+    pub(crate) fn wake(&self) -> &'a Wake {
+        self._wake.0
+    }
+
     /// The hold weakened in place (a downgrade), which lets others in: wakes
     /// the async waiters as a release does.
     pub(crate) fn downgraded<G2>(self, change: impl FnOnce(G) -> G2) -> RawGuard<'a, G2> {
