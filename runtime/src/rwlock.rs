@@ -13,9 +13,11 @@ use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
+mod map;
 pub(crate) mod raw;
 mod upgradable;
 
+pub use map::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub(crate) use raw::RawRwLock;
 pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLockUpgradeFuture};
 
@@ -291,7 +293,8 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
 
 /// Shared access to the data of an [`RwLock`]; released when it drops.
 ///
-/// `Send` when `T: Sync`, as tokio's read guard.
+/// `Send` when `T: Sync`, as tokio's read guard. [`map`](Self::map) and
+/// [`try_map`](Self::try_map) narrow it to a part of the data.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
     inner: raw::ReadGuard<'a, T>,
@@ -313,15 +316,12 @@ impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
 /// Exclusive access to the data of an [`RwLock`]; released when it drops.
 ///
-/// `Send` when `T: Send`.
+/// `Send` when `T: Send + Sync`, as tokio's write guard: after a
+/// [`downgrade`](Self::downgrade) other threads may read the data beside it.
+/// [`map`](Self::map), [`try_map`](Self::try_map) and
+/// [`downgrade_map`](Self::downgrade_map) narrow it to a part of the data.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
     inner: raw::WriteGuard<'a, T>,
@@ -376,12 +376,6 @@ impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
 impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.inner
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
 
