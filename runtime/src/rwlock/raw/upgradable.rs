@@ -136,14 +136,18 @@ impl<'a, T: ?Sized> UpgradableGuard<'a, T> {
                 drop(turn);
                 Ok(WriteGuard { data, _release: WriteRelease(&lock.signals) })
             }
-            Err(claim) => {
-                let data = whole_read(DataUpgrading::downgrade(claim));
-                // Readers that found `UPGRADED` set meanwhile may have parked.
-                fence(Ordering::SeqCst);
-                lock.signals.wake_readers_after_fence();
-                Err(UpgradableGuard { data, turn })
-            }
+            Err(claim) => Err(UpgradableGuard::read_on(claim, turn)),
         }
+    }
+
+    /// After a failed `try_upgrade`: the claim back into a read, no gap, and
+    /// the readers that found `UPGRADED` set meanwhile (and may have parked)
+    /// woken.
+    fn read_on(claim: DataUpgrading<'a, T>, turn: Turn<'a>) -> Self {
+        let data = whole_read(DataUpgrading::downgrade(claim));
+        fence(Ordering::SeqCst);
+        turn.signals.wake_readers_after_fence();
+        UpgradableGuard { data, turn }
     }
 
     /// A plain read hold, no gap; the turn passes on.
@@ -323,5 +327,31 @@ impl<T: ?Sized> Drop for UpgradableRead<'_, T> {
                 // The `Turn` in the state uncounts and passes the turn on.
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::task::Poll;
+
+    use super::super::tests::Task;
+    use super::{DataUpgrading, RawRwLock, UpgradableGuard};
+
+    /// The instant inside a `try_upgrade` that finds a reader in: a reader
+    /// arriving then stands back (and parks); the failed attempt must wake it.
+    #[test]
+    fn a_failed_try_upgrade_wakes_the_readers_it_held_back() {
+        let lock = RawRwLock::new(0u32);
+        let UpgradableGuard { data, turn } = lock.try_upgradable_read().expect("free");
+        let other = lock.try_read().expect("readers share it");
+        let claim = lock.data.try_upgradable_read().expect("only the turn's holder claims");
+        drop(data);
+        let mut late = Task::new(lock.read());
+        assert!(late.poll().is_pending(), "readers stand back while the claim is up");
+        let claim = DataUpgrading::try_upgrade(claim).err().expect("the other reader is in");
+        let _upgradable = UpgradableGuard::read_on(claim, turn);
+        assert!(late.woken(), "the failed attempt woke the reader");
+        assert!(matches!(late.poll(), Poll::Ready(_)), "and it reads beside the others");
+        drop(other);
     }
 }
