@@ -21,15 +21,14 @@ const TASKS: u64 = 4;
 const ROUNDS: u64 = 1_000;
 const WATCHDOG: Duration = Duration::from_secs(10);
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_time().build().unwrap()
+}
+
 #[test]
 fn upgradable_read_then_upgrade_counts_exactly_on_a_multi_thread_runtime() {
     let registry = Arc::new(RwLock::new(Registry::default()));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(4)
-        .enable_time()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    runtime().block_on(async {
         let mut tasks = Vec::new();
         for task in 0..TASKS {
             let upgrader = registry.clone();
@@ -90,12 +89,7 @@ fn upgradable_read_then_upgrade_counts_exactly_on_a_multi_thread_runtime() {
 #[test]
 fn try_upgrade_or_wait_counts_exactly_beside_readers_on_a_multi_thread_runtime() {
     let registry = Arc::new(RwLock::new(Registry::default()));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(4)
-        .enable_time()
-        .build()
-        .unwrap();
-    let fell_back = runtime.block_on(async {
+    let fell_back = runtime().block_on(async {
         let mut upgraders = Vec::new();
         let mut readers = Vec::new();
         for _ in 0..TASKS {

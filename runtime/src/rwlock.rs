@@ -57,6 +57,25 @@ pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLo
 /// writer at the head of the queue blocks new readers, so writers are not
 /// starved. The futures are cancel safe: dropping one before it completes
 /// acquires nothing and leaves the queue as it was.
+///
+/// # Guards
+///
+/// As tokio's: a read guard narrows to a part of the data with
+/// [`RwLockReadGuard::map`] / [`try_map`](RwLockReadGuard::try_map), a write
+/// guard with [`RwLockWriteGuard::map`] / [`try_map`](RwLockWriteGuard::try_map),
+/// and [`RwLockWriteGuard::downgrade`] / [`downgrade_map`](RwLockWriteGuard::downgrade_map)
+/// turn a write into a read with no writer in between. A mapped guard is the
+/// same hold: it keeps the token borrowed and wakes the waiters when it drops.
+/// [`upgradable_read`](RwLock::upgradable_read) gives a read that can become a
+/// write with no write in between.
+///
+/// There is no downgrade from a write to an upgradable read (parking_lot's
+/// `downgrade_to_upgradable`). An upgradable read holds the writers' turn, and
+/// a write taken at once (nobody queued) does not: by the time it downgrades,
+/// the turn may belong to a writer that queued behind it, which waits for this
+/// very hold to end, so the downgrade could neither take the turn without a
+/// wait nor skip that writer without breaking arrival order. Downgrade to a
+/// plain read, or take an upgradable read from the start.
 pub struct RwLock<T: ?Sized, L = T> {
     // Invariant in `L`: a level must never coerce to another (two levels that
     // differ only by a higher-ranked lifetime are subtypes of each other).

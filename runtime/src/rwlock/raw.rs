@@ -439,8 +439,8 @@ impl<T: ?Sized> Deref for WriteGuard<'_, T> {
 impl<'a, T: ?Sized> WriteGuard<'a, T> {
     /// Turns the write hold into a read hold with no gap.
     ///
-    /// `lock_api`'s `downgrade` is spin's: it counts this holder as a reader before it clears the
-    /// writer bit, so no writer (and no other reader) can take the lock in
+    /// `lock_api`'s `downgrade` is spin's: it counts this holder as a reader
+    /// before it clears the writer bit, so no writer can take the lock in
     /// between. Then the write release's wake-ups run, as if the lock had been
     /// released: parked readers are woken and try again, and the head writer,
     /// if any, tries and fails against this read and listens again. Fairness

@@ -27,7 +27,9 @@ use crate::token::LockToken;
 /// write in between: see [`RwLock::upgradable_read`].
 ///
 /// It shares the lock with plain readers and excludes writers and other
-/// upgradable readers. `Send` when `T: Sync`.
+/// upgradable readers. [`upgrade`](Self::upgrade) waits for the other readers
+/// to leave; [`try_upgrade`](Self::try_upgrade) upgrades only if none is in,
+/// and gives the guard back otherwise. `Send` when `T: Send + Sync`.
 ///
 /// ```
 /// use lockladder::{lock_level, LockToken, RwLock, RwLockUpgradableReadGuard};

@@ -348,7 +348,7 @@ mod tests {
         drop(data);
         let mut late = Task::new(lock.read());
         assert!(late.poll().is_pending(), "readers stand back while the claim is up");
-        let claim = DataUpgrading::try_upgrade(claim).err().expect("the other reader is in");
+        let claim = DataUpgrading::try_upgrade(claim).expect_err("the other reader is in");
         let _upgradable = UpgradableGuard::read_on(claim, turn);
         assert!(late.woken(), "the failed attempt woke the reader");
         assert!(matches!(late.poll(), Poll::Ready(_)), "and it reads beside the others");
