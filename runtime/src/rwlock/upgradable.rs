@@ -1,6 +1,6 @@
 //! Upgradable reads of the async [`RwLock`]: `upgradable_read`, then
-//! `upgrade` or `try_upgrade` (or `downgrade`). The raw lock's fairness and cancel-safety
-//! argument is in `raw/upgradable.rs`.
+//! `upgrade` or `try_upgrade` (or `downgrade`). The raw lock's fairness and
+//! cancel-safety argument is in `raw/upgradable.rs`.
 //!
 //! `upgrade` waits for the other readers to leave, and a reader may be
 //! waiting for a lock the upgrader took above the `RwLock`: so `upgrade` takes
