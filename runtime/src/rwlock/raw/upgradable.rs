@@ -53,7 +53,7 @@ use event_listener::EventListener;
 
 use super::{
     DRAINING, DataRead, DataUpgrading, DataWrite, QUEUED, RawRwLock, ReadGuard, ReadRelease,
-    Signals, WriteGuard, WriteRelease, whole_read,
+    Signals, WriteGuard, WriteRelease,
 };
 
 impl<T: ?Sized> RawRwLock<T> {
@@ -144,7 +144,7 @@ impl<'a, T: ?Sized> UpgradableGuard<'a, T> {
     /// the readers that found `UPGRADED` set meanwhile (and may have parked)
     /// woken.
     fn read_on(claim: DataUpgrading<'a, T>, turn: Turn<'a>) -> Self {
-        let data = whole_read(DataUpgrading::downgrade(claim));
+        let data = DataUpgrading::downgrade(claim);
         fence(Ordering::SeqCst);
         turn.signals.wake_readers_after_fence();
         UpgradableGuard { data, turn }
