@@ -40,7 +40,8 @@ async fn tally(registry: &RwLock<Registry>, coins: &Mutex<Coins>) {
     let (reading, mut at_registry) = registry.read(&mut token).await;
     let names = RwLockReadGuard::try_map(reading, |registry| Some(&registry.names))
         .unwrap_or_else(|_| unreachable!("always there"));
-    let first: MappedRwLockReadGuard<'_, str> = MappedRwLockReadGuard::map(names, |names| &*names[0]);
+    let first: MappedRwLockReadGuard<'_, str> =
+        MappedRwLockReadGuard::map(names, |names| &*names[0]);
     let (mut coins, _) = coins.lock(&mut at_registry).await;
     tokio::task::yield_now().await;
     coins.total += first.len() as u64;
