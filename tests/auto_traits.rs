@@ -4,8 +4,8 @@ use lockladder::future::{
     CondvarWait, CondvarWaitWhile, MutexLockFuture, RwLockReadFuture, RwLockWriteFuture,
 };
 use lockladder::{
-    Condvar, LockToken, MappedMutexGuard, Mutex, MutexGuard, RwLock, RwLockReadGuard,
-    RwLockWriteGuard, TryLockError, Unlocked, lock_level,
+    Condvar, LockToken, MappedMutexGuard, MappedRwLockReadGuard, MappedRwLockWriteGuard, Mutex,
+    MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError, Unlocked, lock_level,
 };
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 use std::cell::Cell;
@@ -14,8 +14,10 @@ use std::rc::Rc;
 #[lock_level(10)]
 struct Level10;
 
-// `Cell<u8>` is Send but not Sync; `Rc<u8>` is neither.
+// `Cell<u8>` is Send but not Sync; `Rc<u8>` is neither; a std guard is Sync
+// but not Send.
 type SendOnly = Cell<u8>;
+type SyncOnly = std::sync::MutexGuard<'static, u8>;
 
 // Tokens: zero-sized (with `lockdep`, a root carries its registration), Send +
 // Sync, never duplicated.
@@ -42,14 +44,31 @@ assert_impl_all!(MutexGuard<'static, SendOnly>: Send);
 assert_not_impl_any!(MutexGuard<'static, Rc<u8>>: Send, Sync);
 assert_impl_all!(RwLockReadGuard<'static, u8>: Send, Sync);
 assert_not_impl_any!(RwLockReadGuard<'static, SendOnly>: Send);
+// tokio's read guard needs only `T: Sync`; here `T: Send + Sync` (the plain
+// `lock_api` guard: one pointer less per read). A lock of such data cannot be
+// shared between tasks anyway; the mapped read guard has tokio's rule.
+assert_not_impl_any!(RwLockReadGuard<'static, SyncOnly>: Send);
+assert_impl_all!(RwLockReadGuard<'static, SyncOnly>: Sync);
 assert_impl_all!(RwLockWriteGuard<'static, u8>: Send, Sync);
-assert_impl_all!(RwLockWriteGuard<'static, SendOnly>: Send);
+// tokio's rule, `T: Send + Sync`: sent and then downgraded, the guard would read
+// a `!Sync` value on another thread beside this one's readers.
+assert_not_impl_any!(RwLockWriteGuard<'static, SendOnly>: Send, Sync);
 // A mapped guard: as the guard it came from.
 assert_impl_all!(MappedMutexGuard<'static, u8>: Send, Sync);
 assert_impl_all!(MappedMutexGuard<'static, SendOnly>: Send);
 assert_not_impl_any!(MappedMutexGuard<'static, SendOnly>: Sync);
 assert_not_impl_any!(MutexGuard<'static, SendOnly>: Sync);
 assert_not_impl_any!(MappedMutexGuard<'static, Rc<u8>>: Send, Sync);
+// The async RwLock's mapped guards: a mapped read guard as the read guard; a
+// mapped write guard cannot downgrade, so `T: Send` is enough to send it.
+assert_impl_all!(MappedRwLockReadGuard<'static, u8>: Send, Sync);
+assert_not_impl_any!(MappedRwLockReadGuard<'static, SendOnly>: Send, Sync);
+assert_impl_all!(MappedRwLockReadGuard<'static, SyncOnly>: Send, Sync);
+assert_not_impl_any!(RwLockWriteGuard<'static, SyncOnly>: Send);
+assert_impl_all!(MappedRwLockWriteGuard<'static, u8>: Send, Sync);
+assert_impl_all!(MappedRwLockWriteGuard<'static, SendOnly>: Send);
+assert_not_impl_any!(MappedRwLockWriteGuard<'static, SendOnly>: Sync);
+assert_not_impl_any!(MappedRwLockWriteGuard<'static, Rc<u8>>: Send, Sync);
 
 // Futures: Send for Send data, whatever the level.
 assert_impl_all!(MutexLockFuture<'static, u8, Level10>: Send, Sync);

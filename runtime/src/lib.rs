@@ -43,6 +43,7 @@ pub use level::DeclareLevel;
 pub use level::{Level, TokenLevel, Unlocked};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard};
 pub use order::LockBefore;
+pub use rwlock::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard};
 pub use set::{DuplicateLockError, TryLockManyError};
 pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};

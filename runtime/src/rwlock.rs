@@ -13,9 +13,11 @@ use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
 
+mod map;
 pub(crate) mod raw;
 mod upgradable;
 
+pub use map::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub(crate) use raw::RawRwLock;
 pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLockUpgradeFuture};
 
@@ -55,6 +57,25 @@ pub use upgradable::{RwLockUpgradableReadFuture, RwLockUpgradableReadGuard, RwLo
 /// writer at the head of the queue blocks new readers, so writers are not
 /// starved. The futures are cancel safe: dropping one before it completes
 /// acquires nothing and leaves the queue as it was.
+///
+/// # Guards
+///
+/// As tokio's: a read guard narrows to a part of the data with
+/// [`RwLockReadGuard::map`] / [`try_map`](RwLockReadGuard::try_map), a write
+/// guard with [`RwLockWriteGuard::map`] / [`try_map`](RwLockWriteGuard::try_map),
+/// and [`RwLockWriteGuard::downgrade`] / [`downgrade_map`](RwLockWriteGuard::downgrade_map)
+/// turn a write into a read with no writer in between. A mapped guard is the
+/// same hold: it keeps the token borrowed and wakes the waiters when it drops.
+/// [`upgradable_read`](RwLock::upgradable_read) gives a read that can become a
+/// write with no write in between.
+///
+/// There is no downgrade from a write to an upgradable read (parking_lot's
+/// `downgrade_to_upgradable`). An upgradable read holds the writers' turn, and
+/// a write taken at once (nobody queued) does not: by the time it downgrades,
+/// the turn may belong to a writer that queued behind it, which waits for this
+/// very hold to end, so the downgrade could neither take the turn without a
+/// wait nor skip that writer without breaking arrival order. Downgrade to a
+/// plain read, or take an upgradable read from the start.
 pub struct RwLock<T: ?Sized, L = T> {
     // Invariant in `L`: a level must never coerce to another (two levels that
     // differ only by a higher-ranked lifetime are subtypes of each other).
@@ -291,7 +312,10 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockWriteFuture<'_, T, L> {
 
 /// Shared access to the data of an [`RwLock`]; released when it drops.
 ///
-/// `Send` when `T: Sync`, as tokio's read guard.
+/// `Send` when `T: Send + Sync` (tokio's needs only `T: Sync`; the difference
+/// is data that is `Sync` but not `Send`, whose lock no two tasks can share
+/// anyway). [`map`](Self::map) and [`try_map`](Self::try_map) narrow it to a
+/// part of the data; the mapped guard is `Send` when `T: Sync`.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
     inner: raw::ReadGuard<'a, T>,
@@ -313,15 +337,12 @@ impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
     }
 }
 
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
-    }
-}
-
 /// Exclusive access to the data of an [`RwLock`]; released when it drops.
 ///
-/// `Send` when `T: Send`.
+/// `Send` when `T: Send + Sync`, as tokio's write guard: after a
+/// [`downgrade`](Self::downgrade) other threads may read the data beside it.
+/// [`map`](Self::map), [`try_map`](Self::try_map) and
+/// [`downgrade_map`](Self::downgrade_map) narrow it to a part of the data.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
     inner: raw::WriteGuard<'a, T>,
@@ -376,12 +397,6 @@ impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
 impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.inner
-    }
-}
-
-impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&**self, f)
     }
 }
 

@@ -3,13 +3,16 @@
 //!
 //! Why not `async_lock::RwLock`: its write path takes an inner mutex and the
 //! state word, and its release notifies twice, so an uncontended write cost
-//! 2.5x tokio's. Here the data sits in a `spin::RwLock` that is only ever
-//! *tried* (never spun on): `try_write` is one compare-and-swap, the release one
-//! `fetch_and`. Waiting and fairness live beside it in [`Signals`]:
+//! 2.5x tokio's. Here the data sits in spin's reader-writer lock (under
+//! `lock_api`, see below) that is only ever *tried* (never spun on):
+//! `try_write` is one compare-and-swap, the release one `fetch_and`. Waiting
+//! and fairness live beside it in [`Signals`]:
 //!
 //! * a writer that does not get the lock at once joins a FIFO queue (an
 //!   `async_lock::Mutex<()>`, its turn); while any writer is queued, new writers
-//!   do not take the fast path, so nobody barges past a queued writer;
+//!   do not take the fast path, so nobody barges past a queued writer (a
+//!   newcomer that read the gate just before the writer queued may still take
+//!   a free lock once: "about" arrival order);
 //! * the writer whose turn it is sets `DRAINING`: new readers stand back until
 //!   it is granted, so writers are not starved (as with async-lock, a steady
 //!   stream of queued writers holds readers back until it ends);
@@ -21,6 +24,21 @@
 //! releaser changes the state, issues a SeqCst fence and notifies if a waiter is
 //! registered. One of the two fences comes first, so either the waiter sees the
 //! release or the releaser sees the waiter.
+//!
+//! The data cell is `lock_api::RwLock<spin::RwLock<()>, T>`: spin's lock word
+//! with `lock_api`'s guards, which narrow to a part of the data safely (`map`)
+//! and downgrade a write with no gap. Its `try_read`, `try_write`, releases and
+//! `downgrade` are spin's own atomic operations, so everything above holds
+//! word for word. The guards of the whole data are `lock_api`'s plain ones,
+//! one pointer each beside the release's, as before: `Send` when
+//! `T: Send + Sync` (a write guard must not be `Send` for less: after a
+//! downgrade other threads read the data beside it). tokio's read guard is
+//! `Send` when `T: Sync`; keeping every read as `lock_api`'s mapped read guard
+//! would give that rule, but its extra pointer cost about 10% more
+//! instructions per uncontended `read` (measured), for data that is `Sync` but
+//! not `Send`, whose lock no two tasks can share anyway. The mapped guards,
+//! which cannot downgrade, are `Send` for `T: Sync` (read) and `T: Send`
+//! (write).
 
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
@@ -29,6 +47,22 @@ use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, Poll};
 
 use event_listener::{Event, EventListener, IntoNotification};
+
+/// spin's reader-writer lock word, as `lock_api`'s raw lock.
+type Word = spin::RwLock<()>;
+/// The data cell.
+type Data<T> = lock_api::RwLock<Word, T>;
+/// A read of the whole data.
+type DataRead<'a, T> = lock_api::RwLockReadGuard<'a, Word, T>;
+/// A read narrowed to a part of the data.
+type MappedDataRead<'a, T> = lock_api::MappedRwLockReadGuard<'a, Word, T>;
+/// A write of the whole data: it can downgrade.
+type DataWrite<'a, T> = lock_api::RwLockWriteGuard<'a, Word, T>;
+/// A write narrowed to a part of the data: it cannot downgrade.
+type MappedDataWrite<'a, T> = lock_api::MappedRwLockWriteGuard<'a, Word, T>;
+/// spin's upgradable hold (its `UPGRADED` bit), used only by an upgrade in
+/// flight: see `upgradable.rs`.
+type DataUpgrading<'a, T> = lock_api::RwLockUpgradableReadGuard<'a, Word, T>;
 
 /// In `Signals::gate`: the writer at the head of the queue waits for the lock
 /// to drain; new readers stand back.
@@ -39,7 +73,7 @@ const QUEUED: usize = 2;
 /// An async reader-writer lock, fair to writers and readers, cancel safe.
 pub struct RawRwLock<T: ?Sized> {
     signals: Signals,
-    data: spin::RwLock<T>,
+    data: Data<T>,
 }
 
 /// Who waits, and how to wake them. Holds no `T`, so the guards that point to
@@ -68,7 +102,7 @@ impl<T> RawRwLock<T> {
                 to_readers: Event::new(),
                 parked_readers: AtomicUsize::new(0),
             },
-            data: spin::RwLock::new(value),
+            data: Data::new(value),
         }
     }
 
@@ -87,7 +121,7 @@ impl<T: ?Sized> RawRwLock<T> {
         if self.signals.gate.load(Ordering::Relaxed) & DRAINING != 0 {
             return None;
         }
-        match self.data.try_read() {
+        match self.try_read_data() {
             Some(data) => Some(ReadGuard { data, _release: ReadRelease(&self.signals) }),
             None => {
                 // The failed attempt counted itself as a reader for an instant,
@@ -96,6 +130,13 @@ impl<T: ?Sized> RawRwLock<T> {
                 None
             }
         }
+    }
+
+    /// A read of the data cell alone, whoever waits: one `fetch_add` (and a
+    /// `fetch_sub` if a writer holds it or an upgrade claims it).
+    #[inline]
+    fn try_read_data(&self) -> Option<DataRead<'_, T>> {
+        self.data.try_read()
     }
 
     /// Exclusive access if nobody holds the lock and no writer is queued.
@@ -287,7 +328,7 @@ impl<T: ?Sized> Drop for Write<'_, T> {
 
 /// Shared access to the data of a [`RawRwLock`].
 pub struct ReadGuard<'a, T: ?Sized> {
-    data: spin::RwLockReadGuard<'a, T>,
+    data: DataRead<'a, T>,
     // Dropped after `data`: wakes a writer once the lock is released.
     _release: ReadRelease<'a>,
 }
@@ -310,11 +351,90 @@ impl<T: ?Sized> Deref for ReadGuard<'_, T> {
     }
 }
 
+/// Shared access to a part of the data of a [`RawRwLock`]: the same hold as
+/// the [`ReadGuard`] it was narrowed from, released the same way.
+pub struct MappedReadGuard<'a, T: ?Sized> {
+    data: MappedDataRead<'a, T>,
+    // Dropped after `data`, as in `ReadGuard`.
+    _release: ReadRelease<'a>,
+}
+
+impl<T: ?Sized> Deref for MappedReadGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
 /// Exclusive access to the data of a [`RawRwLock`].
 pub struct WriteGuard<'a, T: ?Sized> {
-    data: spin::RwLockWriteGuard<'a, T>,
+    data: DataWrite<'a, T>,
     // Dropped after `data`: wakes the waiters once the lock is released.
     _release: WriteRelease<'a>,
+}
+
+/// Exclusive access to a part of the data of a [`RawRwLock`]: the same hold
+/// as the [`WriteGuard`] it was narrowed from, released (and the waiters
+/// woken) the same way. It cannot downgrade.
+pub struct MappedWriteGuard<'a, T: ?Sized> {
+    data: MappedDataWrite<'a, T>,
+    // Dropped after `data`, as in `WriteGuard`.
+    _release: WriteRelease<'a>,
+}
+
+/// `map`/`try_map` on a guard type whose `data` is a `$data`: both narrow to a
+/// `$mapped` that keeps the lock held and the release's wake-ups. `$($mut)?`
+/// is the access the parts are given (`&` for a read, `&mut` for a write).
+macro_rules! mappable {
+    ($guard:ident($data:ident) -> $mapped:ident $(, $mut:tt)?) => {
+        impl<'a, T: ?Sized> $guard<'a, T> {
+            /// Narrows the guard to a part of the data; the lock stays held.
+            #[inline]
+            pub(crate) fn map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&$($mut)? T) -> &$($mut)? U,
+            ) -> $mapped<'a, U> {
+                let $guard { data, _release } = self;
+                $mapped { data: $data::map(data, part), _release }
+            }
+
+            /// As [`map`](Self::map); the guard comes back when `part` finds nothing.
+            #[inline]
+            pub(crate) fn try_map<U: ?Sized>(
+                self,
+                part: impl FnOnce(&$($mut)? T) -> Option<&$($mut)? U>,
+            ) -> Result<$mapped<'a, U>, Self> {
+                let $guard { data, _release } = self;
+                match $data::try_map(data, part) {
+                    Ok(data) => Ok($mapped { data, _release }),
+                    Err(data) => Err($guard { data, _release }),
+                }
+            }
+        }
+    };
+}
+
+mappable!(ReadGuard(DataRead) -> MappedReadGuard);
+mappable!(MappedReadGuard(MappedDataRead) -> MappedReadGuard);
+mappable!(WriteGuard(DataWrite) -> MappedWriteGuard, mut);
+mappable!(MappedWriteGuard(MappedDataWrite) -> MappedWriteGuard, mut);
+
+impl<T: ?Sized> Deref for MappedWriteGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: ?Sized> DerefMut for MappedWriteGuard<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
 }
 
 struct WriteRelease<'a>(&'a Signals);
@@ -338,8 +458,8 @@ impl<T: ?Sized> Deref for WriteGuard<'_, T> {
 impl<'a, T: ?Sized> WriteGuard<'a, T> {
     /// Turns the write hold into a read hold with no gap.
     ///
-    /// spin's `downgrade` counts this holder as a reader before it clears the
-    /// writer bit, so no writer (and no other reader) can take the lock in
+    /// `lock_api`'s `downgrade` is spin's: it counts this holder as a reader
+    /// before it clears the writer bit, so no writer can take the lock in
     /// between. Then the write release's wake-ups run, as if the lock had been
     /// released: parked readers are woken and try again, and the head writer,
     /// if any, tries and fails against this read and listens again. Fairness
@@ -349,7 +469,8 @@ impl<'a, T: ?Sized> WriteGuard<'a, T> {
     /// other. Nothing here awaits, so there is no cancellation point.
     pub(crate) fn downgrade(self) -> ReadGuard<'a, T> {
         let WriteGuard { data, _release: write_release } = self;
-        let read = ReadGuard { data: data.downgrade(), _release: ReadRelease(write_release.0) };
+        let data = DataWrite::downgrade(data);
+        let read = ReadGuard { data, _release: ReadRelease(write_release.0) };
         drop(write_release);
         read
     }
@@ -364,7 +485,7 @@ impl<T: ?Sized> DerefMut for WriteGuard<'_, T> {
 
 mod upgradable;
 
-pub(crate) use upgradable::{UpgradableGuard, UpgradableRead};
+pub(crate) use upgradable::{UpgradableGuard, UpgradableRead, Upgrade};
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -1,11 +1,13 @@
 //! Upgradable reads of the async [`RwLock`]: `upgradable_read`, then
-//! `upgrade` (or `downgrade`). The raw lock's fairness and cancel-safety
-//! argument is in `raw/upgradable.rs`.
+//! `upgrade` or `try_upgrade` (or `downgrade`). The raw lock's fairness and
+//! cancel-safety argument is in `raw/upgradable.rs`.
 //!
 //! `upgrade` waits for the other readers to leave, and a reader may be
 //! waiting for a lock the upgrader took above the `RwLock`: so `upgrade` takes
 //! the upgradable guard's own token at the lock's level mutably, which cannot
-//! be lent while anything taken through it is held.
+//! be lent while anything taken through it is held. `try_upgrade` never
+//! waits, but takes the same token: a write at `L` must not begin while a
+//! higher level taken after the read is still held.
 
 use core::fmt;
 use core::future::Future;
@@ -25,7 +27,9 @@ use crate::token::LockToken;
 /// write in between: see [`RwLock::upgradable_read`].
 ///
 /// It shares the lock with plain readers and excludes writers and other
-/// upgradable readers. `Send` when `T: Sync`.
+/// upgradable readers. [`upgrade`](Self::upgrade) waits for the other readers
+/// to leave; [`try_upgrade`](Self::try_upgrade) upgrades only if none is in,
+/// and gives the guard back otherwise. `Send` when `T: Send + Sync`.
 ///
 /// ```
 /// use lockladder::{lock_level, LockToken, RwLock, RwLockUpgradableReadGuard};
@@ -169,6 +173,54 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
         RwLockUpgradeFuture { inner: inner.upgrade(lock), hold: Some(hold) }
     }
 
+    /// Upgrades at once if no other reader holds the lock; otherwise gives the
+    /// upgradable guard back, unchanged and still held. It never waits. Either
+    /// way nobody writes in between: this guard holds the writers' turn.
+    ///
+    /// `token` is the guard's own token, as for [`upgrade`](Self::upgrade),
+    /// so a `try_upgrade` while a lock taken through that token is held does
+    /// not compile either.
+    ///
+    /// ```
+    /// use lockladder::{lock_level, LockToken, RwLock, RwLockUpgradableReadGuard};
+    ///
+    /// #[lock_level(10)]
+    /// struct Cache {
+    ///     entries: Vec<u32>,
+    /// }
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let cache = RwLock::new(Cache { entries: Vec::new() });
+    /// let mut token = LockToken::new();
+    /// let (checking, mut at_cache) = cache.upgradable_read(&mut token).await;
+    /// let mut writing = match RwLockUpgradableReadGuard::try_upgrade(checking, &mut at_cache) {
+    ///     Ok(writing) => writing,
+    ///     // A reader is still in: wait for it after all.
+    ///     Err(checking) => RwLockUpgradableReadGuard::upgrade(checking, &mut at_cache).await,
+    /// };
+    /// writing.entries.push(4);
+    /// # });
+    /// ```
+    ///
+    /// A task that reads at that very instant counts as a reader, and while
+    /// it tries (a few atomic operations) another task's `try_read` may find
+    /// the lock taken, as if a writer were next in line.
+    ///
+    /// # Errors
+    ///
+    /// The upgradable guard itself, unchanged, if another reader holds the lock.
+    pub fn try_upgrade(
+        guard: Self,
+        token: &mut LockToken<'_, L>,
+    ) -> Result<RwLockWriteGuard<'a, T>, Self> {
+        let _ = token;
+        let RwLockUpgradableReadGuard { inner, lock, hold, level } = guard;
+        match inner.try_upgrade(lock) {
+            Ok(writing) => Ok(RwLockWriteGuard::new(writing, hold)),
+            Err(inner) => Err(RwLockUpgradableReadGuard { inner, lock, hold, level }),
+        }
+    }
+
     /// Turns the hold into a plain read hold with no gap, letting a writer
     /// or another upgradable reader queue behind the readers.
     ///
@@ -251,7 +303,7 @@ impl<T: ?Sized, L: Level> fmt::Debug for RwLockUpgradableReadFuture<'_, T, L> {
 /// write guard.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct RwLockUpgradeFuture<'a, T: ?Sized> {
-    inner: raw::Write<'a, T>,
+    inner: raw::Upgrade<'a, T>,
     /// The hold goes on from the upgradable guard to the write guard.
     hold: Option<Hold>,
 }

@@ -190,3 +190,40 @@ fn randomly_cancelled_readers_and_writers_keep_the_lock_consistent() {
     let state = lock.try_write().expect("free and nobody queued at the end");
     assert_eq!(state.value, completed_writes.load(Ordering::SeqCst) as u64);
 }
+
+/// A writer that read the gate before the upgradable reader queued goes
+/// straight for the data word; during an upgrade that waits for a reader, the
+/// word must never be free for it (the upgrade keeps spin's `UPGRADED`).
+#[test]
+fn a_writer_past_the_gate_never_gets_in_while_an_upgrade_waits() {
+    let lock = RawRwLock::new(0u32);
+    let upgradable = lock.try_upgradable_read().expect("free");
+    let reader = lock.try_read().expect("readers share it");
+    let mut upgrade = Task::new(upgradable.upgrade(&lock));
+    assert!(upgrade.poll().is_pending(), "a reader is still in");
+
+    drop(reader);
+    // What a fast-path writer that loaded the gate early does next:
+    assert!(lock.data.try_write().is_none(), "the word is free for a stale writer");
+    assert!(upgrade.woken());
+    let Poll::Ready(mut guard) = upgrade.poll() else { panic!("the upgrade is granted") };
+    *guard += 1;
+}
+
+/// `try_upgrade` with another reader in gives the upgradable hold back, with
+/// no window for a writer past the gate, and succeeds once the reader left.
+#[test]
+fn a_failed_try_upgrade_keeps_the_hold_and_a_later_one_succeeds() {
+    let lock = RawRwLock::new(0u32);
+    let upgradable = lock.try_upgradable_read().expect("free");
+    let reader = lock.try_read().expect("readers share it");
+    let upgradable = upgradable.try_upgrade(&lock).err().expect("a reader is in");
+    assert!(lock.data.try_write().is_none(), "still read-held");
+    drop(lock.try_read().expect("readers still share it"));
+    drop(reader);
+    assert!(lock.data.try_write().is_none(), "the upgradable read still holds the word");
+    let mut guard = upgradable.try_upgrade(&lock).ok().expect("no other reader");
+    *guard += 1;
+    drop(guard);
+    drop(lock.try_write().expect("free, nobody queued"));
+}
