@@ -8,22 +8,23 @@
 //! cannot be borrowed while anything taken through it lives) or the token of
 //! a same-level set; a guard taken in a set is refused (see [`Condvar::wait`]).
 //!
-//! Built on `event-listener` rather than on parking_lot's condvar: parking_lot
-//! releases the mutex inside its wait, where nothing can wake the async tasks
-//! (`lock_all`/`lock_many`) sleeping on that mutex; a wait here registers its
-//! listener while the mutex is held, unlocks through the guard (which wakes
-//! them), then sleeps. A notification sent after the listener is registered
-//! cannot be lost, and the mutex is held until the listener is, so none sent
-//! after the waiter checked its condition is missed.
+//! Built on a queue of parked threads of its own (`sleepers`) rather than on
+//! parking_lot's condvar: parking_lot releases the mutex inside its wait,
+//! where nothing can wake the async tasks (`lock_all`/`lock_many`) sleeping
+//! on that mutex; a wait here queues itself while the mutex is held, unlocks
+//! through the guard (which wakes them), then parks. A notification sent
+//! after the waiter queued itself cannot be lost, and the mutex is held until
+//! it has, so none sent after the waiter checked its condition is missed.
+
+mod sleepers;
 
 use core::fmt;
 use core::mem;
 use std::time::{Duration, Instant};
 
-use event_listener::{Event, IntoNotification, Listener};
-
+use self::sleepers::Sleepers;
 use super::mutex::{Mutex, MutexGuard};
-use crate::held::{Acquisition, Hold};
+use crate::held::{Acquisition, CallSite, Hold};
 use crate::level::Level;
 use crate::token::LockToken;
 
@@ -89,7 +90,7 @@ use crate::token::LockToken;
 /// mutex ends when the wait releases it and a new one starts when it is
 /// re-taken (with its own call site and order check).
 pub struct Condvar {
-    event: Event,
+    sleepers: Sleepers,
 }
 
 /// Whether a timed wait ended because its time ran out.
@@ -150,7 +151,7 @@ impl Condvar {
     /// ```
     #[must_use]
     pub const fn new() -> Self {
-        Condvar { event: Event::new() }
+        Condvar { sleepers: Sleepers::new() }
     }
 
     /// Releases the mutex, sleeps until notified, and re-takes the mutex
@@ -388,9 +389,7 @@ impl Condvar {
     /// assert!(!ready.notify_one()); // nobody to wake
     /// ```
     pub fn notify_one(&self) -> bool {
-        // `additional`: one more waiter than those already woken and not yet
-        // running, so two quick calls wake two waiters.
-        self.event.notify(1.additional()) != 0
+        self.sleepers.notify_one()
     }
 
     /// Wakes every waiter; returns how many there were.
@@ -402,7 +401,7 @@ impl Condvar {
     /// assert_eq!(ready.notify_all(), 0);
     /// ```
     pub fn notify_all(&self) -> usize {
-        self.event.notify(usize::MAX)
+        self.sleepers.notify_all()
     }
 
     #[track_caller]
@@ -447,24 +446,26 @@ impl Condvar {
             L::NAME,
             L::LEVEL
         );
-        // Listening before the unlock: a notification sent once the mutex is
+        // Queued before the unlock: a notification sent once the mutex is
         // free reaches this waiter.
-        let listener = self.event.listen();
+        let ticket = self.sleepers.enqueue();
+        // The re-take is checked before it blocks on the mutex, and reported
+        // at the user's call (a closure cannot track its caller).
+        let site = CallSite::caller();
+        let mut retake = None;
         // The hold ends while the mutex is released...
         drop(mem::replace(&mut guard.hold, Hold::none()));
         let woken = parking_lot::MutexGuard::unlocked(&mut guard.raw_mut().guard, || {
             // ...and async tasks waiting for the mutex learn it is free.
             mutex.wake().released();
-            match deadline {
-                None => {
-                    listener.wait();
-                    true
-                }
-                Some(deadline) => listener.wait_deadline(deadline).is_some(),
-            }
+            let woken = ticket.sleep(deadline);
+            retake = Some(Acquisition::begin_at::<L>(site));
+            woken
         });
         // ...and a new one starts once it is re-taken.
-        guard.hold = Acquisition::begin::<L>().granted();
+        if let Some(mut retake) = retake {
+            guard.hold = retake.granted();
+        }
         WaitTimeoutResult { timed_out: !woken }
     }
 }
