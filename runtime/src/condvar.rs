@@ -103,6 +103,11 @@ use crate::token::LockToken;
 ///
 /// There is no timed wait: wrap the future in `tokio::time::timeout` (it is
 /// cancel safe; the guard is gone on a time-out, so lock again).
+///
+/// With `lockdep`, the mutex counts as held until the wait's first poll
+/// actually releases it, and each re-take is a new acquisition, checked when
+/// the notification arrives (before it queues for the mutex) and reported at
+/// your call of `wait` or `wait_while`.
 pub struct Condvar {
     event: Event,
 }

@@ -86,9 +86,11 @@ use crate::token::LockToken;
 /// Waiters are woken in the order they started waiting. There are no
 /// spurious wake-ups from the condvar itself, but a woken waiter re-takes the
 /// mutex behind whoever else wants it, so check your condition in a loop (or
-/// use [`wait_while`](Condvar::wait_while)). With `lockdep` the hold of the
-/// mutex ends when the wait releases it and a new one starts when it is
-/// re-taken (with its own call site and order check).
+/// use [`wait_while`](Condvar::wait_while)). A thread allocates only for its
+/// first wait. With `lockdep` the hold of the mutex ends when the wait
+/// releases it, and the re-take is a new acquisition: its order is checked
+/// once the wait is woken, before it blocks on the mutex, and it is reported
+/// at your call of the wait method.
 pub struct Condvar {
     sleepers: Sleepers,
 }
@@ -381,6 +383,11 @@ impl Condvar {
     }
 
     /// Wakes one waiter, the one waiting longest; `true` if there was one.
+    ///
+    /// Either with the mutex held or after releasing it. After is cheaper
+    /// when the two threads share a CPU: a waiter woken while the mutex is
+    /// still held runs only to find it taken (parking_lot moves such a waiter
+    /// onto the mutex's queue instead, with `unsafe` code this crate forbids).
     ///
     /// ```
     /// use lockladder::sync::Condvar;
