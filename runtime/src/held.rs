@@ -44,6 +44,7 @@ impl Acquisition {
     /// caller: for an acquisition made later on the user's behalf (the
     /// re-take of a mutex by a `Condvar` wait, inside its future or closure),
     /// which should be reported where the user asked for it.
+    #[track_caller]
     #[inline(always)]
     pub(crate) fn begin_at<L: Level>(site: CallSite) -> Self {
         let _ = site;
@@ -180,6 +181,17 @@ mod tests {
         let mut registry = Acquisition::begin::<Registry>();
         let _registry = registry.granted();
         let _account = account.granted();
+    }
+
+    #[test]
+    fn an_acquisition_begun_at_a_call_site_is_checked_and_reported_there() {
+        let _held = Acquisition::begin::<Account>().granted();
+        let (site, line) = (CallSite::caller(), line!());
+        let taken = catch_unwind(|| Acquisition::begin_at::<Registry>(site));
+        let message =
+            *taken.err().expect("`Registry` is below `Account`").downcast::<String>().unwrap();
+        let at = format!("`Registry` (level {}) at {}:{line}:", Registry::LEVEL, file!());
+        assert!(message.contains(&at), "{message}");
     }
 
     #[test]
