@@ -9,7 +9,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,9 @@ mod held_elsewhere;
 use held_elsewhere::while_held_elsewhere;
 mod lockdep_sites;
 use lockdep_sites::panic_message;
+
+/// A watchdog: far beyond any real wait, so a hang fails instead of blocking.
+const WATCHDOG: Duration = Duration::from_secs(10);
 
 #[lock_level(5)]
 struct Low;
@@ -155,7 +158,7 @@ fn the_held_set_is_exact_after_an_async_wait_is_cancelled_in_any_state() {
 }
 
 /// Waits on `jobs` with the blocking `Condvar`'s method `name` (one call per
-/// line, each marked with its site); the waits end when notified.
+/// line, each marked with its site).
 fn blocking_wait(
     name: &str,
     changed: &sync::Condvar,
@@ -185,34 +188,38 @@ fn blocking_wait(
 }
 
 #[test]
-fn every_blocking_wait_checks_its_retake_at_the_users_call() {
+fn every_blocking_wait_that_would_retake_below_a_held_lock_panics_at_the_call_before_releasing() {
     let names =
         ["wait", "wait_while", "wait_for", "wait_until", "wait_while_for", "wait_while_until"];
     for name in names {
-        let (jobs, stats, changed) =
-            (sync::Mutex::new(Jobs { round: 0 }), sync::Mutex::new(Stats), sync::Condvar::new());
-        let message = thread::scope(|scope| {
-            let (waiting, is_waiting) = mpsc::channel();
-            let (jobs, stats, changed) = (&jobs, &stats, &changed);
-            let waiter = scope.spawn(move || {
-                let mut token = LockToken::new();
-                let (mut held, mut at_jobs) = jobs.lock(&mut token);
-                // Held through a second root when the wait re-takes `Jobs`.
-                let mut second_root = LockToken::new();
-                let (_stats, _) = stats.lock(&mut second_root);
-                waiting.send(()).unwrap();
-                blocking_wait(name, changed, jobs, &mut held, &mut at_jobs);
-            });
-            is_waiting.recv().unwrap();
-            // Taken once the wait released it, by which time it is queued.
-            let mut token = LockToken::new();
-            let (mut held, _) = jobs.lock(&mut token);
-            held.round = 1;
-            assert!(changed.notify_one(), "{name}: the waiter was queued");
-            drop(held);
-            panic_message(waiter.join().expect_err("the re-take below `Stats` must be reported"))
+        let locks = Arc::new((sync::Mutex::new(Jobs { round: 0 }), sync::Mutex::new(Stats)));
+        let changed = Arc::new(sync::Condvar::new());
+        let (report, reported) = mpsc::channel();
+        // Not scoped: a wait that does not panic would block the test's join
+        // forever; the watchdog below fails it instead.
+        thread::spawn({
+            let (locks, changed) = (locks.clone(), changed.clone());
+            move || {
+                let (jobs, stats) = &*locks;
+                let waited = catch_unwind(AssertUnwindSafe(|| {
+                    let mut token = LockToken::new();
+                    let (mut held, mut at_jobs) = jobs.lock(&mut token);
+                    // Held through a second root: re-taking `Jobs` would invert.
+                    let mut second_root = LockToken::new();
+                    let (_stats, _) = stats.lock(&mut second_root);
+                    blocking_wait(name, &changed, jobs, &mut held, &mut at_jobs);
+                }));
+                let _ = report.send(waited.err().map(panic_message));
+            }
         });
+        let message = reported
+            .recv_timeout(WATCHDOG)
+            .unwrap_or_else(|_| panic!("{name}: still waiting, not reported"))
+            .unwrap_or_else(|| panic!("{name}: returned without a report"));
         let expected = format!("cannot acquire `Jobs` (level 20) at {}", site(name));
         assert!(message.contains(&expected), "{name}: {message}");
+        assert!(!changed.notify_one(), "{name}: it panicked before it queued");
+        let mut token = LockToken::new();
+        assert!(locks.0.try_lock(&mut token).is_ok(), "{name}: the unwinding released `Jobs`");
     }
 }

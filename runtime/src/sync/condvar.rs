@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use self::sleepers::Sleepers;
 use super::mutex::{Mutex, MutexGuard};
-use crate::held::{Acquisition, CallSite, Hold};
+use crate::held::{Acquisition, Hold};
 use crate::level::Level;
 use crate::token::LockToken;
 
@@ -88,9 +88,11 @@ use crate::token::LockToken;
 /// mutex behind whoever else wants it, so check your condition in a loop (or
 /// use [`wait_while`](Condvar::wait_while)). A thread allocates only for its
 /// first wait. With `lockdep` the hold of the mutex ends when the wait
-/// releases it, and the re-take is a new acquisition: its order is checked
-/// once the wait is woken, before it blocks on the mutex, and it is reported
-/// at your call of the wait method.
+/// releases it, and the re-take is a new acquisition, reported at your call
+/// of the wait method. Its order is checked before anything is released
+/// (the waiting thread can take nothing meanwhile), so a wait that would
+/// re-take the mutex below a lock held through another token panics at once
+/// instead of deadlocking later.
 pub struct Condvar {
     sleepers: Sleepers,
 }
@@ -453,26 +455,22 @@ impl Condvar {
             L::NAME,
             L::LEVEL
         );
+        // The hold ends while the mutex is released, and the re-take is a new
+        // acquisition, reported at the user's call. It is checked now, before
+        // anything is released: the parked thread's held set cannot change
+        // until it is re-taken, and a violation found inside the release
+        // would unwind through parking_lot's re-lock of the mutex.
+        drop(mem::replace(&mut guard.hold, Hold::none()));
+        let mut retake = Acquisition::begin::<L>();
         // Queued before the unlock: a notification sent once the mutex is
         // free reaches this waiter.
         let ticket = self.sleepers.enqueue();
-        // The re-take is checked before it blocks on the mutex, and reported
-        // at the user's call (a closure cannot track its caller).
-        let site = CallSite::caller();
-        let mut retake = None;
-        // The hold ends while the mutex is released...
-        drop(mem::replace(&mut guard.hold, Hold::none()));
         let woken = parking_lot::MutexGuard::unlocked(&mut guard.raw_mut().guard, || {
-            // ...and async tasks waiting for the mutex learn it is free.
+            // Async tasks waiting for the mutex learn it is free.
             mutex.wake().released();
-            let woken = ticket.sleep(deadline);
-            retake = Some(Acquisition::begin_at::<L>(site));
-            woken
+            ticket.sleep(deadline)
         });
-        // ...and a new one starts once it is re-taken.
-        if let Some(mut retake) = retake {
-            guard.hold = retake.granted();
-        }
+        guard.hold = retake.granted();
         WaitTimeoutResult { timed_out: !woken }
     }
 }
