@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::task::{Context, Poll};
 use std::thread;
@@ -231,4 +232,42 @@ fn notify_one_wakes_one_waiter_and_notify_all_the_rest() {
         done.recv_timeout(WATCHDOG).unwrap();
         done.recv_timeout(WATCHDOG).unwrap();
     });
+}
+
+#[test]
+fn a_notification_that_finds_a_waiter_ends_exactly_one_wait_even_as_waits_time_out() {
+    const WAITERS: usize = 4;
+    const WAITS_EACH: u64 = 3_000;
+    let (queue, changed) = (Mutex::new(Queue::default()), Condvar::new());
+    let finished = AtomicUsize::new(0);
+    let (woken, delivered) = thread::scope(|scope| {
+        let waiters: Vec<_> = (0..WAITERS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut woken = 0;
+                    let mut token = LockToken::new();
+                    let (mut held, mut at_queue) = queue.lock(&mut token);
+                    for _ in 0..WAITS_EACH {
+                        // Short, so that many time-outs race a notification.
+                        let wait = Duration::from_micros(50);
+                        if !changed.wait_for(&queue, &mut held, &mut at_queue, wait).timed_out() {
+                            woken += 1;
+                        }
+                    }
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    woken
+                })
+            })
+            .collect();
+        let mut delivered = 0;
+        while finished.load(Ordering::SeqCst) < WAITERS {
+            delivered += u64::from(changed.notify_one());
+            thread::yield_now();
+        }
+        (waiters.into_iter().map(|waiter| waiter.join().unwrap()).sum::<u64>(), delivered)
+    });
+    // Each notification that found a waiter ended that wait as notified, and
+    // no wait counted as notified without one: none lost, none doubled.
+    assert_eq!(woken, delivered);
+    assert!(delivered > 0, "the waits and the notifications overlapped");
 }

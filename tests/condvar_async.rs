@@ -12,6 +12,8 @@ use lockladder::{Condvar, LockToken, Mutex, lock_level};
 
 mod hand_polling;
 use hand_polling::{channel_waker, ready};
+mod held_elsewhere;
+use held_elsewhere::while_held_elsewhere;
 
 #[lock_level(20)]
 #[derive(Default)]
@@ -167,16 +169,21 @@ fn a_notified_wait_cancelled_while_it_waits_for_the_mutex_passes_its_notificatio
     let mut second = pin!(changed.wait(&queue, held, &mut at_queue_2));
     assert!(ready(second.as_mut(), &second_waker).is_none());
 
-    // Hold the mutex, so that the notified waiter must queue for it.
-    let mut holder_token = LockToken::new();
-    let (holder, _) = queue.try_lock(&mut holder_token).unwrap();
-    assert!(changed.notify_one());
-    assert!(ready(first.as_mut(), &first_waker).is_none(), "notified, waiting for the mutex");
-    assert!(second_woken.try_recv().is_err(), "one notification, one waiter");
-    drop(first);
-    second_woken.recv_timeout(WATCHDOG).expect("the notification was passed on");
-    assert!(ready(second.as_mut(), &second_waker).is_none(), "the mutex is still held");
-    drop(holder);
+    // Hold the mutex on another thread (another task: with `lockdep`, this
+    // one may not re-take a lock it holds), so the notified waiter must queue.
+    let hold = |until_released: &mut dyn FnMut()| {
+        let mut holder_token = LockToken::new();
+        let (_holder, _) = queue.try_lock(&mut holder_token).unwrap();
+        until_released();
+    };
+    while_held_elsewhere(hold, || {
+        assert!(changed.notify_one());
+        assert!(ready(first.as_mut(), &first_waker).is_none(), "notified, waiting for the mutex");
+        assert!(second_woken.try_recv().is_err(), "one notification, one waiter");
+        drop(first);
+        second_woken.recv_timeout(WATCHDOG).expect("the notification was passed on");
+        assert!(ready(second.as_mut(), &second_waker).is_none(), "the mutex is still held");
+    });
     second_woken.recv_timeout(WATCHDOG).expect("woken by the release");
     assert!(ready(second.as_mut(), &second_waker).is_some());
 }

@@ -8,18 +8,23 @@
 //! # Why the wait is cancel safe
 //!
 //! [`CondvarWait`] owns the guard it was given and goes through three states:
-//! 1. *Holding*: created, not yet polled. Dropping it drops the guard (the
-//!    mutex is released as by any guard).
+//! 1. *Holding*: created, not yet polled. The guard is kept whole, so the
+//!    mutex stays held and, with `lockdep`, so does its hold (the task does
+//!    hold the mutex until the wait releases it). Dropping it drops the guard
+//!    (the mutex is released and its hold ends, as by any guard).
 //! 2. *Listening*: the first poll registers an `event-listener` listener while
 //!    the mutex is still held, then releases the mutex. A notification sent
 //!    after that point reaches the listener; nothing is held. Dropped here, the
 //!    listener passes a notification it received on to the next listener
 //!    (event-listener does this), so a `notify_one` is never swallowed.
 //! 3. *Locking*: notified, waiting for the mutex in its FIFO queue (the raw
-//!    lock's own cancel-safe future). Dropped here, the raw future leaves the
-//!    queue and wakes the next waiter if it was at the head, and the wait
-//!    notifies one more listener, since it consumed a notification it will not
-//!    act on.
+//!    lock's own cancel-safe future). With `lockdep` the re-take is a new
+//!    acquisition, checked when the notification arrives (before waiting for
+//!    the mutex) and reported at the user's call to `wait` or `wait_while`;
+//!    its hold starts when the mutex is granted. Dropped here, the raw future
+//!    leaves the queue and wakes the next waiter if it was at the head, the
+//!    acquisition is abandoned (nothing was held), and the wait notifies one
+//!    more listener, since it consumed a notification it will not act on.
 //!
 //! The task sleeps in every state but the first: it is woken by a
 //! notification or by the mutex's release, never by polling.
@@ -32,7 +37,7 @@ use core::task::{Context, Poll};
 
 use event_listener::{Event, EventListener, IntoNotification};
 
-use crate::held::Acquisition;
+use crate::held::{Acquisition, CallSite};
 use crate::level::Level;
 use crate::mutex::{Mutex, MutexGuard, raw};
 use crate::token::LockToken;
@@ -98,6 +103,11 @@ use crate::token::LockToken;
 ///
 /// There is no timed wait: wrap the future in `tokio::time::timeout` (it is
 /// cancel safe; the guard is gone on a time-out, so lock again).
+///
+/// With `lockdep`, the mutex counts as held until the wait's first poll
+/// actually releases it, and each re-take is a new acquisition, checked when
+/// the notification arrives (before it queues for the mutex) and reported at
+/// your call of `wait` or `wait_while`.
 pub struct Condvar {
     event: Event,
 }
@@ -185,15 +195,13 @@ impl Condvar {
             L::NAME,
             L::LEVEL
         );
-        // The hold ends now (the task still holds the lock until the first
-        // poll, but holds it for nothing); the re-take is a new acquisition,
-        // checked and located at this call.
-        let raw = guard.end_hold();
+        // The guard and its hold live on until the first poll releases the
+        // mutex; each re-take is reported at this call.
         CondvarWait {
             condvar: self,
             mutex,
-            state: State::Holding(raw),
-            acquisition: Acquisition::begin::<L>(),
+            state: State::Holding(guard),
+            site: CallSite::caller(),
             level: PhantomData,
         }
     }
@@ -291,23 +299,28 @@ pub struct CondvarWait<'w, 'g, T: ?Sized, L> {
     condvar: &'w Condvar,
     mutex: &'g Mutex<T, L>,
     state: State<'g, T>,
-    acquisition: Acquisition,
+    /// The user's call to `wait` or `wait_while`, where every re-take of the
+    /// mutex is reported (with `lockdep`; empty otherwise).
+    site: CallSite,
     level: PhantomData<fn(L) -> L>,
 }
 
 /// See the module docs for why each state is cancel safe.
 enum State<'g, T: ?Sized> {
-    /// Still holds the mutex: not polled yet.
-    Holding(raw::MutexGuard<'g, T>),
+    /// Still holds the mutex, hold included: not polled yet.
+    Holding(MutexGuard<'g, T>),
     /// Released; listening for a notification.
     Listening(EventListener),
-    /// Notified; waiting for the mutex.
-    Locking(raw::Lock<'g, T>),
+    /// Notified, for the instant the re-take's order is checked (a panic of
+    /// `lockdep` there passes the notification on, as `Locking` does).
+    Notified,
+    /// Notified; waiting for the mutex, as the acquisition begun for it.
+    Locking(raw::Lock<'g, T>, Acquisition),
     /// Resolved.
     Done,
 }
 
-impl<'g, T: ?Sized, L> Future for CondvarWait<'_, 'g, T, L> {
+impl<'g, T: ?Sized, L: Level> Future for CondvarWait<'_, 'g, T, L> {
     type Output = MutexGuard<'g, T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -316,25 +329,31 @@ impl<'g, T: ?Sized, L> Future for CondvarWait<'_, 'g, T, L> {
             match &mut this.state {
                 State::Holding(_) => {
                     // Listen first, then release: a notification sent once the
-                    // mutex is free reaches this listener.
+                    // mutex is free reaches this listener. Replacing the state
+                    // drops the guard: the mutex is released, then its hold ends.
                     let listener = this.condvar.event.listen();
-                    this.state = State::Listening(listener); // drops the raw guard
+                    this.state = State::Listening(listener);
                 }
                 State::Listening(listener) => match Pin::new(listener).poll(cx) {
-                    Poll::Ready(()) => this.state = State::Locking(this.mutex.raw().lock()),
+                    Poll::Ready(()) => {
+                        this.state = State::Notified;
+                        let retake = Acquisition::begin_at::<L>(this.site);
+                        this.state = State::Locking(this.mutex.raw().lock(), retake);
+                    }
                     Poll::Pending => return Poll::Pending,
                 },
-                State::Locking(lock) => match Pin::new(lock).poll(cx) {
+                State::Locking(lock, retake) => match Pin::new(lock).poll(cx) {
                     Poll::Ready(raw) => {
+                        let hold = retake.granted();
                         this.state = State::Done;
-                        return Poll::Ready(MutexGuard::alone(raw, this.acquisition.granted()));
+                        return Poll::Ready(MutexGuard::alone(raw, hold));
                     }
                     Poll::Pending => {
-                        this.acquisition.contended();
+                        retake.contended();
                         return Poll::Pending;
                     }
                 },
-                State::Done => panic!("CondvarWait polled after it completed"),
+                State::Notified | State::Done => panic!("CondvarWait polled after it completed"),
             }
         }
     }
@@ -343,7 +362,7 @@ impl<'g, T: ?Sized, L> Future for CondvarWait<'_, 'g, T, L> {
 impl<T: ?Sized, L> Drop for CondvarWait<'_, '_, T, L> {
     fn drop(&mut self) {
         // Notified but cancelled before acting on it: pass the notification on.
-        if matches!(self.state, State::Locking(_)) {
+        if matches!(self.state, State::Notified | State::Locking(..)) {
             self.condvar.event.notify(1.additional());
         }
     }
@@ -354,7 +373,7 @@ impl<T: ?Sized, L: Level> fmt::Debug for CondvarWait<'_, '_, T, L> {
         let state = match self.state {
             State::Holding(_) => "holding",
             State::Listening(_) => "listening",
-            State::Locking(_) => "locking",
+            State::Notified | State::Locking(..) => "locking",
             State::Done => "done",
         };
         write!(f, "CondvarWait<{} (level {})> {{ {state} }}", L::NAME, L::LEVEL)
@@ -399,10 +418,10 @@ impl<'g, T: ?Sized, L: Level, F: FnMut(&mut T) -> bool> Future
                         this.state = WaitWhileState::Done(Some(guard));
                         continue;
                     }
-                    // Still true: wait again (with `lockdep`, the new
-                    // acquisition is located here, not at the caller).
-                    wait.state = State::Holding(guard.end_hold());
-                    wait.acquisition = Acquisition::begin::<L>();
+                    // Still true: wait again, holding the mutex until the next
+                    // poll releases it (each re-take is reported at the
+                    // caller's `wait_while`, which `wait.site` keeps).
+                    wait.state = State::Holding(guard);
                 }
             }
         }

@@ -40,6 +40,20 @@ impl Acquisition {
         }
     }
 
+    /// Like [`begin`](Acquisition::begin), located at `site` rather than at the
+    /// caller: for an acquisition made later on the user's behalf (the
+    /// re-take of a mutex by a `Condvar` wait, inside its future or closure),
+    /// which should be reported where the user asked for it.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn begin_at<L: Level>(site: CallSite) -> Self {
+        let _ = site;
+        Acquisition {
+            #[cfg(feature = "lockdep")]
+            pending: Some(Pending::begin(L::LEVEL, L::NAME, site.location, false)),
+        }
+    }
+
     /// Like [`begin`](Acquisition::begin), for the second and later members of
     /// a set of same-level locks taken together in one fixed order
     /// (`lock_all`, `lock_many`): the level may equal the highest one held.
@@ -72,6 +86,26 @@ impl Acquisition {
     }
 }
 
+/// Where the user called a lock method, kept for an acquisition made later on
+/// their behalf ([`Acquisition::begin_at`]). Empty without `lockdep`.
+#[derive(Clone, Copy)]
+pub(crate) struct CallSite {
+    #[cfg(feature = "lockdep")]
+    location: &'static core::panic::Location<'static>,
+}
+
+impl CallSite {
+    /// The call of the `#[track_caller]` lock method that this is called in.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn caller() -> Self {
+        CallSite {
+            #[cfg(feature = "lockdep")]
+            location: core::panic::Location::caller(),
+        }
+    }
+}
+
 /// A hold of one lock, kept in its guard; dropping it ends the hold.
 pub(crate) struct Hold {
     #[cfg(feature = "lockdep")]
@@ -93,7 +127,8 @@ impl Hold {
 
 // The promise of the default build, checked when it compiles: the seam is empty.
 #[cfg(not(feature = "lockdep"))]
-const _: () = assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0);
+const _: () =
+    assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0 && size_of::<CallSite>() == 0);
 
 #[cfg(all(test, feature = "lockdep"))]
 mod tests {
@@ -146,6 +181,17 @@ mod tests {
         let mut registry = Acquisition::begin::<Registry>();
         let _registry = registry.granted();
         let _account = account.granted();
+    }
+
+    #[test]
+    fn an_acquisition_begun_at_a_call_site_is_checked_and_reported_there() {
+        let _held = Acquisition::begin::<Account>().granted();
+        let (site, line) = (CallSite::caller(), line!());
+        let taken = catch_unwind(|| Acquisition::begin_at::<Registry>(site));
+        let message =
+            *taken.err().expect("`Registry` is below `Account`").downcast::<String>().unwrap();
+        let at = format!("`Registry` (level {}) at {}:{line}:", Registry::LEVEL, file!());
+        assert!(message.contains(&at), "{message}");
     }
 
     #[test]

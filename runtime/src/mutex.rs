@@ -270,13 +270,6 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
     pub(crate) fn taken_alone(&self) -> bool {
         self.taken_alone
     }
-
-    /// Ends the hold and keeps the lock, for a wait that is about to release
-    /// it (the hold ends as `self`'s other fields drop here).
-    pub(crate) fn end_hold(self) -> raw::MutexGuard<'a, T> {
-        let MutexGuard { inner, .. } = self;
-        inner
-    }
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {

@@ -8,20 +8,21 @@
 //! cannot be borrowed while anything taken through it lives) or the token of
 //! a same-level set; a guard taken in a set is refused (see [`Condvar::wait`]).
 //!
-//! Built on `event-listener` rather than on parking_lot's condvar: parking_lot
-//! releases the mutex inside its wait, where nothing can wake the async tasks
-//! (`lock_all`/`lock_many`) sleeping on that mutex; a wait here registers its
-//! listener while the mutex is held, unlocks through the guard (which wakes
-//! them), then sleeps. A notification sent after the listener is registered
-//! cannot be lost, and the mutex is held until the listener is, so none sent
-//! after the waiter checked its condition is missed.
+//! Built on a queue of parked threads of its own (`sleepers`) rather than on
+//! parking_lot's condvar: parking_lot releases the mutex inside its wait,
+//! where nothing can wake the async tasks (`lock_all`/`lock_many`) sleeping
+//! on that mutex; a wait here queues itself while the mutex is held, unlocks
+//! through the guard (which wakes them), then parks. A notification sent
+//! after the waiter queued itself cannot be lost, and the mutex is held until
+//! it has, so none sent after the waiter checked its condition is missed.
+
+mod sleepers;
 
 use core::fmt;
 use core::mem;
 use std::time::{Duration, Instant};
 
-use event_listener::{Event, IntoNotification, Listener};
-
+use self::sleepers::Sleepers;
 use super::mutex::{Mutex, MutexGuard};
 use crate::held::{Acquisition, Hold};
 use crate::level::Level;
@@ -85,11 +86,15 @@ use crate::token::LockToken;
 /// Waiters are woken in the order they started waiting. There are no
 /// spurious wake-ups from the condvar itself, but a woken waiter re-takes the
 /// mutex behind whoever else wants it, so check your condition in a loop (or
-/// use [`wait_while`](Condvar::wait_while)). With `lockdep` the hold of the
-/// mutex ends when the wait releases it and a new one starts when it is
-/// re-taken (with its own call site and order check).
+/// use [`wait_while`](Condvar::wait_while)). A thread allocates only for its
+/// first wait. With `lockdep` the hold of the mutex ends when the wait
+/// releases it, and the re-take is a new acquisition, reported at your call
+/// of the wait method. Its order is checked before anything is released
+/// (the waiting thread can take nothing meanwhile), so a wait that would
+/// re-take the mutex below a lock held through another token panics at once
+/// instead of deadlocking later.
 pub struct Condvar {
-    event: Event,
+    sleepers: Sleepers,
 }
 
 /// Whether a timed wait ended because its time ran out.
@@ -150,7 +155,7 @@ impl Condvar {
     /// ```
     #[must_use]
     pub const fn new() -> Self {
-        Condvar { event: Event::new() }
+        Condvar { sleepers: Sleepers::new() }
     }
 
     /// Releases the mutex, sleeps until notified, and re-takes the mutex
@@ -381,6 +386,11 @@ impl Condvar {
 
     /// Wakes one waiter, the one waiting longest; `true` if there was one.
     ///
+    /// Either with the mutex held or after releasing it. After is cheaper
+    /// when the two threads share a CPU: a waiter woken while the mutex is
+    /// still held runs only to find it taken (parking_lot moves such a waiter
+    /// onto the mutex's queue instead, with `unsafe` code this crate forbids).
+    ///
     /// ```
     /// use lockladder::sync::Condvar;
     ///
@@ -388,9 +398,7 @@ impl Condvar {
     /// assert!(!ready.notify_one()); // nobody to wake
     /// ```
     pub fn notify_one(&self) -> bool {
-        // `additional`: one more waiter than those already woken and not yet
-        // running, so two quick calls wake two waiters.
-        self.event.notify(1.additional()) != 0
+        self.sleepers.notify_one()
     }
 
     /// Wakes every waiter; returns how many there were.
@@ -402,7 +410,7 @@ impl Condvar {
     /// assert_eq!(ready.notify_all(), 0);
     /// ```
     pub fn notify_all(&self) -> usize {
-        self.event.notify(usize::MAX)
+        self.sleepers.notify_all()
     }
 
     #[track_caller]
@@ -447,24 +455,22 @@ impl Condvar {
             L::NAME,
             L::LEVEL
         );
-        // Listening before the unlock: a notification sent once the mutex is
-        // free reaches this waiter.
-        let listener = self.event.listen();
-        // The hold ends while the mutex is released...
+        // The hold ends while the mutex is released, and the re-take is a new
+        // acquisition, reported at the user's call. It is checked now, before
+        // anything is released: the parked thread's held set cannot change
+        // until it is re-taken, and a violation found inside the release
+        // would unwind through parking_lot's re-lock of the mutex.
         drop(mem::replace(&mut guard.hold, Hold::none()));
+        let mut retake = Acquisition::begin::<L>();
+        // Queued before the unlock: a notification sent once the mutex is
+        // free reaches this waiter.
+        let ticket = self.sleepers.enqueue();
         let woken = parking_lot::MutexGuard::unlocked(&mut guard.raw_mut().guard, || {
-            // ...and async tasks waiting for the mutex learn it is free.
+            // Async tasks waiting for the mutex learn it is free.
             mutex.wake().released();
-            match deadline {
-                None => {
-                    listener.wait();
-                    true
-                }
-                Some(deadline) => listener.wait_deadline(deadline).is_some(),
-            }
+            ticket.sleep(deadline)
         });
-        // ...and a new one starts once it is re-taken.
-        guard.hold = Acquisition::begin::<L>().granted();
+        guard.hold = retake.granted();
         WaitTimeoutResult { timed_out: !woken }
     }
 }
