@@ -351,3 +351,32 @@ fn unlocked_restarts_the_lockdep_hold_when_the_closure_panics() {
     let mut second_root = LockToken::new();
     let _registry = registry.lock(&mut second_root); // below the held `Counter`
 }
+
+/// With `lockdep`, an `unlocked` or `bump` whose re-take would invert the
+/// order (a higher lock held through a second root) panics before it releases
+/// anything: the closure never runs and the lock stays held by this thread.
+/// Checked after the release, the re-lock could wait forever for a thread that
+/// waits for the higher lock.
+#[cfg(feature = "lockdep")]
+#[test]
+fn an_inverted_retake_by_unlocked_or_bump_panics_before_releasing() {
+    let (registry, counter) =
+        (sync::Mutex::new(Registry::default()), sync::Mutex::new(Counter::default()));
+    let mut token = LockToken::new();
+    let (mut held, mut at_registry) = registry.lock(&mut token);
+    let mut second_root = LockToken::new();
+    let _counter = counter.lock(&mut second_root); // above `Registry`, held meanwhile
+    let mut ran = false;
+    let unlocked = catch_unwind(AssertUnwindSafe(|| {
+        MutexGuard::unlocked(&mut held, &registry, &mut at_registry, || ran = true)
+    }));
+    assert!(unlocked.is_err(), "lockdep reports the inverted re-take");
+    assert!(!ran, "the closure ran: the lock was released before the check");
+    let bumped =
+        catch_unwind(AssertUnwindSafe(|| MutexGuard::bump(&mut held, &registry, &mut at_registry)));
+    assert!(bumped.is_err(), "lockdep reports the inverted re-take");
+    let still_held = thread::scope(|scope| {
+        scope.spawn(|| registry.try_lock(&mut LockToken::new()).is_err()).join().unwrap()
+    });
+    assert!(still_held, "the mutex was released");
+}

@@ -42,6 +42,10 @@ fn release_around<L: Level, G, U>(
 ) -> U {
     let wake = raw.wake();
     drop(mem::replace(hold, Hold::none()));
+    // The re-take is checked before anything is released (as a `Condvar`
+    // wait's): a violation found after the release would report, then hang
+    // in parking_lot's re-lock. It is checked again once granted.
+    let mut retake = Acquisition::begin::<L>();
     let mut f = Some(f);
     let mut outcome = None;
     unlocked(&mut raw.guard, &mut || {
@@ -52,7 +56,7 @@ fn release_around<L: Level, G, U>(
             outcome = Some(panic::catch_unwind(AssertUnwindSafe(f)));
         }
     });
-    *hold = Acquisition::begin::<L>().granted();
+    *hold = retake.granted();
     match outcome {
         Some(Ok(value)) => value,
         Some(Err(payload)) => panic::resume_unwind(payload),
@@ -65,8 +69,9 @@ fn release_around<L: Level, G, U>(
 #[track_caller]
 fn bump_hold<L: Level, G>(raw: &mut RawGuard<'_, G>, hold: &mut Hold, bump: impl FnOnce(&mut G)) {
     drop(mem::replace(hold, Hold::none()));
+    let mut retake = Acquisition::begin::<L>();
     bump(&mut raw.guard);
-    *hold = Acquisition::begin::<L>().granted();
+    *hold = retake.granted();
 }
 
 /// `unlocked`, `unlocked_fair`, `bump` on a guard of a lock that does not
