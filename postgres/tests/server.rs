@@ -175,6 +175,19 @@ async fn advisory_rows(observer: &PgSession, key: i64) -> Vec<(i32, bool)> {
     rows.iter().map(|row| (row.get(0), row.get(1))).collect()
 }
 
+/// How many advisory locks `session` itself holds or waits for, any key.
+async fn advisory_locks_held_by(session: &PgSession) -> i64 {
+    session
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
 async fn backend_exists(observer: &PgSession, pid: i32) -> bool {
     observer
         .client()
@@ -212,6 +225,25 @@ async fn acquire_fresh(cluster: &Cluster, key: i64) -> PgSession {
         guard.unlock().await.unwrap()
     })
     .await
+}
+
+/// Takes `lock` on `session` in a task of its own and returns once it holds
+/// it; the task releases it `release_after` microseconds later.
+async fn hold_then_release(
+    lock: PgLock<Jobs>,
+    session: PgSession,
+    release_after: u64,
+) -> tokio::task::JoinHandle<()> {
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let releasing = tokio::spawn(async move {
+        let mut token = LockToken::new();
+        let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+        let _ = locked_tx.send(());
+        tokio::time::sleep(Duration::from_micros(release_after)).await;
+        holder.unlock().await.unwrap();
+    });
+    locked_rx.await.unwrap();
+    releasing
 }
 
 /// Runs `work` as a task of its own: a second lock of one level while the
@@ -323,17 +355,9 @@ async fn cancellation_at_random_points_never_leaves_a_lock_held(cluster: &Cluste
     let granted_before_the_drop = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for _ in 0..30 {
         let holder_session = connect(cluster).await;
-        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
         let waiter = connect(cluster).await;
         let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-        let releasing = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = locked_tx.send(());
-            tokio::time::sleep(Duration::from_micros(release_after)).await;
-            holder.unlock().await.unwrap();
-        });
-        locked_rx.await.unwrap();
+        let releasing = hold_then_release(lock, holder_session, release_after).await;
         let granted = granted_before_the_drop.clone();
         let waiting = tokio::spawn(async move {
             let mut token = LockToken::new();
@@ -581,16 +605,8 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
     let (mut granted, mut timed_out) = (0, 0);
     for _ in 0..40 {
         let holder_session = connect(cluster).await;
-        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
         let release_after = random.below(5_000);
-        let releasing = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = locked_tx.send(());
-            tokio::time::sleep(Duration::from_micros(release_after)).await;
-            holder.unlock().await.unwrap();
-        });
-        locked_rx.await.unwrap();
+        let releasing = hold_then_release(lock, holder_session, release_after).await;
         let waiter = connect(cluster).await;
         let timeout = Duration::from_millis(1 + random.below(3));
         let outcome = other_task(async move {
@@ -608,15 +624,7 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
                 assert_eq!(error.kind(), PgLockErrorKind::TimedOut, "{error}");
                 timed_out += 1;
                 let session = error.into_session().expect("a timed-out session comes back");
-                let held: i64 = session
-                    .client()
-                    .query_one(
-                        "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                        &[],
-                    )
-                    .await
-                    .unwrap()
-                    .get(0);
+                let held = advisory_locks_held_by(&session).await;
                 assert_eq!(held, 0, "a session handed back in a timeout error holds the key");
             }
         }
@@ -877,15 +885,7 @@ mod pooled {
         // may be pooled again; had the grant won, it would have been closed.
         // Either way the connection handed out next holds nothing.
         let (session, _last) = pooled_session(&pool).await;
-        let held: i64 = session
-            .client()
-            .query_one(
-                "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
+        let held = advisory_locks_held_by(&session).await;
         assert_eq!(held, 0);
         eventually("nobody holding or waiting for the key", || async {
             advisory_rows(&observer, KEY).await.is_empty()
@@ -907,16 +907,8 @@ mod pooled {
         let (mut reused, mut closed) = (0, 0);
         for _ in 0..20 {
             let holder_session = connect(cluster).await;
-            let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
             let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-            let releasing = tokio::spawn(async move {
-                let mut token = LockToken::new();
-                let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-                let _ = locked_tx.send(());
-                tokio::time::sleep(Duration::from_micros(release_after)).await;
-                holder.unlock().await.unwrap();
-            });
-            locked_rx.await.unwrap();
+            let releasing = hold_then_release(lock, holder_session, release_after).await;
             let (waiter, waiter_pid) = pooled_session(&pool).await;
             let waiting = tokio::spawn(async move {
                 let mut token = LockToken::new();
@@ -934,15 +926,7 @@ mod pooled {
             } else {
                 closed += 1
             }
-            let held: i64 = next
-                .client()
-                .query_one(
-                    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                    &[],
-                )
-                .await
-                .unwrap()
-                .get(0);
+            let held = advisory_locks_held_by(&next).await;
             assert_eq!(held, 0, "the pool handed out a connection holding an advisory lock");
             drop(next);
             eventually("nobody holding or waiting for the key", || async {
