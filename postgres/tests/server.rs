@@ -646,28 +646,43 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
         .await
         .unwrap();
 
-    // B holds the key in a transaction.
+    // B holds the key in a transaction. PostgreSQL looks for a cycle once per
+    // wait, `deadlock_timeout` after the wait began, and the session that
+    // looks breaks it: B's look is put off past the end of the test.
     let b = connect(cluster).await;
     let b_pid = backend_pid(&b).await;
+    b.client().batch_execute("SET deadlock_timeout = '10min'").await.unwrap();
     let mut b_token = LockToken::new();
     let (b_tx, _b_token) = lock.lock_xact(&mut b_token, b).await.unwrap();
-    // A holds the row, then waits for the key in the same transaction.
+    // A holds the row.
     let a = connect(cluster).await;
     let a_pid = backend_pid(&a).await;
     a.client().batch_execute("BEGIN; UPDATE deadlock_row SET id = id WHERE id = 1").await.unwrap();
-    let a_waits = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
-    });
-    eventually("A waiting for the key", || async {
-        advisory_rows(&setup, KEY).await.contains(&(a_pid, false))
-    })
-    .await;
-    // B waits for the row: a cycle PostgreSQL detects (A waited first, so A
-    // runs the check first and is the victim).
+    // B waits for the row; only then A waits for the key in the same
+    // transaction, closing the cycle, so A's look (the cluster's 100 ms
+    // later) finds it however slowly the steps before ran, and A is the victim.
     let b_update = b_tx.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
-    let (error, b_result) = tokio::join!(a_waits, b_update);
-    let error = error.unwrap();
+    let a_waits = async {
+        eventually("B waiting for the row", || async {
+            let waiting: i64 = setup
+                .client()
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+                    &[&b_pid],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            waiting > 0
+        })
+        .await;
+        other_task(async move {
+            let mut token = LockToken::new();
+            lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
+        })
+        .await
+    };
+    let (b_result, error) = tokio::join!(b_update, a_waits);
     b_result.unwrap();
     assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
     assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("40P01"));
