@@ -383,69 +383,50 @@ fn route_to(scratch: &Scratch, data: &Path, route: Route) -> std::path::PathBuf 
     }
 }
 
+/// One row of the table below: opens the lock on the path with `$open`,
+/// takes it with `$take`, runs the check while it is held, then releases it.
+macro_rules! take {
+    ($open:expr, |$store:ident, $token:ident| $take:expr) => {
+        |path, check| {
+            let $store = $open(path).unwrap();
+            let mut $token = LockToken::new();
+            let (guard, _) = $take.unwrap();
+            check();
+            drop(guard);
+        }
+    };
+}
+
 /// Every way to take the lock, exclusive and shared, async and blocking:
 /// the data file reads the same while held and after release.
 #[test]
 fn locking_a_data_file_never_changes_its_content_length_or_mtime() {
     type Take = fn(&Path, &mut dyn FnMut());
+    type Opened<Lock> = Result<Lock, lockladder::FileLockError>;
+    fn open_async(path: &Path) -> Opened<FileLock<StoreLevel>> {
+        FileLock::open(path)
+    }
+    fn open_sync(path: &Path) -> Opened<sync::FileLock<StoreLevel>> {
+        sync::FileLock::open(path)
+    }
+    fn open_sync_limited(path: &Path) -> Opened<sync::FileLock<StoreLevel>> {
+        Ok(sync::FileLock::open(path)?.wait_at_most(WATCHDOG))
+    }
     let takes: [(&str, Take); 8] = [
-        ("lock", |path, check| {
-            let store: FileLock<StoreLevel> = FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = runtime().block_on(store.lock(&mut token)).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("lock_shared", |path, check| {
-            let store: FileLock<StoreLevel> = FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = runtime().block_on(store.lock_shared(&mut token)).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("try_lock", |path, check| {
-            let store: FileLock<StoreLevel> = FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = store.try_lock(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("try_lock_shared", |path, check| {
-            let store: FileLock<StoreLevel> = FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = store.try_lock_shared(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("sync lock", |path, check| {
-            let store: sync::FileLock<StoreLevel> = sync::FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = store.lock(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("sync lock_shared", |path, check| {
-            let store: sync::FileLock<StoreLevel> = sync::FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = store.lock_shared(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("sync try_lock", |path, check| {
-            let store: sync::FileLock<StoreLevel> = sync::FileLock::open(path).unwrap();
-            let mut token = LockToken::new();
-            let (guard, _) = store.try_lock(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
-        ("sync lock with a wait limit", |path, check| {
-            let store: sync::FileLock<StoreLevel> =
-                sync::FileLock::open(path).unwrap().wait_at_most(WATCHDOG);
-            let mut token = LockToken::new();
-            let (guard, _) = store.lock(&mut token).unwrap();
-            check();
-            drop(guard);
-        }),
+        ("lock", take!(open_async, |store, token| runtime().block_on(store.lock(&mut token)))),
+        (
+            "lock_shared",
+            take!(open_async, |store, token| runtime().block_on(store.lock_shared(&mut token))),
+        ),
+        ("try_lock", take!(open_async, |store, token| store.try_lock(&mut token))),
+        ("try_lock_shared", take!(open_async, |store, token| store.try_lock_shared(&mut token))),
+        ("sync lock", take!(open_sync, |store, token| store.lock(&mut token))),
+        ("sync lock_shared", take!(open_sync, |store, token| store.lock_shared(&mut token))),
+        ("sync try_lock", take!(open_sync, |store, token| store.try_lock(&mut token))),
+        (
+            "sync lock with a wait limit",
+            take!(open_sync_limited, |store, token| store.lock(&mut token)),
+        ),
     ];
     for route in routes() {
         for (name, take) in takes {

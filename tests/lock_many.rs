@@ -8,9 +8,10 @@ mod set_support;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
+use std::thread::Scope;
 
 use lockladder::{LockGroup, LockToken, Mutex, Read, RwLock, lock_level, sync};
-use set_support::{elsewhere, hold_elsewhere};
+use set_support::{Held, elsewhere, hold_elsewhere};
 
 #[lock_level(20)]
 #[derive(Debug)]
@@ -28,6 +29,19 @@ fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
 
 fn accounts(count: u64) -> Vec<Mutex<Account>> {
     (0..count).map(|balance| Mutex::new(Account { balance })).collect()
+}
+
+/// Holds `account` on another thread (another task, to `lockdep`) until
+/// [`Held::release`].
+fn held_elsewhere<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    account: &'scope Mutex<Account>,
+) -> Held<'scope> {
+    hold_elsewhere(scope, move |wait| {
+        let mut elsewhere = LockToken::new();
+        let _held = account.try_lock(&mut elsewhere).unwrap();
+        wait();
+    })
 }
 
 /// Free right now, as another task sees it.
@@ -64,11 +78,7 @@ fn lock_many_takes_locks_by_ascending_address() {
     let (lowest, middle, highest) = (by_address[0], by_address[1], by_address[2]);
 
     std::thread::scope(|scope| {
-        let held = hold_elsewhere(scope, |wait| {
-            let mut elsewhere = LockToken::new();
-            let _held = middle.try_lock(&mut elsewhere).unwrap();
-            wait();
-        });
+        let held = held_elsewhere(scope, middle);
         let mut token = LockToken::new();
         let mut many = pin!(token.lock_many([highest, middle, lowest]));
         assert!(poll_once(many.as_mut()).is_pending());
@@ -122,11 +132,7 @@ fn try_lock_many_takes_none_when_one_is_held() {
     let accounts = accounts(4);
     // Held: whatever the address order, some of the others are tried first.
     std::thread::scope(|scope| {
-        let held = hold_elsewhere(scope, |wait| {
-            let mut elsewhere = LockToken::new();
-            let _held = accounts[2].try_lock(&mut elsewhere).unwrap();
-            wait();
-        });
+        let held = held_elsewhere(scope, &accounts[2]);
         let mut token = LockToken::new();
         let error = token.try_lock_many(&accounts).unwrap_err();
         assert_eq!(
@@ -198,11 +204,7 @@ fn lock_group_takes_locks_by_ascending_address() {
     let (lowest, middle, highest) = (by_address[0], by_address[1], by_address[2]);
     let mut group = LockGroup::new([highest, middle, lowest]);
     std::thread::scope(|scope| {
-        let held = hold_elsewhere(scope, |wait| {
-            let mut elsewhere = LockToken::new();
-            let _held = middle.try_lock(&mut elsewhere).unwrap();
-            wait();
-        });
+        let held = held_elsewhere(scope, middle);
         let mut token = LockToken::new();
         let mut take = pin!(group.lock(&mut token));
         assert!(poll_once(take.as_mut()).is_pending());
@@ -229,11 +231,7 @@ fn dropping_a_lock_group_future_releases_what_it_took() {
         } else {
             (&accounts[1], &accounts[0])
         };
-        let held = hold_elsewhere(scope, |wait| {
-            let mut elsewhere = LockToken::new();
-            let _held = higher.try_lock(&mut elsewhere).unwrap();
-            wait();
-        });
+        let held = held_elsewhere(scope, higher);
         let mut token = LockToken::new();
         let mut take = Box::pin(group.lock(&mut token));
         assert!(poll_once(take.as_mut()).is_pending());
@@ -251,11 +249,7 @@ fn lock_group_try_lock_takes_none_when_one_is_held() {
     let accounts = accounts(4);
     let mut group = LockGroup::new(&accounts);
     std::thread::scope(|scope| {
-        let held = hold_elsewhere(scope, |wait| {
-            let mut elsewhere = LockToken::new();
-            let _held = accounts[2].try_lock(&mut elsewhere).unwrap();
-            wait();
-        });
+        let held = held_elsewhere(scope, &accounts[2]);
         let mut token = LockToken::new();
         let error = group.try_lock(&mut token).unwrap_err();
         assert_eq!(

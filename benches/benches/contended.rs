@@ -12,7 +12,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use lockladder::{LockToken, lock_level};
 use tokio::runtime::Runtime;
 
@@ -45,66 +48,61 @@ where
     })
 }
 
+/// The rows of one group at one number of tasks.
+struct Rows<'g, 'c> {
+    group: &'g mut BenchmarkGroup<'c, WallTime>,
+    rt: &'g Runtime,
+    tasks: u64,
+}
+
+impl Rows<'_, '_> {
+    /// One row: `run_tasks`, each task given its own handle on `lock` and its
+    /// share of the increments.
+    fn bench<L, F, Fut>(&mut self, name: &str, lock: &Arc<L>, task: F)
+    where
+        F: Fn(Arc<L>, u64) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let (rt, tasks) = (self.rt, self.tasks);
+        self.group.bench_function(BenchmarkId::new(name, tasks), |b| {
+            b.iter_custom(|iters| run_tasks(rt, iters, tasks, |ops| task(lock.clone(), ops)))
+        });
+    }
+}
+
 fn one_lock(c: &mut Criterion) {
     let rt = common::multi_thread(WORKERS);
     let mut group = c.benchmark_group("contended");
     group.throughput(Throughput::Elements(OPS));
     for tasks in [2u64, 8] {
+        let mut rows = Rows { group: &mut group, rt: &rt, tasks };
         let tokio = Arc::new(tokio::sync::Mutex::new(0u64));
-        group.bench_function(BenchmarkId::new("tokio", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let lock = tokio.clone();
-                    async move {
-                        for _ in 0..ops {
-                            *black_box(&lock).lock().await += 1;
-                        }
-                    }
-                })
-            })
+        rows.bench("tokio", &tokio, |lock, ops| async move {
+            for _ in 0..ops {
+                *black_box(&lock).lock().await += 1;
+            }
         });
         let raw = Arc::new(async_lock::Mutex::new(0u64));
-        group.bench_function(BenchmarkId::new("async-lock", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let lock = raw.clone();
-                    async move {
-                        for _ in 0..ops {
-                            *black_box(&lock).lock().await += 1;
-                        }
-                    }
-                })
-            })
+        rows.bench("async-lock", &raw, |lock, ops| async move {
+            for _ in 0..ops {
+                *black_box(&lock).lock().await += 1;
+            }
         });
         let ladder = Arc::new(lockladder::Mutex::<u64, Counter>::with_level(0));
-        group.bench_function(BenchmarkId::new("lockladder", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let lock = ladder.clone();
-                    async move {
-                        let mut token = LockToken::new();
-                        for _ in 0..ops {
-                            let (mut guard, _token) = black_box(&lock).lock(&mut token).await;
-                            *guard += 1;
-                        }
-                    }
-                })
-            })
+        rows.bench("lockladder", &ladder, |lock, ops| async move {
+            let mut token = LockToken::new();
+            for _ in 0..ops {
+                let (mut guard, _token) = black_box(&lock).lock(&mut token).await;
+                *guard += 1;
+            }
         });
         let rwlock = Arc::new(lockladder::RwLock::<u64, Counter>::with_level(0));
-        group.bench_function(BenchmarkId::new("lockladder-rwlock-write", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let lock = rwlock.clone();
-                    async move {
-                        let mut token = LockToken::new();
-                        for _ in 0..ops {
-                            let (mut guard, _token) = black_box(&lock).write(&mut token).await;
-                            *guard += 1;
-                        }
-                    }
-                })
-            })
+        rows.bench("lockladder-rwlock-write", &rwlock, |lock, ops| async move {
+            let mut token = LockToken::new();
+            for _ in 0..ops {
+                let (mut guard, _token) = black_box(&lock).write(&mut token).await;
+                *guard += 1;
+            }
         });
     }
     group.finish();
@@ -117,68 +115,40 @@ fn handoff(c: &mut Criterion) {
     let rt = common::multi_thread(WORKERS);
     let mut group = c.benchmark_group("contended-handoff");
     group.throughput(Throughput::Elements(OPS));
-    let tasks = 8u64;
+    let mut rows = Rows { group: &mut group, rt: &rt, tasks: 8 };
     let tokio = Arc::new(tokio::sync::Mutex::new(0u64));
-    group.bench_function(BenchmarkId::new("tokio", tasks), |b| {
-        b.iter_custom(|iters| {
-            run_tasks(&rt, iters, tasks, |ops| {
-                let lock = tokio.clone();
-                async move {
-                    for _ in 0..ops {
-                        *black_box(&lock).lock().await += 1;
-                        tokio::task::yield_now().await;
-                    }
-                }
-            })
-        })
+    rows.bench("tokio", &tokio, |lock, ops| async move {
+        for _ in 0..ops {
+            *black_box(&lock).lock().await += 1;
+            tokio::task::yield_now().await;
+        }
     });
     let raw = Arc::new(async_lock::Mutex::new(0u64));
-    group.bench_function(BenchmarkId::new("async-lock", tasks), |b| {
-        b.iter_custom(|iters| {
-            run_tasks(&rt, iters, tasks, |ops| {
-                let lock = raw.clone();
-                async move {
-                    for _ in 0..ops {
-                        *black_box(&lock).lock().await += 1;
-                        tokio::task::yield_now().await;
-                    }
-                }
-            })
-        })
+    rows.bench("async-lock", &raw, |lock, ops| async move {
+        for _ in 0..ops {
+            *black_box(&lock).lock().await += 1;
+            tokio::task::yield_now().await;
+        }
     });
     let ladder = Arc::new(lockladder::Mutex::<u64, Counter>::with_level(0));
-    group.bench_function(BenchmarkId::new("lockladder", tasks), |b| {
-        b.iter_custom(|iters| {
-            run_tasks(&rt, iters, tasks, |ops| {
-                let lock = ladder.clone();
-                async move {
-                    let mut token = LockToken::new();
-                    for _ in 0..ops {
-                        let (mut guard, _token) = black_box(&lock).lock(&mut token).await;
-                        *guard += 1;
-                        drop(guard);
-                        tokio::task::yield_now().await;
-                    }
-                }
-            })
-        })
+    rows.bench("lockladder", &ladder, |lock, ops| async move {
+        let mut token = LockToken::new();
+        for _ in 0..ops {
+            let (mut guard, _token) = black_box(&lock).lock(&mut token).await;
+            *guard += 1;
+            drop(guard);
+            tokio::task::yield_now().await;
+        }
     });
     let rwlock = Arc::new(lockladder::RwLock::<u64, Counter>::with_level(0));
-    group.bench_function(BenchmarkId::new("lockladder-rwlock-write", tasks), |b| {
-        b.iter_custom(|iters| {
-            run_tasks(&rt, iters, tasks, |ops| {
-                let lock = rwlock.clone();
-                async move {
-                    let mut token = LockToken::new();
-                    for _ in 0..ops {
-                        let (mut guard, _token) = black_box(&lock).write(&mut token).await;
-                        *guard += 1;
-                        drop(guard);
-                        tokio::task::yield_now().await;
-                    }
-                }
-            })
-        })
+    rows.bench("lockladder-rwlock-write", &rwlock, |lock, ops| async move {
+        let mut token = LockToken::new();
+        for _ in 0..ops {
+            let (mut guard, _token) = black_box(&lock).write(&mut token).await;
+            *guard += 1;
+            drop(guard);
+            tokio::task::yield_now().await;
+        }
     });
     group.finish();
 }
@@ -190,58 +160,37 @@ fn two_locks(c: &mut Criterion) {
     let mut group = c.benchmark_group("contended-two-locks");
     group.throughput(Throughput::Elements(OPS));
     for tasks in [2u64, 8] {
+        let mut rows = Rows { group: &mut group, rt: &rt, tasks };
         let tokio = Arc::new((tokio::sync::Mutex::new(0u64), tokio::sync::Mutex::new(0u64)));
-        group.bench_function(BenchmarkId::new("tokio-by-hand", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let locks = tokio.clone();
-                    async move {
-                        for _ in 0..ops {
-                            let mut count = black_box(&locks.0).lock().await;
-                            let mut total = locks.1.lock().await;
-                            *count += 1;
-                            *total += *count;
-                        }
-                    }
-                })
-            })
+        rows.bench("tokio-by-hand", &tokio, |locks, ops| async move {
+            for _ in 0..ops {
+                let mut count = black_box(&locks.0).lock().await;
+                let mut total = locks.1.lock().await;
+                *count += 1;
+                *total += *count;
+            }
         });
         let ladder = Arc::new((
             lockladder::Mutex::<u64, Counter>::with_level(0),
             lockladder::Mutex::<u64, Total>::with_level(0),
         ));
-        group.bench_function(BenchmarkId::new("lockladder-by-hand", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let locks = ladder.clone();
-                    async move {
-                        let mut token = LockToken::new();
-                        for _ in 0..ops {
-                            let (mut count, mut token) = black_box(&locks.0).lock(&mut token).await;
-                            let (mut total, _token) = locks.1.lock(&mut token).await;
-                            *count += 1;
-                            *total += *count;
-                        }
-                    }
-                })
-            })
+        rows.bench("lockladder-by-hand", &ladder, |locks, ops| async move {
+            let mut token = LockToken::new();
+            for _ in 0..ops {
+                let (mut count, mut token) = black_box(&locks.0).lock(&mut token).await;
+                let (mut total, _token) = locks.1.lock(&mut token).await;
+                *count += 1;
+                *total += *count;
+            }
         });
-        group.bench_function(BenchmarkId::new("lockladder-lock_all", tasks), |b| {
-            b.iter_custom(|iters| {
-                run_tasks(&rt, iters, tasks, |ops| {
-                    let locks = ladder.clone();
-                    async move {
-                        let mut token = LockToken::new();
-                        for _ in 0..ops {
-                            let locks = black_box(&locks);
-                            let ((mut total, mut count), _token) =
-                                token.lock_all((&locks.1, &locks.0)).await;
-                            *count += 1;
-                            *total += *count;
-                        }
-                    }
-                })
-            })
+        rows.bench("lockladder-lock_all", &ladder, |locks, ops| async move {
+            let mut token = LockToken::new();
+            for _ in 0..ops {
+                let locks = black_box(&locks);
+                let ((mut total, mut count), _token) = token.lock_all((&locks.1, &locks.0)).await;
+                *count += 1;
+                *total += *count;
+            }
         });
     }
     group.finish();

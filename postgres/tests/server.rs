@@ -175,6 +175,19 @@ async fn advisory_rows(observer: &PgSession, key: i64) -> Vec<(i32, bool)> {
     rows.iter().map(|row| (row.get(0), row.get(1))).collect()
 }
 
+/// How many advisory locks `session` itself holds or waits for, any key.
+async fn advisory_locks_held_by(session: &PgSession) -> i64 {
+    session
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
 async fn backend_exists(observer: &PgSession, pid: i32) -> bool {
     observer
         .client()
@@ -212,6 +225,25 @@ async fn acquire_fresh(cluster: &Cluster, key: i64) -> PgSession {
         guard.unlock().await.unwrap()
     })
     .await
+}
+
+/// Takes `lock` on `session` in a task of its own and returns once it holds
+/// it; the task releases it `release_after` microseconds later.
+async fn hold_then_release(
+    lock: PgLock<Jobs>,
+    session: PgSession,
+    release_after: u64,
+) -> tokio::task::JoinHandle<()> {
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+    let releasing = tokio::spawn(async move {
+        let mut token = LockToken::new();
+        let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+        let _ = locked_tx.send(());
+        tokio::time::sleep(Duration::from_micros(release_after)).await;
+        holder.unlock().await.unwrap();
+    });
+    locked_rx.await.unwrap();
+    releasing
 }
 
 /// Runs `work` as a task of its own: a second lock of one level while the
@@ -323,17 +355,9 @@ async fn cancellation_at_random_points_never_leaves_a_lock_held(cluster: &Cluste
     let granted_before_the_drop = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     for _ in 0..30 {
         let holder_session = connect(cluster).await;
-        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
         let waiter = connect(cluster).await;
         let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-        let releasing = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = locked_tx.send(());
-            tokio::time::sleep(Duration::from_micros(release_after)).await;
-            holder.unlock().await.unwrap();
-        });
-        locked_rx.await.unwrap();
+        let releasing = hold_then_release(lock, holder_session, release_after).await;
         let granted = granted_before_the_drop.clone();
         let waiting = tokio::spawn(async move {
             let mut token = LockToken::new();
@@ -581,16 +605,8 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
     let (mut granted, mut timed_out) = (0, 0);
     for _ in 0..40 {
         let holder_session = connect(cluster).await;
-        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
         let release_after = random.below(5_000);
-        let releasing = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = locked_tx.send(());
-            tokio::time::sleep(Duration::from_micros(release_after)).await;
-            holder.unlock().await.unwrap();
-        });
-        locked_rx.await.unwrap();
+        let releasing = hold_then_release(lock, holder_session, release_after).await;
         let waiter = connect(cluster).await;
         let timeout = Duration::from_millis(1 + random.below(3));
         let outcome = other_task(async move {
@@ -608,15 +624,7 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
                 assert_eq!(error.kind(), PgLockErrorKind::TimedOut, "{error}");
                 timed_out += 1;
                 let session = error.into_session().expect("a timed-out session comes back");
-                let held: i64 = session
-                    .client()
-                    .query_one(
-                        "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                        &[],
-                    )
-                    .await
-                    .unwrap()
-                    .get(0);
+                let held = advisory_locks_held_by(&session).await;
                 assert_eq!(held, 0, "a session handed back in a timeout error holds the key");
             }
         }
@@ -638,28 +646,43 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
         .await
         .unwrap();
 
-    // B holds the key in a transaction.
+    // B holds the key in a transaction. PostgreSQL looks for a cycle once per
+    // wait, `deadlock_timeout` after the wait began, and the session that
+    // looks breaks it: B's look is put off past the end of the test.
     let b = connect(cluster).await;
     let b_pid = backend_pid(&b).await;
+    b.client().batch_execute("SET deadlock_timeout = '10min'").await.unwrap();
     let mut b_token = LockToken::new();
     let (b_tx, _b_token) = lock.lock_xact(&mut b_token, b).await.unwrap();
-    // A holds the row, then waits for the key in the same transaction.
+    // A holds the row.
     let a = connect(cluster).await;
     let a_pid = backend_pid(&a).await;
     a.client().batch_execute("BEGIN; UPDATE deadlock_row SET id = id WHERE id = 1").await.unwrap();
-    let a_waits = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
-    });
-    eventually("A waiting for the key", || async {
-        advisory_rows(&setup, KEY).await.contains(&(a_pid, false))
-    })
-    .await;
-    // B waits for the row: a cycle PostgreSQL detects (A waited first, so A
-    // runs the check first and is the victim).
+    // B waits for the row; only then A waits for the key in the same
+    // transaction, closing the cycle, so A's look (the cluster's 100 ms
+    // later) finds it however slowly the steps before ran, and A is the victim.
     let b_update = b_tx.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
-    let (error, b_result) = tokio::join!(a_waits, b_update);
-    let error = error.unwrap();
+    let a_waits = async {
+        eventually("B waiting for the row", || async {
+            let waiting: i64 = setup
+                .client()
+                .query_one(
+                    "SELECT count(*) FROM pg_locks WHERE pid = $1 AND NOT granted",
+                    &[&b_pid],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            waiting > 0
+        })
+        .await;
+        other_task(async move {
+            let mut token = LockToken::new();
+            lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
+        })
+        .await
+    };
+    let (b_result, error) = tokio::join!(b_update, a_waits);
     b_result.unwrap();
     assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
     assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("40P01"));
@@ -877,15 +900,7 @@ mod pooled {
         // may be pooled again; had the grant won, it would have been closed.
         // Either way the connection handed out next holds nothing.
         let (session, _last) = pooled_session(&pool).await;
-        let held: i64 = session
-            .client()
-            .query_one(
-                "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
+        let held = advisory_locks_held_by(&session).await;
         assert_eq!(held, 0);
         eventually("nobody holding or waiting for the key", || async {
             advisory_rows(&observer, KEY).await.is_empty()
@@ -907,16 +922,8 @@ mod pooled {
         let (mut reused, mut closed) = (0, 0);
         for _ in 0..20 {
             let holder_session = connect(cluster).await;
-            let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
             let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-            let releasing = tokio::spawn(async move {
-                let mut token = LockToken::new();
-                let (holder, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-                let _ = locked_tx.send(());
-                tokio::time::sleep(Duration::from_micros(release_after)).await;
-                holder.unlock().await.unwrap();
-            });
-            locked_rx.await.unwrap();
+            let releasing = hold_then_release(lock, holder_session, release_after).await;
             let (waiter, waiter_pid) = pooled_session(&pool).await;
             let waiting = tokio::spawn(async move {
                 let mut token = LockToken::new();
@@ -934,15 +941,7 @@ mod pooled {
             } else {
                 closed += 1
             }
-            let held: i64 = next
-                .client()
-                .query_one(
-                    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'",
-                    &[],
-                )
-                .await
-                .unwrap()
-                .get(0);
+            let held = advisory_locks_held_by(&next).await;
             assert_eq!(held, 0, "the pool handed out a connection holding an advisory lock");
             drop(next);
             eventually("nobody holding or waiting for the key", || async {

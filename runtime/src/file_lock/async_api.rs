@@ -2,7 +2,6 @@
 
 use core::fmt;
 use core::future::Future;
-use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 use std::path::Path;
@@ -11,8 +10,8 @@ use std::time::Duration;
 use super::backoff::Backoff;
 use super::error::FileLockError;
 use super::guard::FileLockGuard;
-use super::lock_file::{Attempt, LockFile, Mode, Request};
-use crate::held::Acquisition;
+use super::levelled::{Attempts, LevelledLockFile, Tried};
+use super::lock_file::Mode;
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -169,8 +168,7 @@ use crate::token::LockToken;
 /// needs no timer. Opening and locking are quick system calls made on the
 /// polling thread.
 pub struct FileLock<L> {
-    file: LockFile,
-    level: PhantomData<fn(L) -> L>,
+    lock: LevelledLockFile<L>,
 }
 
 impl<L: Level> FileLock<L> {
@@ -195,7 +193,7 @@ impl<L: Level> FileLock<L> {
     /// # }
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, FileLockError> {
-        Ok(FileLock { file: LockFile::open::<L>(path.as_ref())?, level: PhantomData })
+        Ok(FileLock { lock: LevelledLockFile::open(path.as_ref())? })
     }
 
     /// Makes [`lock`](FileLock::lock) and [`lock_shared`](FileLock::lock_shared)
@@ -216,9 +214,8 @@ impl<L: Level> FileLock<L> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn wait_at_most(mut self, limit: Duration) -> Self {
-        self.file.set_wait_limit(limit);
-        self
+    pub fn wait_at_most(self, limit: Duration) -> Self {
+        FileLock { lock: self.lock.wait_at_most(limit) }
     }
 
     /// The lock file's absolute path.
@@ -232,7 +229,7 @@ impl<L: Level> FileLock<L> {
     /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn path(&self) -> &Path {
-        self.file.path()
+        self.lock.path()
     }
 
     /// Waits for the lock exclusively, then returns the guard and a token at
@@ -263,11 +260,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> FileLockFuture<'a, L> {
         let _ = token;
-        FileLockFuture::new(
-            &self.file,
-            Request::new(Mode::Exclusive, true),
-            Acquisition::begin::<L>(),
-        )
+        FileLockFuture::new(self.lock.waiting(Mode::Exclusive))
     }
 
     /// Waits for the lock in shared mode: any number of shared holders at once,
@@ -299,7 +292,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> FileLockFuture<'a, L> {
         let _ = token;
-        FileLockFuture::new(&self.file, Request::new(Mode::Shared, true), Acquisition::begin::<L>())
+        FileLockFuture::new(self.lock.waiting(Mode::Shared))
     }
 
     /// Takes the lock exclusively if nobody holds it right now; otherwise a
@@ -334,9 +327,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard =
-            try_now(&self.file, Request::new(Mode::Exclusive, false), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
+        self.lock.try_now(Mode::Exclusive)
     }
 
     /// Takes the lock in shared mode if no exclusive holder has it right now.
@@ -363,33 +354,13 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard =
-            try_now(&self.file, Request::new(Mode::Shared, false), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
-    }
-}
-
-/// The one attempt of `try_lock` / `try_lock_shared`, async or blocking.
-pub(super) fn try_now(
-    file: &LockFile,
-    request: Request,
-    mut acquisition: Acquisition,
-) -> Result<FileLockGuard<'_>, FileLockError> {
-    match file.try_acquire(request)? {
-        Attempt::Held(held) => {
-            Ok(FileLockGuard::new(held, file, request.mode, acquisition.granted()))
-        }
-        Attempt::Busy(busy) => Err(file.would_block(&busy, request.operation())),
+        self.lock.try_now(Mode::Shared)
     }
 }
 
 impl<L: Level> fmt::Debug for FileLock<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileLock")
-            .field("level", &format_args!("{} ({})", L::NAME, L::LEVEL))
-            .field("path", &self.path())
-            .field("wait_limit", &self.file.wait_limit())
-            .finish()
+        self.lock.debug_as("FileLock", f)
     }
 }
 
@@ -401,25 +372,15 @@ impl<L: Level> fmt::Debug for FileLock<L> {
 /// wait; nothing is held between attempts.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct FileLockFuture<'a, L> {
-    file: &'a LockFile,
-    request: Request,
-    acquisition: Acquisition,
+    attempts: Attempts<'a, L>,
     backoff: Backoff,
     // Boxed: allocated only once the lock turns out to be contended.
     pause: Option<Pin<Box<tokio::time::Sleep>>>,
-    level: PhantomData<fn(L) -> L>,
 }
 
 impl<'a, L> FileLockFuture<'a, L> {
-    fn new(file: &'a LockFile, request: Request, acquisition: Acquisition) -> Self {
-        FileLockFuture {
-            file,
-            request,
-            acquisition,
-            backoff: Backoff::new(file.wait_limit()),
-            pause: None,
-            level: PhantomData,
-        }
+    fn new(attempts: Attempts<'a, L>) -> Self {
+        FileLockFuture { backoff: attempts.backoff(), attempts, pause: None }
     }
 }
 
@@ -432,18 +393,11 @@ impl<'a, L> Future for FileLockFuture<'a, L> {
             if let Some(pause) = &mut this.pause {
                 ready!(pause.as_mut().poll(cx));
             }
-            let busy = match this.file.try_acquire(this.request)? {
-                Attempt::Held(held) => {
-                    let hold = this.acquisition.granted();
-                    let guard = FileLockGuard::new(held, this.file, this.request.mode, hold);
-                    return Poll::Ready(Ok((guard, LockToken::acquired())));
-                }
-                Attempt::Busy(busy) => busy,
+            let busy = match this.attempts.attempt()? {
+                Tried::Acquired(acquired) => return Poll::Ready(Ok(acquired)),
+                Tried::Busy(busy) => busy,
             };
-            this.acquisition.contended();
-            let Some(pause) = this.backoff.next_pause() else {
-                return Poll::Ready(Err(this.file.timed_out(&busy, this.backoff.waited())));
-            };
+            let pause = this.attempts.pause_after(&busy, &mut this.backoff)?;
             let wake_at = tokio::time::Instant::now() + pause;
             match &mut this.pause {
                 Some(sleep) => sleep.as_mut().reset(wake_at),

@@ -1,16 +1,13 @@
 //! The blocking [`FileLock`], exposed as `lockladder::sync::FileLock`.
 
 use core::fmt;
-use core::marker::PhantomData;
 use std::path::Path;
 use std::time::Duration;
 
-use super::async_api::try_now;
-use super::backoff::Backoff;
 use super::error::FileLockError;
 use super::guard::FileLockGuard;
-use super::lock_file::{Attempt, LockFile, Mode, Request};
-use crate::held::Acquisition;
+use super::levelled::{Acquired, Attempts, LevelledLockFile, Tried};
+use super::lock_file::Mode;
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -45,8 +42,7 @@ use crate::token::LockToken;
 /// # }
 /// ```
 pub struct FileLock<L> {
-    file: LockFile,
-    level: PhantomData<fn(L) -> L>,
+    lock: LevelledLockFile<L>,
 }
 
 impl<L: Level> FileLock<L> {
@@ -62,7 +58,7 @@ impl<L: Level> FileLock<L> {
     /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Self, FileLockError> {
-        Ok(FileLock { file: LockFile::open::<L>(path.as_ref())?, level: PhantomData })
+        Ok(FileLock { lock: LevelledLockFile::open(path.as_ref())? })
     }
 
     /// Makes [`lock`](FileLock::lock) and [`lock_shared`](FileLock::lock_shared)
@@ -84,9 +80,8 @@ impl<L: Level> FileLock<L> {
     /// assert_eq!(err.kind(), FileLockErrorKind::TimedOut);
     /// # std::fs::remove_file(&path).ok();
     /// ```
-    pub fn wait_at_most(mut self, limit: Duration) -> Self {
-        self.file.set_wait_limit(limit);
-        self
+    pub fn wait_at_most(self, limit: Duration) -> Self {
+        FileLock { lock: self.lock.wait_at_most(limit) }
     }
 
     /// The lock file's absolute path.
@@ -100,7 +95,7 @@ impl<L: Level> FileLock<L> {
     /// # std::fs::remove_file(&path).ok();
     /// ```
     pub fn path(&self) -> &Path {
-        self.file.path()
+        self.lock.path()
     }
 
     /// Blocks until the lock is held exclusively, then returns the guard and a
@@ -122,9 +117,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard =
-            wait(&self.file, Request::new(Mode::Exclusive, true), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
+        wait(self.lock.waiting(Mode::Exclusive))
     }
 
     /// Blocks until the lock is held in shared mode.
@@ -145,8 +138,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard = wait(&self.file, Request::new(Mode::Shared, true), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
+        wait(self.lock.waiting(Mode::Shared))
     }
 
     /// Takes the lock exclusively if nobody holds it right now; otherwise a
@@ -173,9 +165,7 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard =
-            try_now(&self.file, Request::new(Mode::Exclusive, false), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
+        self.lock.try_now(Mode::Exclusive)
     }
 
     /// Takes the lock in shared mode if no exclusive holder has it right now.
@@ -199,52 +189,34 @@ impl<L: Level> FileLock<L> {
         token: &'a mut LockToken<'_, H>,
     ) -> Result<(FileLockGuard<'a>, LockToken<'a, L>), FileLockError> {
         let _ = token;
-        let guard =
-            try_now(&self.file, Request::new(Mode::Shared, false), Acquisition::begin::<L>())?;
-        Ok((guard, LockToken::acquired()))
+        self.lock.try_now(Mode::Shared)
     }
 }
 
 /// Tries once; if another process holds the file, waits in the kernel, or
 /// polls when a wait limit is set. Every attempt first checks that this
 /// process does not hold the file itself.
-fn wait(
-    file: &LockFile,
-    request: Request,
-    mut acquisition: Acquisition,
-) -> Result<FileLockGuard<'_>, FileLockError> {
-    let granted = |held, acquisition: &mut Acquisition| {
-        FileLockGuard::new(held, file, request.mode, acquisition.granted())
+fn wait<L>(mut attempts: Attempts<'_, L>) -> Result<Acquired<'_, L>, FileLockError> {
+    let mut busy = match attempts.attempt()? {
+        Tried::Acquired(acquired) => return Ok(acquired),
+        Tried::Busy(busy) => busy,
     };
-    let mut busy = match file.try_acquire(request)? {
-        Attempt::Held(held) => return Ok(granted(held, &mut acquisition)),
-        Attempt::Busy(busy) => busy,
-    };
-    acquisition.contended();
-    if file.wait_limit().is_none() {
+    if attempts.unlimited() {
         drop(busy);
-        let held = file.acquire_blocking(request)?;
-        return Ok(granted(held, &mut acquisition));
+        return attempts.wait_in_kernel();
     }
-    let mut backoff = Backoff::new(file.wait_limit());
+    let mut backoff = attempts.backoff();
     loop {
-        let Some(pause) = backoff.next_pause() else {
-            return Err(file.timed_out(&busy, backoff.waited()));
-        };
-        std::thread::sleep(pause);
-        busy = match file.try_acquire(request)? {
-            Attempt::Held(held) => return Ok(granted(held, &mut acquisition)),
-            Attempt::Busy(busy) => busy,
+        std::thread::sleep(attempts.pause_after(&busy, &mut backoff)?);
+        busy = match attempts.attempt()? {
+            Tried::Acquired(acquired) => return Ok(acquired),
+            Tried::Busy(busy) => busy,
         };
     }
 }
 
 impl<L: Level> fmt::Debug for FileLock<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("sync::FileLock")
-            .field("level", &format_args!("{} ({})", L::NAME, L::LEVEL))
-            .field("path", &self.path())
-            .field("wait_limit", &self.file.wait_limit())
-            .finish()
+        self.lock.debug_as("sync::FileLock", f)
     }
 }

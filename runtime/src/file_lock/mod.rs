@@ -4,8 +4,10 @@
 //! blocking), `identity` tells which file a handle or a path names,
 //! `process_holds` keeps this process's holds so it never waits for itself,
 //! `lock_file` is the open-check-lock-verify step both APIs share, `holder`
-//! asks the kernel who holds a file; `async_api` and `blocking` are the two
-//! faces, `guard` and `error` what they return. Nothing here writes to the
+//! asks the kernel who holds a file; `levelled` is all that the two faces do
+//! alike (a lock file at a level, and the attempts of one acquisition), and
+//! `async_api` and `blocking` are the faces, which differ only in how they
+//! wait; `guard` and `error` are what they return. Nothing here writes to the
 //! locked file.
 
 mod async_api;
@@ -15,6 +17,7 @@ mod error;
 mod guard;
 mod holder;
 mod identity;
+mod levelled;
 mod lock_file;
 mod open;
 mod process_holds;
