@@ -11,6 +11,7 @@ use tracing_subscriber::layer::SubscriberExt;
 
 mod tracing_capture;
 use tracing_capture::Capture;
+mod lockdep_sites;
 
 #[lock_level(310)]
 struct Ledger;
@@ -26,12 +27,7 @@ fn long_holds(capture: &Capture) -> Vec<tracing_capture::Captured> {
 
 /// `file:line:` of the line of this file that ends with `// site: NAME`.
 fn site(name: &str) -> String {
-    let marker = format!("// site: {name}");
-    let index = include_str!("lockdep_long_hold.rs")
-        .lines()
-        .position(|line| line.ends_with(&marker))
-        .expect("a line with the marker");
-    format!("{}:{}:", file!(), index + 1)
+    lockdep_sites::site(include_str!("lockdep_long_hold.rs"), file!(), name)
 }
 
 #[test]

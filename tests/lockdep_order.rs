@@ -3,7 +3,6 @@
 //! independent, and released, failed and cancelled acquisitions are forgotten.
 #![cfg(feature = "lockdep")]
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
 use std::sync::Arc;
@@ -12,6 +11,9 @@ use std::task::{Context, Poll, Waker};
 
 use lockladder::{LockToken, Mutex, RwLock, lock_level};
 use tokio::sync::oneshot;
+
+mod lockdep_sites;
+use lockdep_sites::panic_message;
 
 #[lock_level(110)]
 struct Registry;
@@ -26,22 +28,10 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap()
 }
 
-fn panic_message(panic: Box<dyn Any + Send>) -> String {
-    match panic.downcast::<String>() {
-        Ok(message) => *message,
-        Err(panic) => panic.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_default(),
-    }
-}
-
 /// How lockdep names the call on the line of this file that ends with
 /// `// site: NAME` (the column follows).
 fn site(name: &str) -> String {
-    let marker = format!("// site: {name}");
-    let index = include_str!("lockdep_order.rs")
-        .lines()
-        .position(|line| line.ends_with(&marker))
-        .expect("a line with the marker");
-    format!("{}:{}:", file!(), index + 1)
+    lockdep_sites::site(include_str!("lockdep_order.rs"), file!(), name)
 }
 
 /// Polls a future once, with a waker that does nothing.

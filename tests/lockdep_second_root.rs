@@ -8,15 +8,11 @@ use tracing_subscriber::layer::SubscriberExt;
 
 mod tracing_capture;
 use tracing_capture::Capture;
+mod lockdep_sites;
 
 /// `file:line:` of the line of this file that ends with `// site: NAME`.
 fn site(name: &str) -> String {
-    let marker = format!("// site: {name}");
-    let index = include_str!("lockdep_second_root.rs")
-        .lines()
-        .position(|line| line.ends_with(&marker))
-        .expect("a line with the marker");
-    format!("{}:{}:", file!(), index + 1)
+    lockdep_sites::site(include_str!("lockdep_second_root.rs"), file!(), name)
 }
 
 #[test]
