@@ -181,19 +181,12 @@ impl Condvar {
         token: &'w mut LockToken<'_, L>,
     ) -> CondvarWait<'w, 'g, T, L> {
         let _ = token;
-        assert!(
+        crate::misuse::assert_guard_of::<L>(
+            format_args!("Condvar::wait"),
+            "mutex",
             mutex.owns(&guard),
-            "Condvar::wait was given a guard of another mutex than `{}` (lock level {})",
-            L::NAME,
-            L::LEVEL
-        );
-        assert!(
             guard.taken_alone(),
-            "Condvar::wait on `{}` (lock level {}) was given a guard taken in a set \
-             (`lock_all`, `lock_many`, `LockGroup`): re-taking it alone while the other \
-             members are held could deadlock; take the mutex with its own `lock` to wait on it",
-            L::NAME,
-            L::LEVEL
+            "lock",
         );
         // The guard and its hold live on until the first poll releases the
         // mutex; each re-take is reported at this call.

@@ -19,6 +19,7 @@ mod level;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod lockdep;
+mod misuse;
 mod mutex;
 mod order;
 #[doc(hidden)]

@@ -441,19 +441,12 @@ impl Condvar {
     ) -> WaitTimeoutResult {
         // The borrow of `token` is the proof; it has no run-time content.
         let _ = token;
-        assert!(
+        crate::misuse::assert_guard_of::<L>(
+            format_args!("Condvar::wait"),
+            "mutex",
             mutex.owns(guard),
-            "Condvar::wait was given a guard of another mutex than `{}` (lock level {})",
-            L::NAME,
-            L::LEVEL
-        );
-        assert!(
             guard.taken_alone,
-            "Condvar::wait on `{}` (lock level {}) was given a guard taken in a set \
-             (`lock_all`, `lock_many`, `LockGroup`): re-taking it alone while the other \
-             members are held could deadlock; take the mutex with its own `lock` to wait on it",
-            L::NAME,
-            L::LEVEL
+            "lock",
         );
         // The hold ends while the mutex is released, and the re-take is a new
         // acquisition, reported at the user's call. It is checked now, before

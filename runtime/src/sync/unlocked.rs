@@ -175,23 +175,12 @@ macro_rules! releasable {
             /// holds `lock` and was taken alone, not as a member of a set.
             #[track_caller]
             pub(super) fn check_owned_by<L: Level>(&self, lock: &$lock<T, L>, method: &str) {
-                assert!(
+                crate::misuse::assert_guard_of::<L>(
+                    format_args!("{}::{method}", stringify!($guard)),
+                    "lock",
                     core::ptr::eq(parking_lot::$raw::$owner(&self.inner.guard), lock.raw_lock()),
-                    "{}::{method} was given a guard of another lock than `{}` (lock level {})",
-                    stringify!($guard),
-                    L::NAME,
-                    L::LEVEL
-                );
-                assert!(
                     self.taken_alone,
-                    "{}::{method} on `{}` (lock level {}) was given a guard taken in a set \
-                     (`lock_all`, `lock_many`, `LockGroup`): changing its hold alone while the \
-                     other members are held could deadlock with a task taking the same set; take \
-                     the lock with its own `{}` to call `{method}` on its guard",
-                    stringify!($guard),
-                    L::NAME,
-                    L::LEVEL,
-                    $take
+                    $take,
                 );
             }
         }
