@@ -19,12 +19,11 @@
 mod sleepers;
 
 use core::fmt;
-use core::mem;
 use std::time::{Duration, Instant};
 
 use self::sleepers::Sleepers;
 use super::mutex::{Mutex, MutexGuard};
-use crate::held::{Acquisition, Hold};
+use super::unlocked::release_around;
 use crate::level::Level;
 use crate::token::LockToken;
 
@@ -448,22 +447,17 @@ impl Condvar {
             guard.taken_alone,
             "lock",
         );
-        // The hold ends while the mutex is released, and the re-take is a new
-        // acquisition, reported at the user's call. It is checked now, before
-        // anything is released: the parked thread's held set cannot change
-        // until it is re-taken, and a violation found inside the release
-        // would unwind through parking_lot's re-lock of the mutex.
-        drop(mem::replace(&mut guard.hold, Hold::none()));
-        let mut retake = Acquisition::begin::<L>();
         // Queued before the unlock: a notification sent once the mutex is
-        // free reaches this waiter.
+        // free reaches this waiter. The hold ends while the mutex is
+        // released; the re-take, checked before anything is released, is a
+        // new acquisition reported at the user's call.
         let ticket = self.sleepers.enqueue();
-        let woken = parking_lot::MutexGuard::unlocked(&mut guard.raw_mut().guard, || {
-            // Async tasks waiting for the mutex learn it is free.
-            mutex.wake().released();
-            ticket.sleep(deadline)
-        });
-        guard.hold = retake.granted();
+        let woken = release_around::<L, _, _>(
+            &mut guard.inner,
+            &mut guard.hold,
+            |raw, run| parking_lot::MutexGuard::unlocked(raw, run),
+            || ticket.sleep(deadline),
+        );
         WaitTimeoutResult { timed_out: !woken }
     }
 }

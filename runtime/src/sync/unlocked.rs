@@ -32,9 +32,10 @@ use crate::token::LockToken;
 
 /// Runs `f` while `unlocked` (parking_lot's `unlocked` or `unlocked_fair` of
 /// the wrapped guard) has the lock released, waking async waiters once it is
-/// free and restarting the hold once it is re-taken.
+/// free and restarting the hold once it is re-taken: for these methods and
+/// for the [`Condvar`](super::Condvar) waits, whose `f` parks the thread.
 #[track_caller]
-fn release_around<L: Level, G, U>(
+pub(super) fn release_around<L: Level, G, U>(
     raw: &mut RawGuard<'_, G>,
     hold: &mut Hold,
     unlocked: impl FnOnce(&mut G, &mut dyn FnMut()),
@@ -42,9 +43,9 @@ fn release_around<L: Level, G, U>(
 ) -> U {
     let wake = raw.wake();
     drop(mem::replace(hold, Hold::none()));
-    // The re-take is checked before anything is released (as a `Condvar`
-    // wait's): a violation found after the release would report, then hang
-    // in parking_lot's re-lock. It is checked again once granted.
+    // The re-take is checked before anything is released: a violation found
+    // after the release would report, then hang in parking_lot's re-lock. It
+    // is checked again once granted, against what `f` may have taken.
     let mut retake = Acquisition::begin::<L>();
     let mut f = Some(f);
     let mut outcome = None;
