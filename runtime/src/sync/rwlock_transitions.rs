@@ -447,7 +447,9 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     }
 
     /// The `try_upgrade*` forms: `change` upgrades parking_lot's guard or
-    /// gives it back. Nothing is let in either way: no wake-up.
+    /// gives it back. A timed upgrade holds new readers back while it waits
+    /// for the others to leave; when it gives up they may enter again, so the
+    /// async tasks sleeping on the lock are woken, as after a release.
     fn upgrade_with(
         self,
         change: impl FnOnce(
@@ -460,7 +462,10 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
         let RwLockUpgradableReadGuard { inner, hold, level } = self;
         match inner.try_map(change) {
             Ok(inner) => Ok(RwLockWriteGuard { inner, hold, taken_alone: true }),
-            Err(inner) => Err(RwLockUpgradableReadGuard { inner, hold, level }),
+            Err(inner) => {
+                inner.wake().released();
+                Err(RwLockUpgradableReadGuard { inner, hold, level })
+            }
         }
     }
 

@@ -186,9 +186,9 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
                 outcome = Some(panic::catch_unwind(AssertUnwindSafe(|| f(data))));
             }
         });
-        let outcome = outcome?;
-        // Downgraded back: the readers held back meanwhile may enter.
+        // Downgraded back, or a timed upgrade gave up: either way the readers
+        // held back meanwhile may enter.
         self.inner.wake().released();
-        Some(outcome.unwrap_or_else(|payload| panic::resume_unwind(payload)))
+        Some(outcome?.unwrap_or_else(|payload| panic::resume_unwind(payload)))
     }
 }
