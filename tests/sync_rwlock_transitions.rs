@@ -376,19 +376,17 @@ fn with_upgraded_wakes_an_async_reader_held_back_by_the_write() {
     });
 }
 
-/// While a timed upgrade waits for a plain reader to leave, parking_lot holds
-/// new readers back; when it gives up, they may enter again, and an async
-/// reader sleeping on the lock must learn it, though both holds go on.
-fn an_async_reader_is_woken_when_a_timed_upgrade_gives_up(
-    give_up: impl for<'g> FnOnce(
-        RwLockUpgradableReadGuard<'g, Registry, Registry>,
-        &mut LockToken<'_, Registry>,
-    ) -> RwLockUpgradableReadGuard<'g, Registry, Registry>
-    + Send,
+/// While a timed write or upgrade waits for a plain reader to leave,
+/// parking_lot holds new readers back; when it gives up they may enter again,
+/// and an async reader sleeping on the lock must learn it, though the reader
+/// (and the upgradable hold, if any) stay. `give_up` runs on a thread of its
+/// own and calls `stay` once it has given up, keeping what it holds.
+fn an_async_reader_is_woken_when_a_timed_acquisition_gives_up(
+    give_up: impl FnOnce(&RwLock<Registry>, &dyn Fn()) + Send,
 ) {
     let registry = RwLock::new(Registry { value: 7, upgrades: 0 });
     let (reader_leave_tx, reader_leave) = mpsc::channel::<()>();
-    let (upgrader_leave_tx, upgrader_leave) = mpsc::channel::<()>();
+    let (giver_leave_tx, giver_leave) = mpsc::channel::<()>();
     let (reading_tx, reading) = mpsc::channel();
     thread::scope(|scope| {
         let registry_ref = &registry;
@@ -401,46 +399,59 @@ fn an_async_reader_is_woken_when_a_timed_upgrade_gives_up(
         });
         reading.recv().unwrap();
         scope.spawn(move || {
-            let mut token = LockToken::new();
-            let (checking, mut at_registry) = registry_ref.upgradable_read(&mut token);
-            let _checking = give_up(checking, &mut at_registry);
-            // Still upgradable, and the plain reader still reads.
-            let _ = upgrader_leave.recv_timeout(3 * WATCHDOG);
+            give_up(registry_ref, &|| {
+                let _ = giver_leave.recv_timeout(3 * WATCHDOG);
+            })
         });
         let deadline = Instant::now() + WATCHDOG;
         while takeable_elsewhere(&registry).0 {
-            assert!(Instant::now() < deadline, "the upgrade never held readers back");
+            assert!(Instant::now() < deadline, "readers were never held back");
             thread::yield_now();
         }
         let (registered_tx, _registered) = mpsc::channel();
         let value = read_in_an_async_task_once_woken(&registry, &registered_tx, &reader_leave_tx);
         assert_eq!(value, 7);
         let _ = reader_leave_tx.send(());
-        let _ = upgrader_leave_tx.send(());
+        let _ = giver_leave_tx.send(());
     });
 }
 
-/// Long enough for this thread to see readers held back and poll once.
-const UPGRADE_PATIENCE: Duration = Duration::from_secs(1);
+/// Long enough for the test thread to see readers held back and poll once.
+const PATIENCE: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_timed_out_try_write_for_wakes_an_async_reader() {
+    an_async_reader_is_woken_when_a_timed_acquisition_gives_up(|registry, stay| {
+        let mut token = LockToken::new();
+        assert!(registry.try_write_for(&mut token, PATIENCE).is_err(), "a reader stays");
+        stay();
+    });
+}
 
 #[test]
 fn a_timed_out_try_upgrade_for_wakes_an_async_reader() {
-    an_async_reader_is_woken_when_a_timed_upgrade_gives_up(|checking, at_registry| {
-        RwLockUpgradableReadGuard::try_upgrade_for(checking, at_registry, UPGRADE_PATIENCE)
-            .expect_err("a plain reader stays")
+    an_async_reader_is_woken_when_a_timed_acquisition_gives_up(|registry, stay| {
+        let mut token = LockToken::new();
+        let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+        let _checking =
+            RwLockUpgradableReadGuard::try_upgrade_for(checking, &mut at_registry, PATIENCE)
+                .expect_err("a reader stays");
+        stay();
     });
 }
 
 #[test]
 fn a_timed_out_try_with_upgraded_for_wakes_an_async_reader() {
-    an_async_reader_is_woken_when_a_timed_upgrade_gives_up(|mut checking, at_registry| {
+    an_async_reader_is_woken_when_a_timed_acquisition_gives_up(|registry, stay| {
+        let mut token = LockToken::new();
+        let (mut checking, mut at_registry) = registry.upgradable_read(&mut token);
         let ran = RwLockUpgradableReadGuard::try_with_upgraded_for(
             &mut checking,
-            at_registry,
-            UPGRADE_PATIENCE,
+            &mut at_registry,
+            PATIENCE,
             |_| (),
         );
-        assert!(ran.is_none(), "a plain reader stays");
-        checking
+        assert!(ran.is_none(), "a reader stays");
+        stay();
     });
 }

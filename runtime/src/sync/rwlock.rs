@@ -368,7 +368,15 @@ impl<T: ?Sized, L: Level> RwLock<T, L> {
     ) -> Result<(RwLockWriteGuard<'a, T>, LockToken<'a, L>), LockTimeoutError> {
         let (guard, hold) = timed::<L, _>(
             || self.try_write_raw(),
-            |deadline| Some(RawGuard::new(self.inner.try_write_until(deadline)?, &self.wake)),
+            |deadline| match self.inner.try_write_until(deadline) {
+                Some(guard) => Some(RawGuard::new(guard, &self.wake)),
+                None => {
+                    // While it waited for readers to leave, parking_lot held
+                    // new ones back; they may enter now.
+                    self.wake.released();
+                    None
+                }
+            },
             || self.write_raw(),
             patience,
             operation,
