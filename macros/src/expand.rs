@@ -32,6 +32,10 @@ pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
             return with_errors(item.into_token_stream(), error);
         }
     };
+    let args = args.and_then(|(args, level)| {
+        validate::own_names(&args.level, &item)?;
+        Ok((args, level))
+    });
     let duplicate = validate::single_level(attrs_mut(&mut item));
     attrs_mut(&mut item).retain(|attr| !validate::is_lock_level(attr));
 
