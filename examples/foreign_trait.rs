@@ -135,7 +135,8 @@ pub mod explicit {
     }
 }
 
-fn main() {
+/// Prints the report, then runs the same call through the explicit seam.
+pub fn main() {
     match inversion_report() {
         Some(report) => println!("lockdep caught the inversion through the trait:\n\n{report}\n"),
         None => println!(
