@@ -13,6 +13,9 @@
 //!   nothing above `H` (through any token), and panics naming both sites if
 //!   it does, whether or not this call goes on to take a lock.
 //!
+//! An entry token is not a root: a second live root in a task is reported
+//! (see `lockdep::SecondRootPolicy`), an entry token is checked instead.
+//!
 //! It is no less safe than a root: a root is an entry token at the bottom
 //! level, which declares that the caller holds nothing. It is not a proof
 //! either: what the caller holds across the call is a claim the types cannot

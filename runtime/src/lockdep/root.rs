@@ -243,7 +243,11 @@ pub enum SecondRootPolicy {
     Warn,
     /// A panic where the second root is created, with the same message. For
     /// programs (and test suites) that create every root at its task's entry
-    /// point: a second root is then always a seam the types cannot check.
+    /// point: a second root is then always a seam the types cannot check. A
+    /// method that has to start a token of its own while its caller holds
+    /// locks (one of a trait of another crate) starts it with
+    /// [`LockToken::entered_holding`](crate::LockToken::entered_holding):
+    /// an entry token is not a root, and `lockdep` checks it instead.
     Panic,
 }
 
