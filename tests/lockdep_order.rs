@@ -366,3 +366,30 @@ fn an_upgrade_while_a_second_root_holds_a_higher_lock_is_reported_instead_of_dea
         reader.join().expect("the reader gets `CoinManager` once it is released");
     });
 }
+
+/// The same in a tokio task (whose held levels live in the shared shards, not
+/// in the thread's storage): the async upgrade is checked when it is called.
+#[test]
+fn an_async_upgrade_in_a_task_while_a_second_root_holds_a_higher_lock_panics_at_the_call() {
+    use lockladder::RwLockUpgradableReadGuard;
+
+    let registry = Arc::new(RwLock::new(Registry));
+    let coins = Arc::new(Mutex::new(CoinManager));
+    let message = runtime().block_on(async move {
+        let task = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let (checking, mut at_registry) = registry.upgradable_read(&mut token).await;
+            let mut second_root = LockToken::new();
+            let (_coins, _) = coins.lock(&mut second_root).await;
+            drop(RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry)); // site: task upgrade
+        });
+        panic_message(task.await.expect_err("the upgrade must panic").into_panic())
+    });
+    assert!(
+        message.starts_with(&format!(
+            "lock order violation: cannot acquire `Registry` (level 110) at {}",
+            site("task upgrade")
+        )),
+        "{message}"
+    );
+}
