@@ -28,6 +28,7 @@ mod register;
 mod rwlock;
 mod set;
 mod shape;
+mod shim;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;

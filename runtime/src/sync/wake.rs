@@ -16,10 +16,10 @@
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, Poll};
 
-use event_listener::{Event, EventListener};
+use crate::shim::atomic::{AtomicUsize, Ordering, fence};
+use crate::shim::{Event, EventListener};
 
 /// The async waiters of one blocking lock.
 pub(crate) struct Wake {
