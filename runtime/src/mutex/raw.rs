@@ -22,9 +22,9 @@
 //! `.ci/run` with the mutant that removes the step it depends on):
 //! - holds exclude each other, each sees the one before it, and every queued
 //!   task is served: `holds_exclude_each_other_and_every_waiter_is_served`
-//!   (mutant `mutex_release_fence`: without the fence in release a releaser
-//!   can read a stale empty queue, also caught by
-//!   `a_mapped_guard_hands_the_lock_on`);
+//!   and `a_mapped_guard_hands_the_lock_on` (mutant `mutex_release_fence`:
+//!   without the fence in release a releaser can read a stale empty queue
+//!   and wake nobody);
 //! - a task that gives up in the queue, or after being woken as its head,
 //!   passes its turn on: `a_waiter_that_gives_up_passes_its_turn_on` (mutant
 //!   `mutex_cancel_wake`: the wake-up in `Lock`'s drop);
