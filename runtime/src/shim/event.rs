@@ -67,6 +67,10 @@ impl Event {
     pub(crate) fn notify(&self, n: usize) -> usize {
         notify(self.list(), n, false)
     }
+
+    pub(crate) fn notify_additional(&self, n: usize) -> usize {
+        notify(self.list(), n, true)
+    }
 }
 
 fn notify(list: &List, n: usize, additional: bool) -> usize {
