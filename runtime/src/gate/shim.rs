@@ -4,12 +4,9 @@
 //! Gate's waits have deadlines, which loom cannot model), so
 //! `tests/gate_loom.rs` can explore every interleaving.
 
-// The Gate is made by a plain `fn`: it takes loom's atomics themselves, not
-// `crate::shim`'s lazily made ones.
-#[cfg(lockladder_loom)]
-pub(super) use loom::sync::atomic::{AtomicUsize, Ordering};
-#[cfg(not(lockladder_loom))]
-pub(super) use std::sync::atomic::{AtomicUsize, Ordering};
+// The Gate is made by a plain `fn`: eager atomics, not the lazily made ones.
+pub(super) use crate::shim::atomic::Ordering;
+pub(super) use crate::shim::atomic::eager::AtomicUsize;
 
 #[cfg(not(lockladder_loom))]
 pub(super) use event::{Listener, Notify};

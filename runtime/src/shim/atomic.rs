@@ -5,6 +5,12 @@ use std::sync::OnceLock;
 
 pub(crate) use loom::sync::atomic::{Ordering, fence};
 
+/// For atomics made by a plain `fn`, on the thread that then shares them:
+/// loom's own, whose creation is ordered before every use.
+pub(crate) mod eager {
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize};
+}
+
 macro_rules! lazy_atomic {
     ($name:ident, $value:ty) => {
         /// loom's atomic of the same name, created at first use.

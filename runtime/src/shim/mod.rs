@@ -18,9 +18,33 @@
 #[cfg(not(lockladder_loom))]
 pub(crate) mod atomic {
     pub(crate) use core::sync::atomic::{AtomicUsize, Ordering, fence};
+
+    /// For atomics made by a plain `fn`, on the thread that then shares them.
+    pub(crate) mod eager {
+        pub(crate) use core::sync::atomic::{AtomicBool, AtomicUsize};
+    }
 }
 #[cfg(lockladder_loom)]
 pub(crate) mod atomic;
+
+#[cfg(lockladder_loom)]
+pub(crate) use mutex::ParkingMutex;
+#[cfg(not(lockladder_loom))]
+pub(crate) use parking_lot::Mutex as ParkingMutex;
+
+/// Parking the current thread, for the blocking `Condvar`'s sleepers.
+#[cfg(not(lockladder_loom))]
+pub(crate) mod thread {
+    pub(crate) use std::thread::{Thread, current, park, park_timeout};
+}
+/// loom's parking; loom has no clock, so a timed park returns at once (as a
+/// spurious wake-up may): a model gives only deadlines already past.
+#[cfg(lockladder_loom)]
+pub(crate) mod thread {
+    pub(crate) use loom::thread::{Thread, current, park};
+
+    pub(crate) fn park_timeout(_timeout: std::time::Duration) {}
+}
 
 #[cfg(not(lockladder_loom))]
 pub(crate) use std::sync::Mutex;

@@ -23,3 +23,16 @@ impl<T> Mutex<T> {
             .lock()
     }
 }
+
+/// [`Mutex`] with parking_lot's `lock` signature.
+pub(crate) struct ParkingMutex<T>(Mutex<T>);
+
+impl<T> ParkingMutex<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        ParkingMutex(Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> loom::sync::MutexGuard<'_, T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
