@@ -301,5 +301,6 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
     }
 }
 
-#[cfg(test)]
+// Plain tests; under loom, the models in tests/*_loom.rs run instead.
+#[cfg(all(test, not(lockladder_loom)))]
 mod tests;

@@ -61,3 +61,36 @@ mod event;
 pub(crate) use event::{Event, EventListener};
 
 pub(crate) mod spin_cell;
+pub(crate) mod spin_rw_cell;
+
+/// The writers' turn of the async `RwLock`: async-lock's mutex, which loom
+/// cannot see into; under loom, a stand-in with the contract the `RwLock`
+/// relies on (one holder, each waiter served, a cancelled waiter passes its
+/// turn on): our own async `Mutex`, itself checked by `tests/mutex_loom.rs`.
+pub(crate) mod turn {
+    #[cfg(not(lockladder_loom))]
+    pub(crate) type Turn = async_lock::Mutex<()>;
+    #[cfg(not(lockladder_loom))]
+    pub(crate) type TurnGuard<'a> = async_lock::MutexGuard<'a, ()>;
+    #[cfg(not(lockladder_loom))]
+    pub(crate) type TurnLock<'a> = core::pin::Pin<Box<async_lock::futures::Lock<'a, ()>>>;
+
+    #[cfg(lockladder_loom)]
+    pub(crate) type Turn = crate::mutex::raw::RawMutex<()>;
+    #[cfg(lockladder_loom)]
+    pub(crate) type TurnGuard<'a> = crate::mutex::raw::MutexGuard<'a, ()>;
+    #[cfg(lockladder_loom)]
+    pub(crate) type TurnLock<'a> = crate::mutex::raw::Lock<'a, ()>;
+
+    pub(crate) const fn new() -> Turn {
+        Turn::new(())
+    }
+
+    /// The future of the turn, `Unpin`.
+    pub(crate) fn lock(turn: &Turn) -> TurnLock<'_> {
+        #[cfg(not(lockladder_loom))]
+        return Box::pin(turn.lock());
+        #[cfg(lockladder_loom)]
+        return turn.lock();
+    }
+}
