@@ -171,3 +171,33 @@ fn a_downgrade_keeps_the_lock_until_the_read_ends() {
         assert_eq!(count(&lock), 2);
     });
 }
+
+/// Cancelled at their await points while a reader holds the lock: an upgrade
+/// waiting for the reader to leave (draining), an upgradable read queued for
+/// the turn, a reader parked behind the draining bit. A reader held back by
+/// the upgrade gets in: only the upgrade's cancellation wakes it.
+#[test]
+fn cancelled_upgrades_and_reads_pass_their_turn_on() {
+    loom::model(|| {
+        let lock = new_lock();
+        let mut token = LockToken::new();
+        let reading = lock.try_read(&mut token).unwrap();
+        let mut upgrading_token = LockToken::new();
+        let (checking, mut at_lock) = lock.try_upgradable_read(&mut upgrading_token).unwrap();
+        let mut upgrade = RwLockUpgradableReadGuard::upgrade(checking, &mut at_lock);
+        assert!(poll_once(&mut upgrade).is_pending(), "draining, the reader still in");
+
+        let (mut queued_token, mut parked_token) = (LockToken::new(), LockToken::new());
+        let mut queued = lock.upgradable_read(&mut queued_token);
+        assert!(poll_once(&mut queued).is_pending(), "queued for the turn");
+        let mut parked = lock.read(&mut parked_token);
+        assert!(poll_once(&mut parked).is_pending(), "behind the draining bit");
+
+        let reader = spawn_read(&lock);
+        drop(parked);
+        drop(queued);
+        drop(upgrade);
+        assert_eq!(reader.join().unwrap(), 0);
+        drop(reading);
+    });
+}

@@ -48,7 +48,10 @@
 //! queued lets no write in between (`an_upgrade_lets_no_write_in_between`;
 //! the mutant `rwlock_upgraded_claim`, an upgrade without the `UPGRADED`
 //! claim, is caught), and neither does `try_upgrade` beside a reader and a
-//! writer (`try_upgrade_lets_no_write_in_between`).
+//! writer (`try_upgrade_lets_no_write_in_between`). An upgrade cancelled
+//! while draining, an upgradable read cancelled in the queue and a parked
+//! reader cancelled let the readers held back in
+//! (`cancelled_upgrades_and_reads_pass_their_turn_on`).
 
 use core::future::Future;
 use core::ops::Deref;
