@@ -1,8 +1,10 @@
 //! What the locks of our own are built on: std's atomics, std's mutex,
 //! event-listener and spin in the normal build; under `--cfg lockladder_loom`,
 //! loom's atomics and mutex and stand-ins of our own written on them, so the
-//! model tests (`tests/*_loom.rs`) can explore every interleaving. The normal
-//! build only re-exports: its code and cost do not change.
+//! models (`tests/*_loom.rs`, and `sync/wake_loom.rs` and
+//! `sync/condvar/sleepers_loom.rs` inside the crate) can explore every
+//! interleaving. The normal build only re-exports: its code and cost do not
+//! change.
 //!
 //! Why not `--cfg loom`: that switches async-lock and event-listener into their
 //! own loom modes too, where `async_lock::Mutex::new` is no longer `const` and
