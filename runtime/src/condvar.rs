@@ -28,6 +28,13 @@
 //!
 //! The task sleeps in every state but the first: it is woken by a
 //! notification or by the mutex's release, never by polling.
+//!
+//! Checked by the loom model in `tests/condvar_loom.rs` (`.ci/run`): a
+//! notification sent while a task checks its condition and starts to wait is
+//! never lost (`a_notification_is_never_lost`), and a wait cancelled in
+//! *Locking* passes its notification on
+//! (`a_cancelled_wait_passes_its_notification_on`; the mutant
+//! `condvar_pass_on`, without the pass-on in `drop`, is caught).
 
 use core::fmt;
 use core::future::Future;
@@ -35,11 +42,10 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use event_listener::{Event, EventListener, IntoNotification};
-
 use crate::held::{Acquisition, CallSite, check_holds_at_most};
 use crate::level::Level;
 use crate::mutex::{Mutex, MutexGuard, raw};
+use crate::shim::{Event, EventListener};
 use crate::token::LockToken;
 
 /// A condition variable for the async [`Mutex`], in the lock hierarchy.
@@ -276,7 +282,7 @@ impl Condvar {
     /// assert!(!Condvar::new().notify_one()); // nobody waits
     /// ```
     pub fn notify_one(&self) -> bool {
-        self.event.notify(1.additional()) != 0
+        self.event.notify_additional(1) != 0
     }
 
     /// Wakes every waiter; returns how many there were.
@@ -372,8 +378,9 @@ impl<'g, T: ?Sized, L: Level> Future for CondvarWait<'_, 'g, T, L> {
 impl<T: ?Sized, L> Drop for CondvarWait<'_, '_, T, L> {
     fn drop(&mut self) {
         // Notified but cancelled before acting on it: pass the notification on.
+        #[cfg(not(lockladder_mutant = "condvar_pass_on"))]
         if matches!(self.state, State::Notified | State::Locking(..)) {
-            self.condvar.event.notify(1.additional());
+            self.condvar.event.notify_additional(1);
         }
     }
 }

@@ -29,6 +29,7 @@ mod rwlock;
 mod seam;
 mod set;
 mod shape;
+mod shim;
 #[cfg(feature = "lockdep")]
 #[cfg_attr(docsrs, doc(cfg(feature = "lockdep")))]
 pub mod stats;

@@ -1,16 +1,12 @@
 //! What the Gate's handshake is built on: std's atomics and an event-listener
-//! notification, or, under `--cfg lockladder_loom`, loom's atomics and a loom
-//! condvar standing in for the notification, so `tests/gate_loom.rs` can
-//! explore every interleaving.
-//!
-//! Why not `--cfg loom`: that switches async-lock and event-listener into their
-//! own loom modes too, where `async_lock::Mutex::new` is no longer `const` and
-//! the crate's `const` constructors stop compiling.
+//! notification, or, under `--cfg lockladder_loom` (see `crate::shim`),
+//! loom's atomics and a loom condvar standing in for the notification (the
+//! Gate's waits have deadlines, which loom cannot model), so
+//! `tests/gate_loom.rs` can explore every interleaving.
 
-#[cfg(lockladder_loom)]
-pub(super) use loom::sync::atomic::{AtomicUsize, Ordering};
-#[cfg(not(lockladder_loom))]
-pub(super) use std::sync::atomic::{AtomicUsize, Ordering};
+// The Gate is made by a plain `fn`: eager atomics, not the lazily made ones.
+pub(super) use crate::shim::atomic::Ordering;
+pub(super) use crate::shim::atomic::eager::AtomicUsize;
 
 #[cfg(not(lockladder_loom))]
 pub(super) use event::{Listener, Notify};

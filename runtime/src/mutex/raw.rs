@@ -18,6 +18,19 @@
 //! tries the lock and updates its waker under that same lock, so a release
 //! either finds the lock tried already or wakes the waker it left.
 //!
+//! Invariants, each checked by a loom model in `tests/mutex_loom.rs` (run by
+//! `.ci/run` with the mutant that removes the step it depends on):
+//! - holds exclude each other, each sees the one before it, and every queued
+//!   task is served: `holds_exclude_each_other_and_every_waiter_is_served`
+//!   and `a_mapped_guard_hands_the_lock_on` (mutant `mutex_release_fence`:
+//!   without the fence in release a releaser can read a stale empty queue
+//!   and wake nobody);
+//! - a task that gives up in the queue, or after being woken as its head,
+//!   passes its turn on: `a_waiter_that_gives_up_passes_its_turn_on` (mutant
+//!   `mutex_cancel_wake`: the wake-up in `Lock`'s drop);
+//! - `try_lock` never strands a task that is queueing:
+//!   `try_lock_beside_a_queued_task_never_strands_it`.
+//!
 //! The spin mutex is wrapped in `lock_api`'s `Mutex`, whose guard narrows to a
 //! part of the data safely (`map`); its `try_lock` and unlock are spin's own
 //! compare-and-swap and store.
@@ -25,17 +38,16 @@
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
 use core::pin::Pin;
-use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, Poll, Waker};
 use std::collections::VecDeque;
-use std::sync::{Mutex as StdMutex, MutexGuard as StdMutexGuard, PoisonError};
+use std::sync::PoisonError;
 
-use spin::mutex::SpinMutex;
-
+use crate::shim::Mutex as StdMutex;
+use crate::shim::atomic::{AtomicUsize, Ordering, fence};
 /// The data cell: spin's mutex, under `lock_api` for safe guard mapping.
-type Data<T> = lock_api::Mutex<SpinMutex<()>, T>;
-type DataGuard<'a, T> = lock_api::MutexGuard<'a, SpinMutex<()>, T>;
-type MappedDataGuard<'a, T> = lock_api::MappedMutexGuard<'a, SpinMutex<()>, T>;
+use crate::shim::spin_cell::{
+    CellGuard as DataGuard, MappedCellGuard as MappedDataGuard, SpinCell as Data,
+};
 
 /// An async mutex that serves waiters in arrival order, cancel safe.
 pub struct RawMutex<T: ?Sized> {
@@ -103,7 +115,7 @@ impl<T: ?Sized> RawMutex<T> {
 }
 
 impl Signals {
-    fn waiters(&self) -> StdMutexGuard<'_, Waiters> {
+    fn waiters(&self) -> impl core::ops::DerefMut<Target = Waiters> + '_ {
         // Nothing panics while the queue is locked; recover anyway.
         self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -181,6 +193,7 @@ impl<T: ?Sized> Drop for Lock<'_, T> {
             if index == 0 { waiters.queue.front().map(|(_, next)| next.clone()) } else { None }
         };
         // Woken outside the queue's lock: a waker may poll at once.
+        #[cfg(not(lockladder_mutant = "mutex_cancel_wake"))]
         if let Some(next) = next {
             next.wake();
         }
@@ -255,6 +268,7 @@ struct Release<'a>(&'a Signals);
 impl Drop for Release<'_> {
     #[inline]
     fn drop(&mut self) {
+        #[cfg(not(lockladder_mutant = "mutex_release_fence"))]
         fence(Ordering::SeqCst);
         if self.0.queued.load(Ordering::Relaxed) != 0 {
             wake_head(self.0);
@@ -287,5 +301,6 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
     }
 }
 
-#[cfg(test)]
+// Plain tests; under loom, the models in tests/*_loom.rs run instead.
+#[cfg(all(test, not(lockladder_loom)))]
 mod tests;

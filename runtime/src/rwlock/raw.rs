@@ -25,6 +25,25 @@
 //! registered. One of the two fences comes first, so either the waiter sees the
 //! release or the releaser sees the waiter.
 //!
+//! Invariants, each checked by a loom model in `tests/rwlock_loom.rs` (run by
+//! `.ci/run` with the mutant that removes the step it depends on):
+//! - the head writer sets `DRAINING`, new readers stand back, and the last
+//!   reader's release wakes the writer, whose release wakes the readers held
+//!   back: `a_draining_writer_is_woken_by_the_last_reader` (mutant
+//!   `rwlock_draining`, the head writer without its `DRAINING` bit: no
+//!   reader's release wakes it);
+//! - queued writers are handed the lock in turn, each seeing the other's
+//!   write: `queued_writers_are_handed_the_lock_in_turn`;
+//! - a writer cancelled at the head (draining) or in the queue lets the
+//!   readers it held back in: `cancelled_writers_let_held_back_readers_in`;
+//! - a downgrade keeps the lock until the read ends:
+//!   `a_downgrade_keeps_the_lock_until_the_read_ends`;
+//! - upgrades: see `upgradable.rs`.
+//!
+//! Under loom the lock word, the wake-ups and the writers' turn are stand-ins
+//! with the same contract (see `crate::shim`): the turn is our own async
+//! `Mutex` there, not async-lock's, which loom cannot see into.
+//!
 //! The data cell is `lock_api::RwLock<spin::RwLock<()>, T>`: spin's lock word
 //! with `lock_api`'s guards, which narrow to a part of the data safely (`map`)
 //! and downgrade a write with no gap. Its `try_read`, `try_write`, releases and
@@ -43,26 +62,25 @@
 use core::future::Future;
 use core::ops::{Deref, DerefMut};
 use core::pin::Pin;
-use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, Poll};
 
-use event_listener::{Event, EventListener, IntoNotification};
+use crate::shim::atomic::{AtomicUsize, Ordering, fence};
+use crate::shim::turn::{self, Turn, TurnGuard, TurnLock};
+use crate::shim::{Event, EventListener};
 
-/// spin's reader-writer lock word, as `lock_api`'s raw lock.
-type Word = spin::RwLock<()>;
-/// The data cell.
-type Data<T> = lock_api::RwLock<Word, T>;
+/// The data cell: spin's reader-writer lock under `lock_api` (see `shim`).
+type Data<T> = crate::shim::spin_rw_cell::SpinRwCell<T>;
 /// A read of the whole data.
-type DataRead<'a, T> = lock_api::RwLockReadGuard<'a, Word, T>;
+type DataRead<'a, T> = crate::shim::spin_rw_cell::RwCellRead<'a, T>;
 /// A read narrowed to a part of the data.
-type MappedDataRead<'a, T> = lock_api::MappedRwLockReadGuard<'a, Word, T>;
+type MappedDataRead<'a, T> = crate::shim::spin_rw_cell::MappedRwCellRead<'a, T>;
 /// A write of the whole data: it can downgrade.
-type DataWrite<'a, T> = lock_api::RwLockWriteGuard<'a, Word, T>;
+type DataWrite<'a, T> = crate::shim::spin_rw_cell::RwCellWrite<'a, T>;
 /// A write narrowed to a part of the data: it cannot downgrade.
-type MappedDataWrite<'a, T> = lock_api::MappedRwLockWriteGuard<'a, Word, T>;
+type MappedDataWrite<'a, T> = crate::shim::spin_rw_cell::MappedRwCellWrite<'a, T>;
 /// spin's upgradable hold (its `UPGRADED` bit), used only by an upgrade in
 /// flight: see `upgradable.rs`.
-type DataUpgrading<'a, T> = lock_api::RwLockUpgradableReadGuard<'a, Word, T>;
+type DataUpgrading<'a, T> = crate::shim::spin_rw_cell::RwCellUpgradable<'a, T>;
 
 /// In `Signals::gate`: the writer at the head of the queue waits for the lock
 /// to drain; new readers stand back.
@@ -82,7 +100,7 @@ struct Signals {
     /// `QUEUED` times the writers in the queue, plus `DRAINING`.
     gate: AtomicUsize,
     /// The writers' queue: the holder is the writer whose turn it is.
-    turn: async_lock::Mutex<()>,
+    turn: Turn,
     /// The writer whose turn it is waits here for the lock to drain.
     to_writer: Event,
     /// Readers waiting for a writer to finish.
@@ -97,7 +115,7 @@ impl<T> RawRwLock<T> {
         RawRwLock {
             signals: Signals {
                 gate: AtomicUsize::new(0),
-                turn: async_lock::Mutex::new(()),
+                turn: turn::new(),
                 to_writer: Event::new(),
                 to_readers: Event::new(),
                 parked_readers: AtomicUsize::new(0),
@@ -170,7 +188,7 @@ impl Signals {
     fn after_read_release(&self) {
         fence(Ordering::SeqCst);
         if self.gate.load(Ordering::Relaxed) & DRAINING != 0 {
-            self.to_writer.notify(1.relaxed());
+            self.to_writer.notify_relaxed(1);
         }
     }
 
@@ -179,7 +197,7 @@ impl Signals {
     fn after_write_release(&self) {
         fence(Ordering::SeqCst);
         if self.gate.load(Ordering::Relaxed) & DRAINING != 0 {
-            self.to_writer.notify(1.relaxed());
+            self.to_writer.notify_relaxed(1);
         }
         self.wake_readers_after_fence();
     }
@@ -187,7 +205,7 @@ impl Signals {
     #[inline]
     fn wake_readers_after_fence(&self) {
         if self.parked_readers.load(Ordering::Relaxed) != 0 {
-            self.to_readers.notify(usize::MAX.relaxed());
+            self.to_readers.notify_relaxed(usize::MAX);
         }
     }
 }
@@ -252,9 +270,9 @@ enum WriteState<'a> {
     /// Not polled yet.
     Start,
     /// Counted in the queue, waiting for its turn.
-    Queued(Pin<Box<async_lock::futures::Lock<'a, ()>>>),
+    Queued(TurnLock<'a>),
     /// Its turn: `DRAINING` is set, waiting for the holders to leave.
-    Draining { _turn: async_lock::MutexGuard<'a, ()>, listener: Option<EventListener> },
+    Draining { _turn: TurnGuard<'a>, listener: Option<EventListener> },
     /// Granted; nothing to undo.
     Done,
 }
@@ -273,10 +291,11 @@ impl<'a, T: ?Sized> Future for Write<'a, T> {
                         return Poll::Ready(guard);
                     }
                     signals.gate.fetch_add(QUEUED, Ordering::SeqCst);
-                    this.state = WriteState::Queued(Box::pin(signals.turn.lock()));
+                    this.state = WriteState::Queued(turn::lock(&signals.turn));
                 }
-                WriteState::Queued(turn) => match turn.as_mut().poll(cx) {
+                WriteState::Queued(turn) => match Pin::new(turn).poll(cx) {
                     Poll::Ready(turn) => {
+                        #[cfg(not(lockladder_mutant = "rwlock_draining"))]
                         signals.gate.fetch_or(DRAINING, Ordering::SeqCst);
                         this.state = WriteState::Draining { _turn: turn, listener: None };
                     }
@@ -487,5 +506,6 @@ mod upgradable;
 
 pub(crate) use upgradable::{UpgradableGuard, UpgradableRead, Upgrade};
 
-#[cfg(test)]
+// Plain tests; under loom, the models in tests/*_loom.rs run instead.
+#[cfg(all(test, not(lockladder_loom)))]
 pub(crate) mod tests;

@@ -12,14 +12,20 @@
 //! only then reads the count. A full fence on both sides orders each one's
 //! write before its read, so at least one of them sees the other: either the
 //! retry finds the lock free, or the release sees the waiter and notifies it.
+//!
+//! Invariant, checked by the loom model in `wake_loom.rs` (`.ci/run`): no
+//! async waiter sleeps while the lock is free, one waiter or two in a row
+//! (`an_async_waiter_never_sleeps_on_a_free_lock`,
+//! `async_waiters_on_a_mutex_are_woken_one_after_another`); the mutant
+//! `wake_release_fence`, the release without its fence, is caught.
 
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, Poll};
 
-use event_listener::{Event, EventListener};
+use crate::shim::atomic::{AtomicUsize, Ordering, fence};
+use crate::shim::{Event, EventListener};
 
 /// The async waiters of one blocking lock.
 pub(crate) struct Wake {
@@ -47,6 +53,7 @@ impl Wake {
     pub(crate) fn released(&self) {
         // Orders the unlock before the read of the count; pairs with the fence
         // in `Waiter::register`.
+        #[cfg(not(lockladder_mutant = "wake_release_fence"))]
         fence(Ordering::SeqCst);
         if self.waiters.load(Ordering::Relaxed) != 0 {
             self.notify();
@@ -221,3 +228,7 @@ impl fmt::Debug for Waiter<'_> {
             .finish()
     }
 }
+
+#[cfg(all(test, lockladder_loom))]
+#[path = "wake_loom.rs"]
+mod loom_model;

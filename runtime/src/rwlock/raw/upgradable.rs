@@ -42,14 +42,25 @@
 //! the data to finish, it uncounts itself and passes the turn on. Waiting for
 //! that writer follows the readers' protocol (count, listen, fence, retry), so
 //! the writer's release cannot be missed.
+//!
+//! Checked by the loom model in `tests/rwlock_loom.rs` (`.ci/run`): an
+//! upgrade racing a writer that read the gate before the upgradable reader
+//! queued lets no write in between (`an_upgrade_lets_no_write_in_between`;
+//! the mutant `rwlock_upgraded_claim`, an upgrade without the `UPGRADED`
+//! claim, is caught), and neither does `try_upgrade` beside a reader and a
+//! writer (`try_upgrade_lets_no_write_in_between`). An upgrade cancelled
+//! while draining, an upgradable read cancelled in the queue and a parked
+//! reader cancelled let the readers held back in
+//! (`cancelled_upgrades_and_reads_pass_their_turn_on`).
 
 use core::future::Future;
 use core::ops::Deref;
 use core::pin::Pin;
-use core::sync::atomic::{Ordering, fence};
 use core::task::{Context, Poll};
 
-use event_listener::EventListener;
+use crate::shim::EventListener;
+use crate::shim::atomic::{Ordering, fence};
+use crate::shim::turn::{self, TurnGuard, TurnLock};
 
 use super::{
     DRAINING, DataRead, DataUpgrading, DataWrite, QUEUED, RawRwLock, ReadGuard, ReadRelease,
@@ -80,18 +91,18 @@ struct Turn<'a> {
     /// What this holder added to `gate`: `QUEUED`, plus `DRAINING` while an
     /// upgrade waits.
     counted: usize,
-    _turn: async_lock::MutexGuard<'a, ()>,
+    _turn: TurnGuard<'a>,
 }
 
 impl<'a> Turn<'a> {
     /// Counts the holder of `turn` in `QUEUED`.
-    fn counted(signals: &'a Signals, turn: async_lock::MutexGuard<'a, ()>) -> Self {
+    fn counted(signals: &'a Signals, turn: TurnGuard<'a>) -> Self {
         signals.gate.fetch_add(QUEUED, Ordering::SeqCst);
         Turn::already_counted(signals, turn)
     }
 
     /// The holder of `turn` was counted in `QUEUED` while it queued.
-    fn already_counted(signals: &'a Signals, turn: async_lock::MutexGuard<'a, ()>) -> Self {
+    fn already_counted(signals: &'a Signals, turn: TurnGuard<'a>) -> Self {
         Turn { signals, counted: QUEUED, _turn: turn }
     }
 }
@@ -115,6 +126,8 @@ impl<'a, T: ?Sized> UpgradableGuard<'a, T> {
     pub(crate) fn upgrade(self, lock: &'a RawRwLock<T>) -> Upgrade<'a, T> {
         let UpgradableGuard { data, mut turn } = self;
         let claim = lock.data.try_upgradable_read(); // taken while `data` still reads
+        #[cfg(lockladder_mutant = "rwlock_upgraded_claim")]
+        let claim: Option<DataUpgrading<'a, T>> = claim.and(None);
         drop(data);
         // Readers stand back and wake this upgrade when they leave.
         lock.signals.gate.fetch_or(DRAINING, Ordering::SeqCst);
@@ -245,7 +258,7 @@ pub struct UpgradableRead<'a, T: ?Sized> {
 enum UpgradableState<'a> {
     Start,
     /// Counted in `QUEUED`, waiting for the turn.
-    Queued(Pin<Box<async_lock::futures::Lock<'a, ()>>>),
+    Queued(TurnLock<'a>),
     /// Holds the turn; waits for a writer that still holds the data.
     InTurn {
         turn: Turn<'a>,
@@ -269,9 +282,9 @@ impl<'a, T: ?Sized> Future for UpgradableRead<'a, T> {
                         return Poll::Ready(guard);
                     }
                     signals.gate.fetch_add(QUEUED, Ordering::SeqCst);
-                    this.state = UpgradableState::Queued(Box::pin(signals.turn.lock()));
+                    this.state = UpgradableState::Queued(turn::lock(&signals.turn));
                 }
-                UpgradableState::Queued(turn) => match turn.as_mut().poll(cx) {
+                UpgradableState::Queued(turn) => match Pin::new(turn).poll(cx) {
                     Poll::Ready(turn) => {
                         let turn = Turn::already_counted(signals, turn);
                         this.state =
@@ -330,7 +343,8 @@ impl<T: ?Sized> Drop for UpgradableRead<'_, T> {
     }
 }
 
-#[cfg(test)]
+// Plain tests; under loom, the models in tests/*_loom.rs run instead.
+#[cfg(all(test, not(lockladder_loom)))]
 mod tests {
     use core::task::Poll;
 

@@ -16,17 +16,29 @@
 //! only removed by a notifier, which marks it notified before unparking it, or
 //! by itself, under the queue's lock, when its time runs out or it gives up.
 //! A notification thus reaches a waiter that acts on it, or is passed on.
+//!
+//! Checked by the loom model in `sleepers_loom.rs` (`.ci/run`): a sleeper
+//! taken off the queue by a notifier as its time runs out counts as notified,
+//! exactly when the notifier found it
+//! (`a_sleeper_popped_as_it_times_out_counts_as_notified`; the mutant
+//! `sleepers_timeout_notified` is caught), and a queued sleeper is woken by a
+//! notification whether it parked yet or not
+//! (`a_queued_sleeper_is_woken_by_a_notification`).
 
+#[cfg(not(lockladder_loom))]
 use core::cell::Cell;
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::thread::{self, Thread};
 use std::time::Instant;
+
+use crate::shim::ParkingMutex;
+use crate::shim::atomic::eager::AtomicBool;
+use crate::shim::atomic::{AtomicUsize, Ordering};
+use crate::shim::thread::{self, Thread};
 
 /// The threads waiting on one condvar, longest waiting first.
 pub(super) struct Sleepers {
-    queue: parking_lot::Mutex<VecDeque<Arc<Sleeper>>>,
+    queue: ParkingMutex<VecDeque<Arc<Sleeper>>>,
     /// `queue.len()`, readable without the lock: a notification with nobody
     /// waiting (the common case of a producer) is one load, as parking_lot's.
     len: AtomicUsize,
@@ -41,7 +53,7 @@ struct Sleeper {
 
 impl Sleepers {
     pub(super) const fn new() -> Self {
-        Sleepers { queue: parking_lot::Mutex::new(VecDeque::new()), len: AtomicUsize::new(0) }
+        Sleepers { queue: ParkingMutex::new(VecDeque::new()), len: AtomicUsize::new(0) }
     }
 
     /// Queues the current thread; call it while the mutex is still held.
@@ -129,6 +141,8 @@ impl Ticket<'_> {
                         // Still queued: timed out. Else a notifier took it in
                         // the meantime, and the wait ends as notified.
                         let notified = !self.sleepers.leave(&self.sleeper);
+                        #[cfg(lockladder_mutant = "sleepers_timeout_notified")]
+                        let notified = false;
                         self.settled = true;
                         return notified;
                     }
@@ -150,6 +164,7 @@ impl Drop for Ticket<'_> {
     }
 }
 
+#[cfg(not(lockladder_loom))]
 thread_local! {
     /// This thread's sleeper, reused by its next wait once no queue and no
     /// notifier holds it: a thread allocates for its first wait only (and
@@ -157,7 +172,14 @@ thread_local! {
     static SLEEPER: Cell<Option<Arc<Sleeper>>> = const { Cell::new(None) };
 }
 
+/// Under loom, a new sleeper for each wait: the reuse is not modeled.
+#[cfg(lockladder_loom)]
+fn reusable_sleeper() -> Arc<Sleeper> {
+    new_sleeper()
+}
+
 /// The current thread's sleeper, un-notified.
+#[cfg(not(lockladder_loom))]
 fn reusable_sleeper() -> Arc<Sleeper> {
     let cached = SLEEPER.try_with(|cached| {
         let sleeper = match cached.take() {
@@ -183,7 +205,11 @@ fn new_sleeper() -> Arc<Sleeper> {
     Arc::new(Sleeper { thread: thread::current(), notified: AtomicBool::new(false) })
 }
 
-#[cfg(test)]
+#[cfg(all(test, lockladder_loom))]
+#[path = "sleepers_loom.rs"]
+mod loom_model;
+
+#[cfg(all(test, not(lockladder_loom)))]
 mod tests {
     use std::time::Duration;
 
