@@ -194,8 +194,7 @@ fn a_guard_from_a_set_cannot_wait_and_keeps_the_lock() {
     let changed = Condvar::new();
     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
         let mut token = LockToken::new();
-        let (guards, mut at_queue) = token.lock_many([&first, &second]).await;
-        let mut guards = guards.into_vec();
+        let (mut guards, mut at_queue) = token.lock_many([&first, &second]).await;
         let guard = guards.remove(0);
         let refused =
             catch_unwind(AssertUnwindSafe(|| drop(changed.wait(&first, guard, &mut at_queue))));

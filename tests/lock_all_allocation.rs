@@ -66,14 +66,19 @@ fn uncontended_lock_all_does_not_allocate() {
     assert_eq!(allocations_during(with_ties), 0, "equal levels");
 }
 
-/// `lock_many` (and its blocking and `try_` forms) does not allocate for up
-/// to eight locks: they are ordered on the stack and their guards come back
-/// inline in `ManyGuards`. (It allocated once, the buffer of the guards; five
-/// times before that.) Nine locks spill onto the heap: the locks to order, the
+/// `lock_many_blocking` and `try_lock_many` do not allocate for up to eight
+/// locks: they are ordered on the stack and their guards come back inline in
+/// `ManyGuards`. (They allocated once, the buffer of the guards; five times
+/// before that.) Nine locks spill onto the heap: the locks to order, the
 /// guards, (blocking) the permutation back to the caller's order, and with
-/// `lockdep` the begun acquisitions.
+/// `lockdep` the begun acquisitions. The async `lock_many` allocates once (its
+/// future keeps its locks on the heap, to stay small): the buffer in which the
+/// locks are ordered is the one their guards come back in.
 #[test]
 fn uncontended_lock_many_allocates_nothing_up_to_eight() {
+    // With `lockdep`'s bookkeeping in the guards, the buffer of the async
+    // `lock_many` is shrunk to fit them, one `realloc` more.
+    const ASYNC: u64 = if cfg!(feature = "lockdep") { 2 } else { 1 };
     let accounts: Vec<Mutex<Account>> = (0..9).map(|i| Mutex::new(Account(i))).collect();
     let blocking: Vec<sync::Mutex<Account>> =
         (0..9).map(|i| sync::Mutex::new(Account(i))).collect();
@@ -88,7 +93,7 @@ fn uncontended_lock_many_allocates_nothing_up_to_eight() {
             assert_eq!(guards.len(), count);
         };
         take();
-        assert!(allocations_during(take) <= most, "lock_many of {count}");
+        assert!(allocations_during(take) <= ASYNC, "lock_many of {count}");
 
         let take_blocking = || {
             let mut token = LockToken::new();

@@ -2,10 +2,14 @@
 //! `token.lock_many_blocking(..)`: any number of locks of one level (accounts,
 //! shards), taken in address order.
 //!
-//! Up to eight locks a call does not allocate: the locks are collected with
-//! their positions on the stack, sorted there by address, taken in that order,
-//! and their guards moved back into the caller's order in a [`ManyGuards`],
-//! which keeps up to eight inline.
+//! The calls that finish at once (blocking, `try_`) do not allocate for up to
+//! eight locks: the locks are collected with their positions on the stack,
+//! sorted there by address, taken in that order, and their guards moved back
+//! into the caller's order in a [`ManyGuards`], which keeps up to eight inline.
+//! The async future allocates once: its locks are collected into one buffer,
+//! sorted there, taken, sorted back and turned into the guards in the same
+//! allocation (eight slots inline would make the future ~300 bytes, copied
+//! whenever it moves: measured slower than the allocation).
 
 use core::fmt;
 use core::future::Future;
@@ -30,11 +34,25 @@ use crate::token::LockToken;
 pub(crate) type Many<'a, M> =
     (ManyGuards<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
 
+/// The guards of the async `lock_many` with the token at their level: a `Vec`,
+/// in the allocation the future kept its locks in.
+pub(crate) type ManyVec<'a, M> =
+    (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
+
 /// One lock of a call and its position in the caller's order.
 type Entry<M> = (usize, Slot<M>);
 
-/// The locks of a call, inline up to eight.
+/// The locks of a blocking or `try_` call, inline up to eight.
 type Entries<M> = InlineVec<Entry<M>>;
+
+/// Where a call keeps its locks: inline for the calls that finish at once, on
+/// the heap for the async future, which is moved (into the task, at each
+/// `.await`) and stays small that way.
+trait Buffer<T>: core::ops::DerefMut<Target = [T]> + FromIterator<T> {}
+
+impl<T> Buffer<T> for InlineVec<T> {}
+
+impl<T> Buffer<T> for Vec<T> {}
 
 impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
     /// Orders the locks by address (panicking on a lock given twice) and begins
@@ -149,11 +167,11 @@ fn block_in_order<'a, M: LockSetMember + 'a>(members: &Members<M>) -> ManyGuards
 /// acquisition begun.
 #[track_caller]
 #[inline]
-fn begin_many<M: LockSetMember>(
+fn begin_many<M: LockSetMember, B: Buffer<Entry<M>>>(
     locks: impl IntoIterator<Item = M>,
     call: &'static str,
-) -> Entries<M> {
-    let mut entries = collect(locks);
+) -> B {
+    let mut entries: B = collect(locks);
     sort_by_address::<M::Level, _>(&mut entries, entry_key, call);
     begin_entries(&mut entries);
     entries
@@ -161,23 +179,19 @@ fn begin_many<M: LockSetMember>(
 
 /// As [`begin_many`]; a lock given twice is an error and nothing is begun.
 #[track_caller]
-fn begin_many_checked<M: LockSetMember>(
+fn begin_many_checked<M: LockSetMember, B: Buffer<Entry<M>>>(
     locks: impl IntoIterator<Item = M>,
     call: &'static str,
-) -> Result<Entries<M>, DuplicateLockError> {
-    let mut entries = collect(locks);
+) -> Result<B, DuplicateLockError> {
+    let mut entries: B = collect(locks);
     sort_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
     begin_entries(&mut entries);
     Ok(entries)
 }
 
 #[inline]
-fn collect<M: LockSetMember>(locks: impl IntoIterator<Item = M>) -> Entries<M> {
-    let mut entries = Entries::new();
-    for lock in locks {
-        entries.push((entries.len(), Slot::new(lock)));
-    }
-    entries
+fn collect<M: LockSetMember, B: Buffer<Entry<M>>>(locks: impl IntoIterator<Item = M>) -> B {
+    locks.into_iter().enumerate().map(|(position, lock)| (position, Slot::new(lock))).collect()
 }
 
 fn entry_key<M: LockSetMember>((position, slot): &Entry<M>) -> (usize, usize) {
@@ -196,7 +210,7 @@ fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>]) {
 /// held. The entries stay behind, emptied.
 #[inline]
 fn into_guards<'a, M: LockSetMember + 'a>(
-    entries: &mut Entries<M>,
+    entries: &mut [Entry<M>],
 ) -> Option<ManyGuards<M::Guard<'a>>> {
     let mut guards = InlineVec::new();
     for (_, slot) in entries.iter_mut() {
@@ -204,6 +218,15 @@ fn into_guards<'a, M: LockSetMember + 'a>(
     }
     in_caller_order(&mut guards, entries.iter().map(|&(position, _)| position));
     Some(ManyGuards::new(guards))
+}
+
+/// The guards of the async future's held entries, in the caller's order, in
+/// the entries' own allocation; `None` if one is not held.
+fn into_guard_vec<'a, M: LockSetMember + 'a>(
+    mut entries: Vec<Entry<M>>,
+) -> Option<Vec<M::Guard<'a>>> {
+    entries.sort_unstable_by_key(|&(position, _)| position);
+    entries.into_iter().map(|(_, mut slot)| slot.take_guard()).collect()
 }
 
 /// Moves guards pushed in acquisition order into the caller's order;
@@ -232,7 +255,7 @@ fn in_caller_order<G>(guards: &mut [G], positions: impl ExactSizeIterator<Item =
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct LockManyFuture<'a, M: LockSetMember> {
     /// In acquisition order.
-    entries: Entries<M>,
+    entries: Vec<Entry<M>>,
     /// How many entries are held.
     next: usize,
     done: bool,
@@ -243,7 +266,7 @@ pub struct LockManyFuture<'a, M: LockSetMember> {
 impl<M: LockSetMember> Unpin for LockManyFuture<'_, M> {}
 
 impl<'a, M: LockSetMember + 'a> Future for LockManyFuture<'a, M> {
-    type Output = Many<'a, M>;
+    type Output = ManyVec<'a, M>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
@@ -253,7 +276,7 @@ impl<'a, M: LockSetMember + 'a> Future for LockManyFuture<'a, M> {
             this.next += 1;
         }
         this.done = true;
-        match into_guards(&mut this.entries) {
+        match into_guard_vec(core::mem::take(&mut this.entries)) {
             Some(guards) => Poll::Ready((guards, LockToken::acquired())),
             None => unreachable!("every lock was just taken"),
         }

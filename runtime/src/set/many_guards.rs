@@ -5,13 +5,17 @@ use core::ops::{Deref, DerefMut};
 
 use super::inline::InlineVec;
 
-/// The guards of [`lock_many`](crate::LockToken::lock_many) and its
-/// `try_`, `_blocking` and `_checked` forms, in the caller's order: a slice of
-/// guards (`held[i]`, `held.iter_mut()`, `for guard in held`). Dropping it
-/// releases them all.
+/// The guards of the calls that take a set of same-level locks at once —
+/// [`lock_many_blocking`](crate::LockToken::lock_many_blocking),
+/// [`try_lock_many`](crate::LockToken::try_lock_many) and their `_checked`
+/// forms — in the caller's order: a slice of guards (`held[i]`,
+/// `held.iter_mut()`, `for guard in held`). Dropping it releases them all.
 ///
-/// Up to eight guards are kept in the value itself, so a call over a small set
-/// does not touch the heap; a larger set keeps them in one allocation.
+/// Up to eight guards are kept in the value itself, so such a call over a
+/// small set does not touch the heap; a larger set keeps them in one
+/// allocation. (The async [`lock_many`](crate::LockToken::lock_many) returns a
+/// `Vec`: its future keeps its locks on the heap, one allocation, so that it
+/// stays small to move into a task and across `.await`s.)
 ///
 /// ```
 /// use lockladder::{lock_level, sync, LockToken};
