@@ -363,6 +363,7 @@ pub use lockladder_runtime::{DuplicateLockError, RwLockUpgradableReadGuard, TryL
 pub use lockladder_runtime::{
     GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write, sync,
 };
+pub use lockladder_runtime::{ManyGuards, ManyGuardsIntoIter};
 pub use lockladder_runtime::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 
 #[cfg(feature = "lockdep")]

@@ -2,8 +2,10 @@
 //! taken by hand in level order, and `lock_many` of 2 and 8 same-level locks
 //! against the raw locks taken by hand (async-lock's, parking_lot's) and
 //! happylock's `LockCollection` (built per call, as `lock_many` sorts per call,
-//! and built once), over async and over blocking lockladder locks. One task,
-//! current-thread runtime; the blocking rows run on the thread itself.
+//! and built once) and surelock's prebuilt `LockSet` (its default `std` mutex
+//! backend, the locks as a tuple: no allocation per take), over async and over
+//! blocking lockladder locks. One task, current-thread runtime; the blocking
+//! rows run on the thread itself.
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented items")]
 
@@ -231,6 +233,7 @@ fn lock_many(c: &mut Criterion) {
                 key = Some(Happy::unlock(guard));
             })
         });
+        surelock_prebuilt(&mut group, n);
         let refs: Vec<&happylock::Mutex<u64>> = happy[..n].iter().rev().collect();
         let prebuilt = Happy::try_new(refs).expect("distinct locks");
         group.bench_function(BenchmarkId::new("happylock-prebuilt", n), |b| {
@@ -242,6 +245,37 @@ fn lock_many(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// surelock's `LockSet` of `n` (2 or 8) mutexes of one level, built once and
+/// taken again and again, each take in a scope of the thread's handle
+/// (claimed once, as happylock's key).
+fn surelock_prebuilt(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    n: usize,
+) {
+    use surelock::{key_handle::KeyHandle, mutex::Mutex as SureMutex, set::LockSet};
+    let s: Vec<SureMutex<u64>> = (0..8).map(SureMutex::new).collect();
+    let mut handle = KeyHandle::claim();
+    group.bench_function(BenchmarkId::new("surelock-prebuilt", n), |b| {
+        if n == 2 {
+            let set = LockSet::new((&s[1], &s[0]));
+            b.iter(|| {
+                handle.scope(|key| {
+                    let ((g1, g0), _key) = key.lock(black_box(&set));
+                    black_box(*g0 + *g1);
+                })
+            })
+        } else {
+            let set = LockSet::new((&s[7], &s[6], &s[5], &s[4], &s[3], &s[2], &s[1], &s[0]));
+            b.iter(|| {
+                handle.scope(|key| {
+                    let ((g7, g6, g5, g4, g3, g2, g1, g0), _key) = key.lock(black_box(&set));
+                    black_box(*g0 + *g1 + *g2 + *g3 + *g4 + *g5 + *g6 + *g7);
+                })
+            })
+        }
+    });
 }
 
 criterion_group! {

@@ -37,12 +37,14 @@ fn read_points(csv: &Path) -> Result<Vec<Point>, Box<dyn Error>> {
         header.iter().position(|h| *h == name).ok_or_else(|| format!("no `{name}` column"))
     };
     let construct = column("construct")?;
+    // CSVs written before the study had shapes are all `per-type`.
+    let shape = column("shape").ok();
     let columns = ["levels", "ladder_s", "tokio_s", "ladder_cpu_s", "tokio_cpu_s"];
     let columns = columns.map(column);
     let mut points = Vec::new();
     for line in lines.filter(|line| !line.trim().is_empty()) {
         let fields: Vec<&str> = line.split(',').collect();
-        if fields[construct] != "full" {
+        if fields[construct] != "full" || shape.is_some_and(|shape| fields[shape] != "per-type") {
             continue;
         }
         let mut values = [0.0; 5];

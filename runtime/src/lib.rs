@@ -50,6 +50,7 @@ pub use rwlock::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 pub use rwlock::{RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard};
 pub use set::{DuplicateLockError, TryLockManyError};
 pub use set::{GroupGuards, LockGroup, LockSet, LockSetAbove, LockSetMember, Read, Write};
+pub use set::{ManyGuards, ManyGuardsIntoIter};
 pub use token::LockToken;
 
 #[cfg(feature = "hierarchy")]

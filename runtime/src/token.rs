@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use crate::error::TryLockError;
 use crate::level::{TokenLevel, Unlocked};
 use crate::order::LockBefore;
-use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, try_take_many};
+use crate::set::{LockAllFuture, LockManyFuture, LockSetAbove, LockSetMember, Many, try_take_many};
 
 /// Proof of the highest lock level the current task holds.
 ///
@@ -127,10 +127,6 @@ impl<L: TokenLevel> fmt::Debug for LockToken<'_, L> {
         write!(f, "LockToken<{} (level {})>", L::NAME, L::LEVEL)
     }
 }
-
-/// The guards of `lock_many`/`try_lock_many` with the token at their level.
-type ManyGuards<'a, M> =
-    (Vec<<M as LockSetMember>::Guard<'a>>, LockToken<'a, <M as LockSetMember>::Level>);
 
 impl<'t, H: TokenLevel> LockToken<'t, H> {
     /// Takes every lock of a tuple at once, in the one global order, and returns
@@ -307,10 +303,7 @@ impl<'t, H: TokenLevel> LockToken<'t, H> {
     ///
     /// If one lock appears twice, as [`lock_many`](LockToken::lock_many).
     #[track_caller]
-    pub fn try_lock_many<'a, I>(
-        &'a mut self,
-        locks: I,
-    ) -> Result<ManyGuards<'a, I::Item>, TryLockError>
+    pub fn try_lock_many<'a, I>(&'a mut self, locks: I) -> Result<Many<'a, I::Item>, TryLockError>
     where
         I: IntoIterator,
         I::Item: LockSetMember + 'a,

@@ -8,10 +8,11 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
 use super::blocking::BlockingSetMember;
-use super::member::LockSetMember;
-use super::order::sort_by_address;
-use super::slot::Slot;
+use super::member::{Granted, LockSetMember, Seal};
+use super::order::{begin_member, each_swap_into_caller_order, sort_by_address};
+use super::slot::block_member;
 use crate::error::TryLockError;
+use crate::held::Acquisition;
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -55,12 +56,16 @@ use crate::token::LockToken;
 /// [`LockGroup::new`] panics if one lock appears twice: a take would wait for
 /// itself.
 pub struct LockGroup<M: LockSetMember> {
-    /// In acquisition order (by address); begun anew at each take.
-    slots: Vec<Slot<M>>,
-    /// For each lock in the caller's order, its index in `slots`.
-    ranks: Vec<usize>,
-    /// The guards of the current take, in the caller's order; the buffer is
-    /// kept between takes.
+    /// In acquisition order (by address).
+    members: Vec<M>,
+    /// The swaps that move the guards, taken in acquisition order, into the
+    /// caller's order (none if the locks were given in address order).
+    swaps: Vec<(usize, usize)>,
+    /// The acquisitions of the current take, in acquisition order, begun at
+    /// the user's call (empty values without `lockdep`).
+    acquisitions: Vec<Acquisition>,
+    /// The guards of the current take: pushed in acquisition order, handed
+    /// out in the caller's order; the buffer is kept between takes.
     guards: Vec<M::OwnGuard>,
 }
 
@@ -98,12 +103,16 @@ impl<M: LockSetMember> LockGroup<M> {
             |&(position, lock)| (lock.address(), position),
             "LockGroup::new",
         );
-        let mut ranks = vec![0; entries.len()];
-        for (rank, &(position, _)) in entries.iter().enumerate() {
-            ranks[position] = rank;
+        let mut positions: Vec<usize> = entries.iter().map(|&(position, _)| position).collect();
+        let mut swaps = Vec::new();
+        each_swap_into_caller_order(&mut positions, |i, j| swaps.push((i, j)));
+        let members: Vec<M> = entries.into_iter().map(|(_, lock)| lock).collect();
+        LockGroup {
+            acquisitions: Vec::with_capacity(members.len()),
+            guards: Vec::with_capacity(members.len()),
+            members,
+            swaps,
         }
-        let slots = entries.into_iter().map(|(_, lock)| Slot::new(lock)).collect();
-        LockGroup { slots, guards: Vec::with_capacity(ranks.len()), ranks }
     }
 
     /// How many locks the group takes.
@@ -116,7 +125,7 @@ impl<M: LockSetMember> LockGroup<M> {
     /// assert_eq!(LockGroup::new(&accounts).len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.members.len()
     }
 
     /// Whether the group has no lock (a take then holds nothing).
@@ -129,7 +138,7 @@ impl<M: LockSetMember> LockGroup<M> {
     /// assert!(LockGroup::new(&none).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.members.is_empty()
     }
 
     /// Takes every lock of the group, in the one global order, and resolves to
@@ -163,7 +172,7 @@ impl<M: LockSetMember> LockGroup<M> {
     {
         let _ = token;
         self.begin();
-        LockGroupFuture { group: Some(self), next: 0 }
+        LockGroupFuture { group: Some(self), waiting: None }
     }
 
     /// Takes every lock of a group of [`sync`](crate::sync) locks, blocking the
@@ -198,8 +207,9 @@ impl<M: LockSetMember> LockGroup<M> {
     {
         let _ = token;
         self.begin();
-        for slot in &mut self.slots {
-            slot.acquire_blocking();
+        for (&member, acquisition) in self.members.iter().zip(&mut self.acquisitions) {
+            let raw = block_member(member, acquisition);
+            self.guards.push(M::own_guard(raw, Granted(acquisition.granted())));
         }
         (self.hand_out(), LockToken::acquired())
     }
@@ -227,10 +237,13 @@ impl<M: LockSetMember> LockGroup<M> {
     {
         let _ = token;
         self.begin();
-        for slot in &mut self.slots {
-            if !slot.try_acquire() {
-                self.release();
-                return Err(TryLockError::new::<M::Level>("try_lock"));
+        for (&member, acquisition) in self.members.iter().zip(&mut self.acquisitions) {
+            match member.try_raw(Seal(())) {
+                Some(raw) => self.guards.push(M::own_guard(raw, Granted(acquisition.granted()))),
+                None => {
+                    self.release();
+                    return Err(TryLockError::new::<M::Level>("try_lock"));
+                }
             }
         }
         Ok((self.hand_out(), LockToken::acquired()))
@@ -240,27 +253,23 @@ impl<M: LockSetMember> LockGroup<M> {
     /// acquisition (at the user's call, in acquisition order).
     #[track_caller]
     fn begin(&mut self) {
-        self.guards.clear();
-        for (rank, slot) in self.slots.iter_mut().enumerate() {
-            slot.reset();
-            slot.begin(rank > 0);
+        self.release();
+        for rank in 0..self.members.len() {
+            self.acquisitions.push(begin_member::<M::Level>(rank > 0));
         }
     }
 
-    /// Releases every lock taken so far.
+    /// Releases every lock taken so far and abandons the acquisitions not
+    /// granted.
     fn release(&mut self) {
-        for slot in &mut self.slots {
-            slot.reset();
-        }
+        self.guards.clear();
+        self.acquisitions.clear();
     }
 
     /// Moves the guards, all held, into the caller's order.
     fn hand_out(&mut self) -> GroupGuards<'_, M> {
-        for &rank in &self.ranks {
-            match self.slots[rank].take_own_guard() {
-                Some(guard) => self.guards.push(guard),
-                None => unreachable!("every lock of the group was just taken"),
-            }
+        for &(i, j) in &self.swaps {
+            self.guards.swap(i, j);
         }
         GroupGuards { guards: &mut self.guards }
     }
@@ -270,7 +279,7 @@ impl<M: LockSetMember> fmt::Debug for LockGroup<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockGroup")
             .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
-            .field("locks", &self.slots.len())
+            .field("locks", &self.members.len())
             .finish()
     }
 }
@@ -284,8 +293,9 @@ impl<M: LockSetMember> fmt::Debug for LockGroup<M> {
 pub struct LockGroupFuture<'a, M: LockSetMember> {
     /// `None` once the guards are handed out.
     group: Option<&'a mut LockGroup<M>>,
-    /// How many slots are held.
-    next: usize,
+    /// The wait for the next lock, once it was not free at once; boxed so the
+    /// future needs no pinning of its own.
+    waiting: Option<Pin<Box<M::Wait>>>,
 }
 
 impl<'a, M: LockSetMember> Future for LockGroupFuture<'a, M> {
@@ -296,9 +306,27 @@ impl<'a, M: LockSetMember> Future for LockGroupFuture<'a, M> {
         let Some(group) = this.group.as_mut() else {
             panic!("a `LockGroup::lock` future was polled after it completed")
         };
-        while let Some(slot) = group.slots.get_mut(this.next) {
-            ready!(slot.poll_acquire(cx));
-            this.next += 1;
+        while let Some(&member) = group.members.get(group.guards.len()) {
+            let next = group.guards.len();
+            let raw = match &mut this.waiting {
+                Some(waiting) => {
+                    let raw = ready!(waiting.as_mut().poll(cx));
+                    this.waiting = None;
+                    raw
+                }
+                None => match member.try_raw(Seal(())) {
+                    Some(raw) => raw,
+                    None => {
+                        group.acquisitions[next].contended();
+                        let waiting = this.waiting.insert(Box::pin(member.wait(Seal(()))));
+                        let raw = ready!(waiting.as_mut().poll(cx));
+                        this.waiting = None;
+                        raw
+                    }
+                },
+            };
+            let hold = group.acquisitions[next].granted();
+            group.guards.push(M::own_guard(raw, Granted(hold)));
         }
         match this.group.take() {
             Some(group) => Poll::Ready((group.hand_out(), LockToken::acquired())),
@@ -309,6 +337,8 @@ impl<'a, M: LockSetMember> Future for LockGroupFuture<'a, M> {
 
 impl<M: LockSetMember> Drop for LockGroupFuture<'_, M> {
     fn drop(&mut self) {
+        // The wait first: it may hold a registration at the next lock.
+        self.waiting = None;
         if let Some(group) = self.group.take() {
             group.release();
         }
@@ -319,7 +349,7 @@ impl<M: LockSetMember> fmt::Debug for LockGroupFuture<'_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LockGroupFuture")
             .field("level", &format_args!("{} ({})", M::Level::NAME, M::Level::LEVEL))
-            .field("held", &self.next)
+            .field("held", &self.group.as_ref().map(|group| group.guards.len()))
             .finish_non_exhaustive()
     }
 }

@@ -143,3 +143,21 @@ fn same_lock_twice(duplicate: &DuplicateLockError) -> ! {
 pub(crate) fn begin_member<L: Level>(in_set: bool) -> Acquisition {
     if in_set { Acquisition::begin_in_set::<L>() } else { Acquisition::begin::<L>() }
 }
+
+/// The swaps that move items taken in acquisition order into the caller's
+/// order: `positions[k]` is the caller's position of the `k`-th item. Follows
+/// each cycle of the permutation (no swap when the two orders agree);
+/// `positions` ends as `0, 1, 2, ..`.
+#[inline]
+pub(crate) fn each_swap_into_caller_order(
+    positions: &mut [usize],
+    mut swap: impl FnMut(usize, usize),
+) {
+    for i in 0..positions.len() {
+        while positions[i] != i {
+            let target = positions[i];
+            swap(i, target);
+            positions.swap(i, target);
+        }
+    }
+}

@@ -44,14 +44,6 @@ impl<M: LockSetMember> Slot<M> {
         self.member.address()
     }
 
-    /// Forgets any previous acquisition, releasing the lock if it is held, for
-    /// a new one (a [`LockGroup`](super::LockGroup) reuses its slots).
-    #[inline]
-    pub(crate) fn reset(&mut self) {
-        self.state = State::Begun;
-        self.acquisition = None;
-    }
-
     /// Begins the acquisition. Called at the user's call for every member, in
     /// acquisition order: the safety net checks each level against the levels
     /// begun before it, so the order of these calls is the order it checks.
@@ -97,20 +89,8 @@ impl<M: LockSetMember> Slot<M> {
     #[inline]
     pub(crate) fn acquire_blocking(&mut self) {
         if let State::Begun = self.state {
-            // As a single blocking lock: only the safety net needs to know
-            // whether the lock was free at once.
-            #[cfg(feature = "lockdep")]
-            let raw = match self.member.try_raw(Seal(())) {
-                Some(raw) => raw,
-                None => {
-                    if let Some(acquisition) = &mut self.acquisition {
-                        acquisition.contended();
-                    }
-                    self.member.block(Seal(()))
-                }
-            };
-            #[cfg(not(feature = "lockdep"))]
-            let raw = self.member.block(Seal(()));
+            let acquisition = self.acquisition.get_or_insert_with(Acquisition::begin::<M::Level>);
+            let raw = block_member(self.member, acquisition);
             self.grant(raw);
         }
     }
@@ -127,18 +107,6 @@ impl<M: LockSetMember> Slot<M> {
         true
     }
 
-    /// [`take_guard`](Slot::take_guard) at the lock's own lifetime.
-    #[inline]
-    pub(crate) fn take_own_guard(&mut self) -> Option<M::OwnGuard> {
-        match mem::replace(&mut self.state, State::Taken) {
-            State::Held(raw, hold) => Some(M::own_guard(raw, Granted(hold))),
-            other => {
-                self.state = other;
-                None
-            }
-        }
-    }
-
     /// The guard of a held lock, once; `None` if it is not held (any more).
     #[inline]
     pub(crate) fn take_guard<'g>(&mut self) -> Option<M::Guard<'g>>
@@ -153,4 +121,17 @@ impl<M: LockSetMember> Slot<M> {
             }
         }
     }
+}
+
+/// Takes `member`, blocking the thread while it is held elsewhere, as a single
+/// blocking lock does: only the safety net needs to know whether it was free
+/// at once.
+#[inline]
+pub(crate) fn block_member<M: LockSetMember>(member: M, acquisition: &mut Acquisition) -> M::Raw {
+    #[cfg(feature = "lockdep")]
+    if let Some(raw) = member.try_raw(Seal(())) {
+        return raw;
+    }
+    acquisition.contended();
+    member.block(Seal(()))
 }
