@@ -1,6 +1,7 @@
 //! Taking a key on an owned session: the statement, the classification of
 //! its answer, and the future that turns a grant into a hold and a token.
 
+use core::panic::Location;
 use core::task::{Context, Poll};
 
 use lockladder_runtime::extend::{ExternalAcquisition, ExternalHold};
@@ -9,6 +10,7 @@ use tokio_postgres::SimpleQueryMessage;
 
 use crate::error::{PgLockError, PgLockErrorKind};
 use crate::key::PgLockKey;
+use crate::process_holds::{self, HeldHere, ProcessHold};
 use crate::request::Request;
 use crate::session::PgSession;
 use crate::statement::{self, Mode, Scope, Wait};
@@ -22,15 +24,34 @@ pub(crate) struct Ask {
     pub(crate) scope: Scope,
     /// The level's name and number, for errors.
     pub(crate) level: (&'static str, u32),
+    /// The call of the `PgLock` method, for the process's register of holds.
+    pub(crate) caller: &'static Location<'static>,
 }
 
-/// A granted key: the session that holds it, the hold and the child token.
-pub(crate) type Granted<'a, L> = (PgSession, ExternalHold<'a>, LockToken<'a, L>);
+impl Ask {
+    /// This acquisition as a hold of the process, once granted.
+    fn held_here(&self) -> HeldHere {
+        HeldHere { mode: self.mode, scope: self.scope, level: self.level, taken_at: self.caller }
+    }
+}
+
+/// A granted key: the session that holds it, the holds (of the token, of
+/// the process) and the child token.
+pub(crate) type Granted<'a, L> = (PgSession, Holds<'a>, LockToken<'a, L>);
+
+/// What a guard keeps until its key is released: the token's hold (for the
+/// lock order) and the process's (so this process never waits for itself).
+#[derive(Debug)]
+pub(crate) struct Holds<'a> {
+    _token: ExternalHold<'a>,
+    _process: ProcessHold,
+}
 
 /// The acquisition in flight; see [`Request`] for what dropping it does.
 pub(crate) struct Acquire<'a, L> {
     acquisition: Option<ExternalAcquisition<'a, L>>,
     request: Request,
+    ask: Ask,
 }
 
 impl<'a, L: Level> Acquire<'a, L> {
@@ -40,7 +61,7 @@ impl<'a, L: Level> Acquire<'a, L> {
         ask: Ask,
     ) -> Self {
         let request = Request::start(session.cancel_token(), run(session, ask));
-        Acquire { acquisition: Some(acquisition), request }
+        Acquire { acquisition: Some(acquisition), request, ask }
     }
 
     pub(crate) fn poll_acquire(
@@ -51,8 +72,10 @@ impl<'a, L: Level> Acquire<'a, L> {
         // Taken once, with the one outcome; a failure drops it, abandoned.
         let Some(acquisition) = self.acquisition.take() else { return Poll::Pending };
         Poll::Ready(outcome.map(|session| {
-            let (hold, token) = acquisition.granted();
-            (session, hold, token)
+            let process =
+                ProcessHold::register(self.ask.key, session.backend_pid, self.ask.held_here());
+            let (token_hold, token) = acquisition.granted();
+            (session, Holds { _token: token_hold, _process: process }, token)
         }))
     }
 }
@@ -60,16 +83,27 @@ impl<'a, L: Level> Acquire<'a, L> {
 /// Sends the acquisition and, on failure, leaves the session as it was
 /// (transaction rolled back, a late grant released) and asks who holds the key.
 async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError> {
+    if let Some(refusal) = held_by_this_process(&session, ask).await {
+        return Err(match refusal.kind() {
+            PgLockErrorKind::SessionLost => refusal,
+            _ => refusal.with_session(session),
+        });
+    }
     let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
     // From here until the answer says otherwise, the key may be held.
     session.may_hold_lock = true;
     let failure = match session.client().simple_query(&sql).await {
         // `pg_try_*` answers `f` when the key is taken; the others answer
-        // an empty `void`.
-        Ok(messages) if last_value(&messages).as_deref() == Some("f") => {
-            PgLockError::new(PgLockErrorKind::WouldBlock, ask.key, ask.level)
-        }
-        Ok(_) => return Ok(session),
+        // an empty `void`. The second column is the backend's pid.
+        Ok(messages) => match last_row(&messages) {
+            Some(row) if row.get(0) == Some("f") => {
+                PgLockError::new(PgLockErrorKind::WouldBlock, ask.key, ask.level)
+            }
+            row => {
+                session.backend_pid = row.and_then(|row| row.get(1)?.parse().ok()).unwrap_or(0);
+                return Ok(session);
+            }
+        },
         Err(error) => PgLockError::from_postgres(error, ask.key, ask.level),
     };
     if failure.kind() == PgLockErrorKind::SessionLost {
@@ -107,6 +141,32 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
     Err(failure.with_holder_pid(holder).with_session(session))
 }
 
+/// The refusal of an acquisition that would wait for a hold of this
+/// process: one registered for the same key, whose backend holds the key in
+/// this session's database (keys are per database, and per server). `None`
+/// when there is none; an error if `pg_locks` could not be asked.
+async fn held_by_this_process(session: &PgSession, ask: Ask) -> Option<PgLockError> {
+    let candidates = process_holds::candidates(ask.key, ask.mode);
+    if candidates.is_empty() {
+        return None;
+    }
+    let holders = match session.client().simple_query(&statement::holders(ask.key)).await {
+        Ok(messages) => messages,
+        Err(error) => return Some(PgLockError::from_postgres(error, ask.key, ask.level)),
+    };
+    let holds_it = |pid: i32| {
+        holders.iter().any(|message| match message {
+            SimpleQueryMessage::Row(row) => row.get(0).and_then(|v| v.parse().ok()) == Some(pid),
+            _ => false,
+        })
+    };
+    let (_, held) = candidates.into_iter().find(|&(pid, _)| holds_it(pid))?;
+    Some(
+        PgLockError::new(PgLockErrorKind::HeldByThisProcess, ask.key, ask.level)
+            .with_held_here(held),
+    )
+}
+
 /// A backend holding `key`, from `pg_locks`; `None` if it has gone meanwhile
 /// or the question failed.
 pub(crate) async fn holder_pid(session: &PgSession, key: PgLockKey) -> Option<i32> {
@@ -125,8 +185,13 @@ fn deadlock_holder(error: &PgLockError) -> Option<i32> {
 
 /// The first column of the last row of a simple-query answer.
 pub(crate) fn last_value(messages: &[SimpleQueryMessage]) -> Option<String> {
+    Some(last_row(messages)?.get(0).unwrap_or_default().to_owned())
+}
+
+/// The last row of a simple-query answer.
+fn last_row(messages: &[SimpleQueryMessage]) -> Option<&tokio_postgres::SimpleQueryRow> {
     messages.iter().rev().find_map(|message| match message {
-        SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap_or_default().to_owned()),
+        SimpleQueryMessage::Row(row) => Some(row),
         _ => None,
     })
 }

@@ -6,11 +6,10 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use lockladder_runtime::extend::ExternalHold;
 use lockladder_runtime::{Level, LockToken};
 use tokio_postgres::Client;
 
-use crate::acquire::{Acquire, Ask, last_value};
+use crate::acquire::{Acquire, Ask, Holds, last_value};
 use crate::error::{PgLockError, PgLockErrorKind};
 use crate::key::PgLockKey;
 use crate::session::{PgSession, SessionLost};
@@ -50,7 +49,7 @@ pub struct PgLockGuard<'a, L> {
     session: PgSession,
     key: PgLockKey,
     mode: Mode,
-    hold: ExternalHold<'a>,
+    hold: Holds<'a>,
     level: PhantomData<fn(L) -> L>,
 }
 

@@ -46,6 +46,16 @@
 //!   a statement on it meanwhile, and the same key cannot be taken twice
 //!   through it (PostgreSQL would grant that re-entrantly, so two tasks
 //!   sharing a connection would both "hold" it).
+//! * **This process never waits for itself.** A key this process holds
+//!   (through any session, at any level, with any `PgLock` form or scope)
+//!   is refused at once to an acquisition that would wait for it, as
+//!   [`HeldByThisProcess`](PgLockErrorKind::HeldByThisProcess) naming the
+//!   key, both levels and the call that took the first hold: PostgreSQL's
+//!   deadlock detector cannot see that wait (the holding session is idle).
+//!   Shared with shared is allowed; the same key in another database is
+//!   another lock. Tasks of one process that must take turns on a key take
+//!   turns on a `Mutex` below it first. Keys taken by hand through
+//!   `client()` are not seen.
 //! * **Cancellation.** Dropping a waiting `lock` future cancels the wait on
 //!   the server and closes the session once the server has answered: a grant
 //!   that was on its way is released with the connection, and the session is
@@ -100,6 +110,7 @@ mod error;
 mod guard;
 mod key;
 mod lock;
+mod process_holds;
 mod request;
 mod session;
 mod statement;
@@ -109,6 +120,7 @@ pub use error::{PgLockError, PgLockErrorKind};
 pub use guard::{PgLockFuture, PgLockGuard};
 pub use key::{PgLockKey, name_key};
 pub use lock::PgLock;
+pub use process_holds::HeldHere;
 pub use session::{PgSession, SessionLost};
 pub use xact::{PgXactLockFuture, PgXactLockGuard};
 

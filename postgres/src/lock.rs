@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use core::panic::Location;
 use std::time::Duration;
 
 use lockladder_runtime::extend;
@@ -410,8 +411,10 @@ impl<L: Level> PgLock<L> {
         PgXactLockFuture::new(Acquire::start(extend::begin::<L>(token), session, ask), ask)
     }
 
+    #[track_caller]
     fn ask(&self, mode: Mode, wait: Wait, scope: Scope) -> Ask {
-        Ask { key: self.key, mode, wait, scope, level: (L::NAME, L::LEVEL) }
+        let (key, level, caller) = (self.key, (L::NAME, L::LEVEL), Location::caller());
+        Ask { key, mode, wait, scope, level, caller }
     }
 }
 

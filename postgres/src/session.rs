@@ -36,6 +36,9 @@ pub struct PgSession {
         allow(dead_code, reason = "only pooled sessions read it")
     )]
     pub(crate) may_hold_lock: bool,
+    /// The server process of this session, as its last lock reported it
+    /// (0 before any): what the process's register of holds records.
+    pub(crate) backend_pid: i32,
 }
 
 /// How the session reaches its connection.
@@ -105,7 +108,11 @@ impl PgSession {
             };
             let _ = ended_tx.send(Some(SessionLost { reason: reason.into() }));
         });
-        PgSession { connection: Link::Owned { client, ended }, may_hold_lock: false }
+        PgSession {
+            connection: Link::Owned { client, ended },
+            may_hold_lock: false,
+            backend_pid: 0,
+        }
     }
 
     /// A session on a connection from a deadpool-postgres pool.
@@ -127,7 +134,7 @@ impl PgSession {
     #[cfg(feature = "deadpool")]
     #[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
     pub fn from_pool(object: deadpool_postgres::Object) -> Self {
-        PgSession { connection: Link::Pooled(Some(object)), may_hold_lock: false }
+        PgSession { connection: Link::Pooled(Some(object)), may_hold_lock: false, backend_pid: 0 }
     }
 
     /// The pooled connection back, to return it to its pool by hand (dropping

@@ -35,7 +35,10 @@ pub(crate) fn acquire(key: PgLockKey, mode: Mode, wait: Wait, scope: Scope) -> S
     let try_ = if wait == Wait::Try { "try_" } else { "" };
     let xact = if scope == Scope::Transaction { "xact_" } else { "" };
     let shared = if mode == Mode::Shared { "_shared" } else { "" };
-    let call = format!("SELECT pg_{try_}advisory_{xact}lock{shared}({})", key.sql_arguments());
+    let call = format!(
+        "SELECT pg_{try_}advisory_{xact}lock{shared}({}), pg_backend_pid()",
+        key.sql_arguments()
+    );
     match (wait, scope) {
         (Wait::Within(timeout), Scope::Session) => {
             // A multi-statement message is one implicit transaction: the
@@ -80,6 +83,11 @@ pub(crate) fn holder(key: PgLockKey) -> String {
     )
 }
 
+/// Every backend holding the key in this database (ours included).
+pub(crate) fn holders(key: PgLockKey) -> String {
+    format!("SELECT pid FROM pg_locks WHERE {} AND granted", key.pg_locks_condition())
+}
+
 /// Commits, failing (instead of PostgreSQL's silent rollback) when the
 /// transaction was already aborted by an error.
 pub(crate) const COMMIT: &str = "SELECT 1; COMMIT";
@@ -100,11 +108,11 @@ mod tests {
         let key = PgLockKey::Pair(1, -2);
         assert_eq!(
             acquire(key, Mode::Exclusive, Wait::Forever, Scope::Session),
-            "SELECT pg_advisory_lock(1, -2)"
+            "SELECT pg_advisory_lock(1, -2), pg_backend_pid()"
         );
         assert_eq!(
             acquire(key, Mode::Shared, Wait::Try, Scope::Transaction),
-            "BEGIN; SELECT pg_try_advisory_xact_lock_shared(1, -2)"
+            "BEGIN; SELECT pg_try_advisory_xact_lock_shared(1, -2), pg_backend_pid()"
         );
         assert_eq!(
             acquire(
@@ -113,7 +121,7 @@ mod tests {
                 Wait::Within(Duration::ZERO),
                 Scope::Session
             ),
-            "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5)"
+            "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5), pg_backend_pid()"
         );
         assert_eq!(release(key, Mode::Shared), "SELECT pg_advisory_unlock_shared(1, -2)");
     }

@@ -27,6 +27,9 @@ enum Jobs {}
 #[lock_level(20)]
 struct Counter(u64);
 
+#[lock_level(30)]
+enum Audit {}
+
 const ROLE: &str = "LOCKLADDER_PG_ROLE";
 const URL: &str = "LOCKLADDER_PG_URL";
 const DIR: &str = "LOCKLADDER_PG_DIR";
@@ -89,6 +92,9 @@ fn main() {
         }),
         ("a_timeout_racing_the_grant_never_hands_back_a_held_key", |c| {
             Box::pin(a_timeout_racing_the_grant_never_hands_back_a_held_key(c))
+        }),
+        ("a_key_this_process_holds_is_refused_not_waited_for", |c| {
+            Box::pin(a_key_this_process_holds_is_refused_not_waited_for(c))
         }),
         ("a_deadlock_is_reported_as_40p01", |c| Box::pin(a_deadlock_is_reported_as_40p01(c))),
         ("shared_holders_coexist_and_exclude_an_exclusive_one", |c| {
@@ -198,6 +204,12 @@ async fn backend_exists(observer: &PgSession, pid: i32) -> bool {
         > 0
 }
 
+/// `waiting`'s output, which must come without waiting for a lock (the
+/// watchdog fails the test otherwise).
+async fn answered<F: Future>(waiting: F) -> F::Output {
+    tokio::time::timeout(WATCHDOG, waiting).await.expect("answered at once, not waited for")
+}
+
 /// Polls `condition` until it holds; the watchdog fails the test otherwise.
 async fn eventually<F, Fut>(what: &str, mut condition: F)
 where
@@ -227,23 +239,30 @@ async fn acquire_fresh(cluster: &Cluster, key: i64) -> PgSession {
     .await
 }
 
-/// Takes `lock` on `session` in a task of its own and returns once it holds
-/// it; the task releases it `release_after` microseconds later.
+/// Takes `key` by hand on `session` and returns once it holds it; a task
+/// releases it `release_after` microseconds later.
 async fn hold_then_release(
-    lock: PgLock<Jobs>,
+    key: i64,
     session: PgSession,
     release_after: u64,
 ) -> tokio::task::JoinHandle<()> {
-    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
-    let releasing = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
-        let _ = locked_tx.send(());
+    by_hand(&session, "lock", PgLockKey::Single(key)).await;
+    tokio::spawn(async move {
         tokio::time::sleep(Duration::from_micros(release_after)).await;
-        holder.unlock().await.unwrap();
-    });
-    locked_rx.await.unwrap();
-    releasing
+        by_hand(&session, "unlock", PgLockKey::Single(key)).await;
+    })
+}
+
+/// Calls `pg_advisory_{function}` on `key` through the session's client, as
+/// another process would hold the key: outside this process's register of
+/// holds, which refuses to let this process wait for a `PgLock` of its own.
+async fn by_hand(session: &PgSession, function: &str, key: PgLockKey) {
+    let arguments = match key {
+        PgLockKey::Single(key) => key.to_string(),
+        PgLockKey::Pair(class, object) => format!("{class}, {object}"),
+    };
+    let sql = format!("SELECT pg_advisory_{function}({arguments})");
+    session.client().batch_execute(&sql).await.unwrap();
 }
 
 /// Runs `work` as a task of its own: a second lock of one level while the
@@ -316,8 +335,8 @@ async fn a_dropped_waiting_lock_leaves_nothing_held(cluster: &Cluster) {
     const KEY: i64 = 1_001;
     let lock: PgLock<Jobs> = PgLock::new(KEY);
     let observer = connect(cluster).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
     let waiter = connect(cluster).await;
     let waiter_pid = backend_pid(&waiter).await;
@@ -338,7 +357,7 @@ async fn a_dropped_waiting_lock_leaves_nothing_held(cluster: &Cluster) {
     })
     .await;
     assert!(advisory_rows(&observer, KEY).await.iter().all(|&(pid, _)| pid != waiter_pid));
-    drop(holder.unlock().await.unwrap());
+    by_hand(&holder, "unlock", lock.key()).await;
     acquire_fresh(cluster, KEY).await;
     assert!(advisory_rows(&observer, KEY).await.is_empty());
 }
@@ -357,7 +376,7 @@ async fn cancellation_at_random_points_never_leaves_a_lock_held(cluster: &Cluste
         let holder_session = connect(cluster).await;
         let waiter = connect(cluster).await;
         let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-        let releasing = hold_then_release(lock, holder_session, release_after).await;
+        let releasing = hold_then_release(KEY, holder_session, release_after).await;
         let granted = granted_before_the_drop.clone();
         let waiting = tokio::spawn(async move {
             let mut token = LockToken::new();
@@ -391,12 +410,10 @@ async fn a_dropped_guard_releases_without_another_statement(cluster: &Cluster) {
     let mut token = LockToken::new();
     let (holder, _token) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
     let waiter = tokio::spawn({
-        let url = cluster.url();
+        let session = connect(cluster).await;
         async move {
-            let session = PgSession::connect(&url, NoTls).await.unwrap();
-            let mut token = LockToken::new();
-            let (guard, _token) = lock.lock_within(&mut token, session, WATCHDOG).await.unwrap();
-            guard.unlock().await.unwrap();
+            by_hand(&session, "lock", lock.key()).await;
+            by_hand(&session, "unlock", lock.key()).await;
         }
     });
     let observer = connect(cluster).await;
@@ -530,10 +547,9 @@ const IDLE_KEY: i64 = 1_007;
 /// and gives the session back.
 async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
     let lock: PgLock<Jobs> = PgLock::pair(11, -12);
-    let session = connect(cluster).await;
-    let holder_pid = backend_pid(&session).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+    let holder = connect(cluster).await;
+    let holder_pid = backend_pid(&holder).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
     let session = connect(cluster).await;
     let error = other_task(async move {
@@ -552,7 +568,7 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
         )
     );
     let session = error.into_session().expect("the session comes back");
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
     let mut token = LockToken::new();
     let (guard, _token) = lock.try_lock(&mut token, session).await.unwrap();
     guard.unlock().await.unwrap();
@@ -563,10 +579,9 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
 async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster: &Cluster) {
     const KEY: i64 = 1_008;
     let lock: PgLock<Jobs> = PgLock::new(KEY);
-    let session = connect(cluster).await;
-    let holder_pid = backend_pid(&session).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+    let holder = connect(cluster).await;
+    let holder_pid = backend_pid(&holder).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
     for shared in [false, true] {
         let waiter = connect(cluster).await;
@@ -590,7 +605,7 @@ async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster
             waiter.client().query_one("SHOW lock_timeout", &[]).await.unwrap().get(0);
         assert_eq!(setting, "0");
     }
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
 }
 
 /// (1, 8) A `lock_timeout` that fires just as the key is granted fails the
@@ -606,7 +621,7 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
     for _ in 0..40 {
         let holder_session = connect(cluster).await;
         let release_after = random.below(5_000);
-        let releasing = hold_then_release(lock, holder_session, release_after).await;
+        let releasing = hold_then_release(KEY, holder_session, release_after).await;
         let waiter = connect(cluster).await;
         let timeout = Duration::from_millis(1 + random.below(3));
         let outcome = other_task(async move {
@@ -651,9 +666,8 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     // looks breaks it: B's look is put off past the end of the test.
     let b = connect(cluster).await;
     let b_pid = backend_pid(&b).await;
-    b.client().batch_execute("SET deadlock_timeout = '10min'").await.unwrap();
-    let mut b_token = LockToken::new();
-    let (b_tx, _b_token) = lock.lock_xact(&mut b_token, b).await.unwrap();
+    b.client().batch_execute("SET deadlock_timeout = '10min'; BEGIN").await.unwrap();
+    by_hand(&b, "xact_lock", lock.key()).await;
     // A holds the row.
     let a = connect(cluster).await;
     let a_pid = backend_pid(&a).await;
@@ -661,7 +675,7 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     // B waits for the row; only then A waits for the key in the same
     // transaction, closing the cycle, so A's look (the cluster's 100 ms
     // later) finds it however slowly the steps before ran, and A is the victim.
-    let b_update = b_tx.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
+    let b_update = b.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
     let a_waits = async {
         eventually("B waiting for the row", || async {
             let waiting: i64 = setup
@@ -691,7 +705,90 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     // Rolled back, so the row lock went with it; the session is reusable.
     let a = error.into_session().unwrap();
     assert_eq!(backend_pid(&a).await, a_pid);
-    b_tx.commit().await.unwrap();
+    b.client().batch_execute("COMMIT").await.unwrap();
+}
+
+/// (Issue 18, item 4) One task holds a key through one session and asks for
+/// it again through another, at a higher level (the legal order): the
+/// holding session is idle, so PostgreSQL sees no deadlock and the wait
+/// would never end. Every form is refused at once, naming the key, both
+/// levels and the call that took the first hold; shared with shared is
+/// allowed, and so is the same key in another database.
+async fn a_key_this_process_holds_is_refused_not_waited_for(cluster: &Cluster) {
+    let observer = connect(cluster).await;
+    let jobs: PgLock<Jobs> = PgLock::named("self-wait");
+    let audit: PgLock<Audit> = PgLock::named("self-wait");
+    // Exclusive at 10, then exclusive at 30 (a wait), and the try form.
+    let mut token = LockToken::new();
+    let taken_on_line = line!() + 1;
+    let (held, mut token) = jobs.lock(&mut token, connect(cluster).await).await.unwrap();
+    let waiter = connect(cluster).await;
+    let waiter_pid = backend_pid(&waiter).await;
+    let error = answered(audit.lock(&mut token, waiter)).await.map(drop).unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    assert_eq!(error.key(), PgLockKey::named("self-wait"));
+    assert_eq!((error.level_name(), error.level()), ("Audit", 30));
+    let first = error.held_here().expect("the first hold is named");
+    assert_eq!((first.level_name(), first.level(), first.is_shared()), ("Jobs", 10, false));
+    assert!(!first.is_transaction_scoped());
+    assert_eq!((first.taken_at().file(), first.taken_at().line()), (file!(), taken_on_line));
+    let message = error.to_string();
+    for part in ["at level `Audit` (30)", "at level `Jobs` (10)", &first.taken_at().to_string()] {
+        assert!(message.contains(part), "{message:?} names {part:?}");
+    }
+    let waiter = error.into_session().expect("the session comes back");
+    assert!(
+        !advisory_rows(&observer, name_key("self-wait"))
+            .await
+            .iter()
+            .any(|&(pid, _)| pid == waiter_pid)
+    );
+    let error = answered(audit.try_lock_shared(&mut token, waiter)).await.map(drop).unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    let waiter = error.into_session().unwrap();
+    // Released: the second level takes it on the session handed back.
+    drop(token);
+    let mut token = LockToken::new();
+    let session = held.unlock().await.unwrap();
+    let (_jobs, mut token) = jobs.lock_shared(&mut token, session).await.unwrap();
+    drop(_jobs);
+    let (audit_guard, _audit_token) = audit.lock(&mut token, waiter).await.unwrap();
+    drop(audit_guard.unlock().await.unwrap());
+
+    // A pair key, shared at 10, then a transaction lock at 30: refused.
+    let pair_jobs: PgLock<Jobs> = PgLock::pair(18, 4);
+    let pair_audit: PgLock<Audit> = PgLock::pair(18, 4);
+    let mut token = LockToken::new();
+    let (shared, mut token) =
+        pair_jobs.lock_shared(&mut token, connect(cluster).await).await.unwrap();
+    let error = answered(pair_audit.lock_xact(&mut token, connect(cluster).await))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    assert!(error.held_here().unwrap().is_shared());
+    let session = error.into_session().unwrap();
+    // Shared with shared is allowed.
+    let (also_shared, _token) = pair_audit.lock_shared(&mut token, session).await.unwrap();
+    drop(also_shared.unlock().await.unwrap());
+    drop(shared.unlock().await.unwrap());
+
+    // A transaction lock at 10, then a bounded wait at 30: refused.
+    let mut token = LockToken::new();
+    let (tx, mut token) = jobs.lock_xact(&mut token, connect(cluster).await).await.unwrap();
+    let error = answered(audit.lock_within(&mut token, connect(cluster).await, WATCHDOG))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert!(error.held_here().unwrap().is_transaction_scoped(), "{error}");
+
+    // The same key in another database is another lock: granted.
+    let _ = observer.client().batch_execute("CREATE DATABASE lockladder_other").await;
+    let url = cluster.url().replace("dbname=postgres", "dbname=lockladder_other");
+    let elsewhere = PgSession::connect(&url, NoTls).await.unwrap();
+    let (other, _token) = answered(audit.lock(&mut token, elsewhere)).await.unwrap();
+    drop(other.unlock().await.unwrap());
+    drop(tx.commit().await.unwrap());
 }
 
 /// Shared holders hold together; an exclusive `try_lock` is refused while
@@ -720,20 +817,18 @@ async fn shared_holders_coexist_and_exclude_an_exclusive_one(cluster: &Cluster) 
         assert!(held_rx.await.unwrap(), "held shared");
     }
 
+    // Another process's exclusive try is refused (this process's own would be
+    // refused before asking: see `a_key_this_process_holds_is_refused_not_waited_for`).
     let session = connect(cluster).await;
-    let error = other_task(async move {
-        let mut token = LockToken::new();
-        lock.try_lock(&mut token, session).await.map(drop).unwrap_err()
-    })
-    .await;
-    assert_eq!(error.kind(), PgLockErrorKind::WouldBlock);
+    let try_exclusive = "SELECT pg_try_advisory_lock($1)";
+    let got: bool = session.client().query_one(try_exclusive, &[&KEY]).await.unwrap().get(0);
+    assert!(!got, "an exclusive try is refused while shared holders hold");
     release_tx.send(()).unwrap();
     for holder in holders {
         holder.await.unwrap();
     }
     let mut token = LockToken::new();
-    let (exclusive, _token) =
-        lock.try_lock(&mut token, error.into_session().unwrap()).await.unwrap();
+    let (exclusive, _token) = lock.try_lock(&mut token, session).await.unwrap();
     exclusive.unlock().await.unwrap();
 }
 
@@ -782,8 +877,8 @@ async fn a_transaction_lock_ends_with_its_transaction(cluster: &Cluster) {
     acquire_fresh(cluster, KEY).await;
 
     // Refused at once when held elsewhere, session back outside a transaction.
-    let mut token = LockToken::new();
-    let (holder, _t) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
     let session = connect(cluster).await;
     let (would_block, timed_out) = other_task(async move {
         let mut token = LockToken::new();
@@ -800,7 +895,7 @@ async fn a_transaction_lock_ends_with_its_transaction(cluster: &Cluster) {
     .await;
     assert_eq!(would_block, PgLockErrorKind::WouldBlock);
     assert_eq!(timed_out, PgLockErrorKind::TimedOut);
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
 }
 
 /// (5) A server restart while the key is held: the guard reports the loss,
@@ -866,17 +961,8 @@ mod pooled {
         assert_eq!(advisory_rows(&observer, KEY).await, []);
 
         // Refused try_lock: nothing held, so the connection is pooled again.
-        let holder_session = connect(cluster).await;
-        let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-        let (held_tx, held_rx) = tokio::sync::oneshot::channel();
-        let holder = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (guard, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = held_tx.send(());
-            let _ = release_rx.await;
-            guard.unlock().await.unwrap();
-        });
-        held_rx.await.unwrap();
+        let holder = connect(cluster).await;
+        by_hand(&holder, "lock", lock.key()).await;
         let error = lock.try_lock(&mut token, session).await.map(drop).unwrap_err();
         drop(error.into_session().unwrap());
         let (session, after_refusal) = pooled_session(&pool).await;
@@ -894,8 +980,7 @@ mod pooled {
         .await;
         waiting.abort();
         let _ = waiting.await;
-        release_tx.send(()).unwrap();
-        holder.await.unwrap();
+        by_hand(&holder, "unlock", lock.key()).await;
         // The cancel was answered (57014, nothing granted), so the connection
         // may be pooled again; had the grant won, it would have been closed.
         // Either way the connection handed out next holds nothing.
@@ -923,7 +1008,7 @@ mod pooled {
         for _ in 0..20 {
             let holder_session = connect(cluster).await;
             let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-            let releasing = hold_then_release(lock, holder_session, release_after).await;
+            let releasing = hold_then_release(KEY, holder_session, release_after).await;
             let (waiter, waiter_pid) = pooled_session(&pool).await;
             let waiting = tokio::spawn(async move {
                 let mut token = LockToken::new();
