@@ -254,6 +254,23 @@ impl PgLockError {
     }
 }
 
+/// What a client error says, in full: the server's severity, message and
+/// SQLSTATE for a server error (tokio-postgres's own `Display` says only
+/// "db error"), else the client's message followed by its causes.
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code());
+    }
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
+}
+
 impl fmt::Display for PgLockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -273,7 +290,7 @@ impl fmt::Display for PgLockError {
         }
         match self.source.as_ref().map(|source| (source, source.as_db_error())) {
             Some((_, Some(db))) => write!(f, ": {} (SQLSTATE {})", db.message(), db.code().code())?,
-            Some((source, None)) => write!(f, ": {source}")?,
+            Some((source, None)) => write!(f, ": {}", describe(source))?,
             None => {}
         }
         Ok(())

@@ -106,6 +106,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod acquire;
+mod connect;
 mod error;
 mod guard;
 mod key;
@@ -116,6 +117,7 @@ mod session;
 mod statement;
 mod xact;
 
+pub use connect::{DEFAULT_CONNECT_TIMEOUT, PgConnectError, PgConnectErrorKind};
 pub use error::{PgLockError, PgLockErrorKind};
 pub use guard::{PgLockFuture, PgLockGuard};
 pub use key::{PgLockKey, name_key};

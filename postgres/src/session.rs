@@ -7,6 +7,8 @@ use tokio::sync::watch;
 use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transaction};
 
+use crate::connect::{self, PgConnectError};
+
 /// One PostgreSQL connection (one server session), as advisory locks need it.
 ///
 /// Session-level advisory locks belong to a connection, so a lock takes the
@@ -21,7 +23,7 @@ use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transactio
 /// ```no_run
 /// use lockladder_postgres::PgSession;
 ///
-/// # async fn demo() -> Result<(), tokio_postgres::Error> {
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let session = PgSession::connect("host=127.0.0.1 user=postgres", tokio_postgres::NoTls).await?;
 /// let rows = session.client().query("SELECT 1", &[]).await?;
 /// # Ok(()) }
@@ -58,27 +60,55 @@ impl PgSession {
     /// Connects with a libpq-style or URL connection string and starts the
     /// connection's task.
     ///
+    /// The whole connect (TCP connect, TLS handshake, startup and
+    /// authentication) is bounded by the string's `connect_timeout` for each
+    /// host, or [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)
+    /// (10 s) if it sets none, and fails with
+    /// [`TimedOut`](crate::PgConnectErrorKind::TimedOut) past it.
+    ///
     /// # Panics
     ///
     /// Outside a tokio runtime (the connection runs on a spawned task).
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), tokio_postgres::Error> {
+    /// # async fn demo() -> Result<(), lockladder_postgres::PgConnectError> {
     /// let session = lockladder_postgres::PgSession::connect(
-    ///     "postgresql://postgres@127.0.0.1:5432/postgres?keepalives_idle=10",
+    ///     "postgresql://postgres@127.0.0.1:5432/postgres?connect_timeout=5&keepalives_idle=10",
     ///     tokio_postgres::NoTls,
     /// )
     /// .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn connect<T>(config: &str, tls: T) -> Result<Self, tokio_postgres::Error>
+    pub async fn connect<T>(config: &str, tls: T) -> Result<Self, PgConnectError>
     where
         T: MakeTlsConnect<Socket>,
         T::Stream: Send + 'static,
     {
-        let config: Config = config.parse()?;
-        let (client, connection) = config.connect(tls).await?;
-        Ok(PgSession::new(client, connection))
+        let config: Config = config.parse().map_err(PgConnectError::invalid_config)?;
+        connect::connect(&config, tls).await
+    }
+
+    /// [`connect`](PgSession::connect) with a parsed or built
+    /// [`Config`](tokio_postgres::Config), under the same time limit.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), lockladder_postgres::PgConnectError> {
+    /// use std::time::Duration;
+    /// let mut config = tokio_postgres::Config::new();
+    /// config.host("127.0.0.1").user("postgres").connect_timeout(Duration::from_secs(3));
+    /// let session = lockladder_postgres::PgSession::connect_config(&config, tokio_postgres::NoTls).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_config<T>(config: &Config, tls: T) -> Result<Self, PgConnectError>
+    where
+        T: MakeTlsConnect<Socket>,
+        T::Stream: Send + 'static,
+    {
+        connect::connect(config, tls).await
     }
 
     /// Wraps a client and its connection (from `tokio_postgres::connect` or
@@ -104,7 +134,7 @@ impl PgSession {
         tokio::spawn(async move {
             let reason = match connection.await {
                 Ok(()) => "the connection was closed".to_owned(),
-                Err(error) => error.to_string(),
+                Err(error) => crate::error::describe(&error),
             };
             let _ = ended_tx.send(Some(SessionLost { reason: reason.into() }));
         });

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use cluster::Cluster;
 use lockladder::{LockToken, Mutex, lock_level};
-use lockladder_postgres::{PgLock, PgLockErrorKind, PgLockKey, PgSession, name_key};
+use lockladder_postgres::{
+    PgConnectErrorKind, PgLock, PgLockErrorKind, PgLockKey, PgSession, name_key,
+};
 use tokio_postgres::NoTls;
 
 #[lock_level(10)]
@@ -96,6 +98,10 @@ fn main() {
         ("a_key_this_process_holds_is_refused_not_waited_for", |c| {
             Box::pin(a_key_this_process_holds_is_refused_not_waited_for(c))
         }),
+        ("a_connect_to_a_server_that_never_answers_times_out", |c| {
+            Box::pin(a_connect_to_a_server_that_never_answers_times_out(c))
+        }),
+        ("a_refused_connection_says_why", |c| Box::pin(a_refused_connection_says_why(c))),
         ("a_deadlock_is_reported_as_40p01", |c| Box::pin(a_deadlock_is_reported_as_40p01(c))),
         ("shared_holders_coexist_and_exclude_an_exclusive_one", |c| {
             Box::pin(shared_holders_coexist_and_exclude_an_exclusive_one(c))
@@ -513,6 +519,10 @@ async fn a_terminated_holder_learns_it_lost_the_lock(cluster: &Cluster) {
     observer.client().execute("SELECT pg_terminate_backend($1)", &[&pid]).await.unwrap();
     let lost = holder.lost().await;
     assert!(lost.to_string().starts_with("PostgreSQL session lost"), "{lost}");
+    assert!(
+        lost.reason().contains("terminating connection due to administrator command"),
+        "{lost}"
+    );
     acquire_fresh(cluster, KEY).await;
     let error = holder.unlock().await.unwrap_err();
     assert_eq!(error.kind(), PgLockErrorKind::SessionLost, "{error}");
@@ -789,6 +799,49 @@ async fn a_key_this_process_holds_is_refused_not_waited_for(cluster: &Cluster) {
     let (other, _token) = answered(audit.lock(&mut token, elsewhere)).await.unwrap();
     drop(other.unlock().await.unwrap());
     drop(tx.commit().await.unwrap());
+}
+
+/// (Issue 18, item 3) A listener that accepts TCP and never answers (a
+/// frozen postmaster, a stuck proxy): the connect fails once the configured
+/// `connect_timeout` has passed, naming where and what it waited for.
+async fn a_connect_to_a_server_that_never_answers_times_out(_cluster: &Cluster) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let silent = tokio::spawn(async move {
+        let mut accepted = Vec::new();
+        loop {
+            accepted.push(listener.accept().await.unwrap());
+        }
+    });
+    let url = format!("host=127.0.0.1 port={port} user=postgres connect_timeout=1");
+    let error = answered(PgSession::connect(&url, NoTls)).await.unwrap_err();
+    assert_eq!(error.kind(), PgConnectErrorKind::TimedOut, "{error}");
+    let message = error.to_string();
+    assert!(message.contains(&format!("127.0.0.1:{port} within 1s")), "{message}");
+    silent.abort();
+}
+
+/// (Issue 18, item 5) A refused connection says why, not "db error": the
+/// server's message and SQLSTATE are in the `Display`.
+async fn a_refused_connection_says_why(cluster: &Cluster) {
+    let observer = connect(cluster).await;
+    observer
+        .client()
+        .batch_execute("DROP ROLE IF EXISTS cannot_log_in; CREATE ROLE cannot_log_in NOLOGIN")
+        .await
+        .unwrap();
+    let url = cluster.url().replace("user=postgres", "user=cannot_log_in");
+    let error = PgSession::connect(&url, NoTls).await.unwrap_err();
+    assert_eq!((error.kind(), error.sqlstate()), (PgConnectErrorKind::Rejected, Some("28000")));
+    assert!(
+        error.to_string().ends_with(
+            "refused the connection: FATAL: role \"cannot_log_in\" is not permitted to log in (SQLSTATE 28000)"
+        ),
+        "{error}"
+    );
+    let url = cluster.url().replace("dbname=postgres", "dbname=no_such_database");
+    let error = PgSession::connect(&url, NoTls).await.unwrap_err();
+    assert!(error.to_string().contains("database \"no_such_database\" does not exist"), "{error}");
 }
 
 /// Shared holders hold together; an exclusive `try_lock` is refused while
