@@ -139,6 +139,10 @@ impl PgLockError {
         self
     }
 
+    pub(crate) fn session_mut(&mut self) -> Option<&mut PgSession> {
+        self.session.as_mut()
+    }
+
     pub(crate) fn with_held_here(mut self, held: HeldHere) -> Self {
         self.held_here = Some(held);
         self

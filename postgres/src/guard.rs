@@ -163,8 +163,8 @@ impl<L: Level> fmt::Debug for PgLockGuard<'_, L> {
 ///
 /// Dropping it while it waits gives up the session it was given: the server
 /// is asked to cancel the wait, and once it has answered, the connection is
-/// closed (a pooled one goes back to its pool if the answer was "not
-/// granted"), so no lock stays held and a late grant cannot reach anyone.
+/// closed (a pooled one is detached from its pool), so no lock stays held
+/// and neither a late grant nor a late cancel can reach anyone.
 ///
 /// ```no_run
 /// use std::time::Duration;

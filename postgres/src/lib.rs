@@ -59,8 +59,9 @@
 //! * **Cancellation.** Dropping a waiting `lock` future cancels the wait on
 //!   the server and closes the session once the server has answered: a grant
 //!   that was on its way is released with the connection, and the session is
-//!   never reused (a pooled connection goes back to its pool only if the
-//!   answer was "not granted").
+//!   never reused, pooled or not: neither a late grant nor a late cancel
+//!   (the server acts on a cancel request whenever it gets to it) can reach
+//!   the next user of the connection.
 //! * **Late grants.** PostgreSQL can grant a session-level lock and still
 //!   fail the statement (a cancel or `lock_timeout` landing at that moment);
 //!   a session handed back in an error, or returned to a pool, is first

@@ -152,9 +152,10 @@ impl<L: Level> PgLock<L> {
     /// # Cancellation
     ///
     /// Dropping the future while it waits cancels the wait on the server and
-    /// gives up the session: it is closed (pooled: returned to its pool only
-    /// if nothing was granted), so the key is not held afterwards, not even by
-    /// a grant that was already on its way.
+    /// gives up the session: once the server has answered, it is closed
+    /// (pooled: detached from its pool), so the key is not held afterwards,
+    /// not even by a grant that was already on its way, and the cancel
+    /// cannot land on a later statement.
     ///
     /// ```no_run
     /// use lockladder::{lock_level, LockToken};

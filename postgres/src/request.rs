@@ -4,12 +4,19 @@
 //! The hazard: PostgreSQL keeps executing a `pg_advisory_lock` whose caller
 //! has gone, and grants it to the session later. So a request that is
 //! dropped before it completes never gives its session back: it is handed to
-//! a task that asks the server to cancel the wait (again, until the answer
-//! comes, since a cancel can overtake the request) and then drops the
-//! session. An owned session's connection closes, and the server releases
-//! every lock of a closed session; a pooled one goes back to its pool only
-//! if the answer was "not granted", and is closed otherwise. Either way no
-//! grant can reach anything that runs on the connection later.
+//! a task that asks the server to cancel the wait (again, less and less
+//! often, until the answer comes, since a cancel can overtake the request)
+//! and then drops the session, which closes its connection (a pooled one is
+//! detached from its pool), and the server releases every lock of a closed
+//! session. No grant can reach anything that runs on the connection later.
+//!
+//! Nor can a cancel: the server acts on a cancel request whenever it gets
+//! to it, and nothing tells the client when that was (tokio-postgres's
+//! `cancel_query` returns once the request is written), so a cancel sent for
+//! the lock could land on whatever statement runs next on that connection.
+//! Closing costs a reconnect, paid only by abandoned waits; waiting for the
+//! cancel's effect instead would need an acknowledgement the protocol does
+//! not give.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -21,8 +28,10 @@ use tokio_postgres::{CancelToken, NoTls};
 use crate::error::PgLockError;
 use crate::session::PgSession;
 
-/// How long the abandoned request gets to answer before the cancel is sent again.
+/// How long the abandoned request gets to answer before the cancel is sent
+/// again; doubled after each attempt up to [`RECANCEL_AT_MOST_EVERY`].
 const RECANCEL_AFTER: Duration = Duration::from_millis(200);
+const RECANCEL_AT_MOST_EVERY: Duration = Duration::from_secs(5);
 
 type Work = Pin<Box<dyn Future<Output = Outcome> + Send>>;
 
@@ -73,14 +82,23 @@ impl Drop for Request {
         let cancel = self.cancel.clone();
         runtime.spawn(async move {
             let mut work = work;
-            loop {
+            let mut patience = RECANCEL_AFTER;
+            let mut outcome = loop {
                 // A failed cancel (server unreachable) is retried like a lost one.
                 let _ = cancel.cancel_query(NoTls).await;
-                if tokio::time::timeout(RECANCEL_AFTER, &mut work).await.is_ok() {
-                    break;
+                if let Ok(outcome) = tokio::time::timeout(patience, &mut work).await {
+                    break outcome;
                 }
+                patience = (patience * 2).min(RECANCEL_AT_MOST_EVERY);
+            };
+            let session = match &mut outcome {
+                Ok(session) => Some(session),
+                Err(error) => error.session_mut(),
+            };
+            if let Some(session) = session {
+                session.cancel_sent = true;
             }
-            // The work's output, and with it the session, drops here.
+            // The outcome, and with it the session, drops here: closed.
         });
     }
 }

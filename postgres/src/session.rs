@@ -38,6 +38,15 @@ pub struct PgSession {
         allow(dead_code, reason = "only pooled sessions read it")
     )]
     pub(crate) may_hold_lock: bool,
+    /// Set once a cancel request was sent for a statement on this session:
+    /// the server acts on it at a time nobody is told (the client's cancel
+    /// returns once the request is written), so it could still land on a
+    /// later statement. A pooled connection dropped in that state is closed.
+    #[cfg_attr(
+        not(feature = "deadpool"),
+        allow(dead_code, reason = "only pooled sessions read it")
+    )]
+    pub(crate) cancel_sent: bool,
     /// The server process of this session, as its last lock reported it
     /// (0 before any): what the process's register of holds records.
     pub(crate) backend_pid: i32,
@@ -141,6 +150,7 @@ impl PgSession {
         PgSession {
             connection: Link::Owned { client, ended },
             may_hold_lock: false,
+            cancel_sent: false,
             backend_pid: 0,
         }
     }
@@ -149,9 +159,11 @@ impl PgSession {
     ///
     /// The connection goes back to its pool when the session is dropped
     /// holding no lock (after `unlock`, `commit`, a refused `try_lock`). If it
-    /// may hold one (a guard dropped, a waiting lock cancelled, an unlock that
-    /// failed), it is detached from the pool and closed instead, so the pool
-    /// never hands out a connection holding an advisory lock.
+    /// may hold one (a guard dropped, an unlock that failed), or a cancel
+    /// request was sent for one of its statements (a waiting lock
+    /// abandoned), it is detached from the pool and closed instead, so the
+    /// pool never hands out a connection holding an advisory lock, nor one
+    /// that a late cancel could still hit.
     ///
     /// [`lost`](PgSession::lost) cannot be told when a pooled connection ends;
     /// it looks every 50 ms.
@@ -164,7 +176,12 @@ impl PgSession {
     #[cfg(feature = "deadpool")]
     #[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
     pub fn from_pool(object: deadpool_postgres::Object) -> Self {
-        PgSession { connection: Link::Pooled(Some(object)), may_hold_lock: false, backend_pid: 0 }
+        PgSession {
+            connection: Link::Pooled(Some(object)),
+            may_hold_lock: false,
+            cancel_sent: false,
+            backend_pid: 0,
+        }
     }
 
     /// The pooled connection back, to return it to its pool by hand (dropping
@@ -279,7 +296,7 @@ impl Drop for PgSession {
         // whatever it held. A pooled one would go back to its pool instead.
         #[cfg(feature = "deadpool")]
         if let Link::Pooled(object) = &mut self.connection
-            && self.may_hold_lock
+            && (self.may_hold_lock || self.cancel_sent)
             && let Some(object) = object.take()
         {
             // Detached from the pool; dropping it closes the connection.

@@ -119,6 +119,9 @@ fn main() {
         ("a_pooled_wait_cancelled_at_random_points_never_pools_a_lock", |c| {
             Box::pin(pooled::a_pooled_wait_cancelled_at_random_points_never_pools_a_lock(c))
         }),
+        ("a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection", |c| {
+            Box::pin(pooled::a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection(c))
+        }),
         ("a_pooled_holder_learns_it_lost_the_lock", |c| {
             Box::pin(pooled::a_pooled_holder_learns_it_lost_the_lock(c))
         }),
@@ -1034,10 +1037,10 @@ mod pooled {
         waiting.abort();
         let _ = waiting.await;
         by_hand(&holder, "unlock", lock.key()).await;
-        // The cancel was answered (57014, nothing granted), so the connection
-        // may be pooled again; had the grant won, it would have been closed.
-        // Either way the connection handed out next holds nothing.
-        let (session, _last) = pooled_session(&pool).await;
+        // Cancelled: closed, as a late cancel could still reach it; the
+        // connection handed out next is another one, holding nothing.
+        let (session, last) = pooled_session(&pool).await;
+        assert_ne!(last, next, "a connection a cancel was sent to is not pooled");
         let held = advisory_locks_held_by(&session).await;
         assert_eq!(held, 0);
         eventually("nobody holding or waiting for the key", || async {
@@ -1088,6 +1091,116 @@ mod pooled {
             .await;
         }
         println!("  (connection reused after {reused} rounds, closed after {closed})");
+    }
+
+    /// (Issue 18, item 2) The server acts on a cancel request whenever it
+    /// gets to it; one sent for an abandoned wait must not land on the next
+    /// user of the connection. A proxy holds the first cancel back (the retry
+    /// ends the wait), and lets it through only while the next user of the
+    /// pool runs a statement: that statement must not be cancelled.
+    pub async fn a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection(
+        cluster: &Cluster,
+    ) {
+        const KEY: i64 = 1_104;
+        const NEXT_KEY: i64 = 1_105;
+        let lock: PgLock<Jobs> = PgLock::new(KEY);
+        let proxy = CancelHoldingProxy::start(cluster.port()).await;
+        let through_proxy = (format!("port={}", cluster.port()), format!("port={}", proxy.port));
+        let url = cluster.url().replace(&through_proxy.0, &through_proxy.1);
+        let config: tokio_postgres::Config = url.parse().unwrap();
+        let pool = Pool::builder(Manager::new(config, NoTls)).max_size(1).build().unwrap();
+        let observer = connect(cluster).await;
+        let holder = connect(cluster).await;
+        by_hand(&holder, "lock", PgLockKey::Single(KEY)).await;
+        by_hand(&holder, "lock", PgLockKey::Single(NEXT_KEY)).await;
+
+        let (waiter, waiter_pid) = pooled_session(&pool).await;
+        let waiting = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let _never = lock.lock(&mut token, waiter).await;
+            unreachable!("the key is held");
+        });
+        eventually("the pooled waiter waiting", || async {
+            advisory_rows(&observer, KEY).await.contains(&(waiter_pid, false))
+        })
+        .await;
+        waiting.abort();
+        let _ = waiting.await;
+        proxy.held.await.unwrap();
+
+        // The next user of the pool waits in a statement of its own when the
+        // held-back cancel reaches the server.
+        let (next, next_pid) = pooled_session(&pool).await;
+        let next_statement = tokio::spawn(async move {
+            let result =
+                next.client().batch_execute(&format!("SELECT pg_advisory_lock({NEXT_KEY})")).await;
+            (next, result)
+        });
+        eventually("the next user waiting", || async {
+            advisory_rows(&observer, NEXT_KEY).await.contains(&(next_pid, false))
+        })
+        .await;
+        proxy.release.send(()).unwrap();
+        proxy.delivered.await.unwrap();
+        by_hand(&holder, "unlock", PgLockKey::Single(NEXT_KEY)).await;
+        let (next, result) = next_statement.await.unwrap();
+        if let Err(error) = result {
+            panic!("a cancel meant for the abandoned wait hit the next user: {error:?}");
+        }
+        assert_ne!(next_pid, waiter_pid, "a connection a cancel was sent to went back to the pool");
+        drop(next);
+        by_hand(&holder, "unlock", PgLockKey::Single(KEY)).await;
+    }
+
+    /// A TCP proxy in front of the cluster that forwards every connection,
+    /// except that it holds the first cancel request back until `release`:
+    /// a cancel the server acts on late, on demand.
+    struct CancelHoldingProxy {
+        port: u16,
+        /// Fires when the first cancel request has arrived (and is held).
+        held: tokio::sync::oneshot::Receiver<()>,
+        release: tokio::sync::oneshot::Sender<()>,
+        /// Fires when the server has acted on it and closed its connection.
+        delivered: tokio::sync::oneshot::Receiver<()>,
+    }
+
+    impl CancelHoldingProxy {
+        async fn start(server_port: u16) -> Self {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            /// Length 16 and code 80877102: a CancelRequest.
+            const CANCEL_REQUEST: [u8; 8] = [0, 0, 0, 16, 0x04, 0xd2, 0x16, 0x2e];
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let (held_tx, held) = tokio::sync::oneshot::channel();
+            let (release, release_rx) = tokio::sync::oneshot::channel::<()>();
+            let (delivered_tx, delivered) = tokio::sync::oneshot::channel();
+            tokio::spawn(async move {
+                let mut first_cancel = Some((held_tx, release_rx, delivered_tx));
+                loop {
+                    let (mut client, _) = listener.accept().await.unwrap();
+                    let mut head = [0; 8];
+                    client.read_exact(&mut head).await.unwrap();
+                    let hold = if head == CANCEL_REQUEST { first_cancel.take() } else { None };
+                    tokio::spawn(async move {
+                        let mut delivered = None;
+                        if let Some((held, release, delivered_tx)) = hold {
+                            let _ = held.send(());
+                            let _ = release.await;
+                            delivered = Some(delivered_tx);
+                        }
+                        let mut server = tokio::net::TcpStream::connect(("127.0.0.1", server_port))
+                            .await
+                            .unwrap();
+                        server.write_all(&head).await.unwrap();
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        if let Some(delivered) = delivered {
+                            let _ = delivered.send(());
+                        }
+                    });
+                }
+            });
+            CancelHoldingProxy { port, held, release, delivered }
+        }
     }
 
     /// `lost()` resolves for a pooled holder whose backend is terminated.

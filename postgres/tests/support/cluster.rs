@@ -53,6 +53,11 @@ impl Cluster {
         format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port)
     }
 
+    /// The TCP port the server listens on (loopback).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// `pg_ctl restart -m fast`: every session is terminated.
     pub fn restart(&self) {
         self.pg_ctl("restart").expect("restart the PostgreSQL cluster");
