@@ -60,7 +60,8 @@ impl<'a, L: Level> Acquire<'a, L> {
         session: PgSession,
         ask: Ask,
     ) -> Self {
-        let request = Request::start(session.cancel_token(), run(session, ask));
+        let request =
+            Request::start(session.canceller(), session.cancel_token(), run(session, ask));
         Acquire { acquisition: Some(acquisition), request, ask }
     }
 

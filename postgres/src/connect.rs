@@ -5,7 +5,7 @@ use core::fmt;
 use std::time::Duration;
 
 use tokio_postgres::config::Host;
-use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
 use tokio_postgres::{Config, Socket};
 
 use crate::error::describe;
@@ -27,8 +27,10 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// host, so the whole connect takes at most that times the number of hosts.
 pub(crate) async fn connect<T>(config: &Config, tls: T) -> Result<PgSession, PgConnectError>
 where
-    T: MakeTlsConnect<Socket>,
-    T::Stream: Send + 'static,
+    T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+    T::Stream: Send,
+    T::TlsConnect: Send,
+    <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
 {
     let mut config = config.clone();
     // Zero is libpq's "no limit", which is the hang this bounds.
@@ -41,8 +43,8 @@ where
     let hosts = u32::try_from(config.get_hosts().len().max(1)).unwrap_or(u32::MAX);
     let limit = per_host.saturating_mul(hosts);
     let target = Target(&config).to_string();
-    match tokio::time::timeout(limit, config.connect(tls)).await {
-        Ok(Ok((client, connection))) => Ok(PgSession::new(client, connection)),
+    match tokio::time::timeout(limit, config.connect(tls.clone())).await {
+        Ok(Ok((client, connection))) => Ok(PgSession::new(client, connection).with_cancel_tls(tls)),
         Ok(Err(source)) => {
             let kind = match source.as_db_error() {
                 Some(_) => PgConnectErrorKind::Rejected,

@@ -80,6 +80,46 @@
 //!   [`Deadlock`](PgLockErrorKind::Deadlock) and
 //!   [`TimedOut`](PgLockErrorKind::TimedOut).
 //!
+//! # Connecting over TLS
+//!
+//! [`PgSession::connect`] takes any tokio-postgres TLS connector
+//! (`MakeTlsConnect`); the crate picks no TLS stack for you. With rustls,
+//! through `tokio-postgres-rustls` (what the tests use: rustls 0.23 with the
+//! `ring` provider, pure Rust but for ring's own C and assembly):
+//!
+//! ```no_run
+//! # async fn demo(ca: rustls::pki_types::CertificateDer<'static>) -> Result<(), Box<dyn std::error::Error>> {
+//! use lockladder_postgres::PgSession;
+//!
+//! // verify-full: the certificate must chain to `ca` and name the host.
+//! let mut roots = rustls::RootCertStore::empty();
+//! roots.add(ca)?;
+//! let config = rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
+//! let tls = tokio_postgres_rustls::MakeRustlsConnect::new(config);
+//! let session = PgSession::connect("host=db.internal user=jobs sslmode=require connect_timeout=5", tls).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! `sslmode=require` makes tokio-postgres refuse a server without TLS; what
+//! is checked of the certificate is the connector's business (the rustls
+//! one above checks chain and host name, libpq's `verify-full`). The session
+//! keeps the connector and sends its cancel requests (a dropped waiting
+//! `lock`) over the same TLS: a server or proxy that takes only TLS never
+//! sees a cancel sent in the clear. A session made with [`PgSession::new`]
+//! or `PgSession::from_pool` does not know the connector: give it with
+//! [`PgSession::with_cancel_tls`].
+//!
+//! # What is bounded, by what
+//!
+//! | Wait | Bounded by | Default |
+//! |---|---|---|
+//! | `PgSession::connect` (TCP, TLS, startup, authentication) | `connect_timeout` of the connection string, per host | [`DEFAULT_CONNECT_TIMEOUT`], 10 s |
+//! | `lock`, `lock_shared`, `lock_xact` | the caller: drop the future (it cancels on the server), or the session's `lock_timeout` / `statement_timeout` | none: waits for the key |
+//! | `lock_within` and siblings | the given timeout, rounded up to whole milliseconds, as `lock_timeout` | |
+//! | a cancel request (after a drop) | `DEFAULT_CONNECT_TIMEOUT` per attempt; re-sent after 200 ms, 400 ms, ... at most every 5 s until the server answers the abandoned statement | |
+//! | `unlock`, `commit`, statements on `client()` | the session's `statement_timeout`; TCP keepalives and `tcp_user_timeout` for a dead peer | none |
+//! | `PgSession::from_pool` | the pool's own timeouts (deadpool's `wait`/`create`) | the pool's |
+//!
 //! # What is not promised
 //!
 //! * **No fencing token.** A holder that stalls (a long GC pause, a
@@ -107,6 +147,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod acquire;
+mod cancel;
 mod connect;
 mod error;
 mod guard;

@@ -23,7 +23,9 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio_postgres::{CancelToken, NoTls};
+use tokio_postgres::CancelToken;
+
+use crate::cancel::Canceller;
 
 use crate::error::PgLockError;
 use crate::session::PgSession;
@@ -32,6 +34,8 @@ use crate::session::PgSession;
 /// again; doubled after each attempt up to [`RECANCEL_AT_MOST_EVERY`].
 const RECANCEL_AFTER: Duration = Duration::from_millis(200);
 const RECANCEL_AT_MOST_EVERY: Duration = Duration::from_secs(5);
+/// How long one cancel request (connect, TLS, send) may take.
+const CANCEL_AT_MOST: Duration = crate::connect::DEFAULT_CONNECT_TIMEOUT;
 
 type Work = Pin<Box<dyn Future<Output = Outcome> + Send>>;
 
@@ -41,18 +45,19 @@ pub(crate) type Outcome = Result<PgSession, PgLockError>;
 /// A statement (or a few) running on a session the work owns.
 pub(crate) struct Request {
     work: Option<Work>,
+    canceller: Canceller,
     cancel: CancelToken,
     polled: bool,
 }
 
 impl Request {
     /// `work` owns the session (moved into it) and returns it in its outcome;
-    /// `cancel` is that session's.
-    pub(crate) fn start<F>(cancel: CancelToken, work: F) -> Self
+    /// `canceller` and `cancel` are that session's.
+    pub(crate) fn start<F>(canceller: Canceller, cancel: CancelToken, work: F) -> Self
     where
         F: Future<Output = Outcome> + Send + 'static,
     {
-        Request { work: Some(Box::pin(work)), cancel, polled: false }
+        Request { work: Some(Box::pin(work)), canceller, cancel, polled: false }
     }
 
     pub(crate) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<Outcome> {
@@ -79,13 +84,15 @@ impl Drop for Request {
             // so the connection is closed anyway.
             return;
         };
-        let cancel = self.cancel.clone();
+        let (canceller, cancel) = (self.canceller.clone(), self.cancel.clone());
         runtime.spawn(async move {
             let mut work = work;
             let mut patience = RECANCEL_AFTER;
             let mut outcome = loop {
-                // A failed cancel (server unreachable) is retried like a lost one.
-                let _ = cancel.cancel_query(NoTls).await;
+                // A failed cancel (server unreachable) is retried like a lost
+                // one; a stalled one (a connect that hangs) is given up on.
+                let _ =
+                    tokio::time::timeout(CANCEL_AT_MOST, canceller.cancel(cancel.clone())).await;
                 if let Ok(outcome) = tokio::time::timeout(patience, &mut work).await {
                     break outcome;
                 }

@@ -4,9 +4,10 @@ use core::fmt;
 use std::sync::Arc;
 
 use tokio::sync::watch;
-use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
 use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transaction};
 
+use crate::cancel::Canceller;
 use crate::connect::{self, PgConnectError};
 
 /// One PostgreSQL connection (one server session), as advisory locks need it.
@@ -30,6 +31,8 @@ use crate::connect::{self, PgConnectError};
 /// ```
 pub struct PgSession {
     connection: Link,
+    /// Sends cancel requests with the session's own TLS.
+    canceller: Canceller,
     /// Set from the moment a lock is asked for until it is known not to be
     /// held: a pooled connection dropped in that state is closed, never
     /// returned to its pool.
@@ -90,8 +93,10 @@ impl PgSession {
     /// ```
     pub async fn connect<T>(config: &str, tls: T) -> Result<Self, PgConnectError>
     where
-        T: MakeTlsConnect<Socket>,
-        T::Stream: Send + 'static,
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
     {
         let config: Config = config.parse().map_err(PgConnectError::invalid_config)?;
         connect::connect(&config, tls).await
@@ -114,8 +119,10 @@ impl PgSession {
     /// ```
     pub async fn connect_config<T>(config: &Config, tls: T) -> Result<Self, PgConnectError>
     where
-        T: MakeTlsConnect<Socket>,
-        T::Stream: Send + 'static,
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
     {
         connect::connect(config, tls).await
     }
@@ -152,6 +159,7 @@ impl PgSession {
             may_hold_lock: false,
             cancel_sent: false,
             backend_pid: 0,
+            canceller: Canceller::plain(),
         }
     }
 
@@ -166,7 +174,10 @@ impl PgSession {
     /// that a late cancel could still hit.
     ///
     /// [`lost`](PgSession::lost) cannot be told when a pooled connection ends;
-    /// it looks every 50 ms.
+    /// it looks every 50 ms. If the pool's connections use TLS, give the
+    /// session the pool's connector with
+    /// [`with_cancel_tls`](PgSession::with_cancel_tls), or its cancel
+    /// requests go in the clear.
     ///
     /// ```no_run
     /// # async fn demo(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
@@ -181,6 +192,7 @@ impl PgSession {
             may_hold_lock: false,
             cancel_sent: false,
             backend_pid: 0,
+            canceller: Canceller::plain(),
         }
     }
 
@@ -287,6 +299,37 @@ impl PgSession {
 
     pub(crate) fn cancel_token(&self) -> CancelToken {
         self.client().cancel_token()
+    }
+
+    pub(crate) fn canceller(&self) -> Canceller {
+        self.canceller.clone()
+    }
+
+    /// Sends this session's cancel requests (a dropped waiting `lock` asks
+    /// the server to stop the wait) over `tls`: for a session made with
+    /// [`new`](PgSession::new) or `from_pool` whose connection uses TLS.
+    /// Sessions made with [`connect`](PgSession::connect) already use the
+    /// connector they were given. A cancel sent without TLS to a server or
+    /// proxy that takes only TLS never arrives, and an abandoned wait would
+    /// stay queued for the key until it is granted.
+    ///
+    /// ```no_run
+    /// # async fn demo(tls: tokio_postgres::NoTls) -> Result<(), tokio_postgres::Error> {
+    /// // `tls`: the connector the connection was made with, e.g. a
+    /// // `tokio_postgres_rustls::MakeRustlsConnect`.
+    /// let (client, connection) = tokio_postgres::connect("host=db.internal user=jobs sslmode=require", tls).await?;
+    /// let session = lockladder_postgres::PgSession::new(client, connection).with_cancel_tls(tls);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_cancel_tls<T>(mut self, tls: T) -> Self
+    where
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+    {
+        self.canceller = Canceller::new(tls);
+        self
     }
 }
 

@@ -2,6 +2,11 @@
 //! loopback for the whole binary, every scenario below against it, then the
 //! cluster is stopped.
 //!
+//! The cluster takes TLS as well (a certificate the binary makes for it);
+//! `LOCKLADDER_PG_TLS=require` or `LOCKLADDER_PG_TLS=verify-full` runs every
+//! scenario over TLS instead of plain TCP (the one that reads cancel
+//! requests in the clear on their way is skipped then).
+//!
 //! Without a PostgreSQL server the binary says so in one line and passes,
 //! except under `CI=true`, where a missing server is a failure. The binary
 //! re-executes itself as the child processes of the process scenarios
@@ -9,6 +14,8 @@
 
 #[path = "support/cluster.rs"]
 mod cluster;
+#[path = "support/tls.rs"]
+mod tls;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
@@ -21,7 +28,11 @@ use lockladder::{LockToken, Mutex, lock_level};
 use lockladder_postgres::{
     PgConnectErrorKind, PgLock, PgLockErrorKind, PgLockKey, PgSession, name_key,
 };
+use std::sync::OnceLock;
+
+use lockladder_postgres::PgConnectError;
 use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 #[lock_level(10)]
 enum Jobs {}
@@ -35,6 +46,11 @@ enum Audit {}
 const ROLE: &str = "LOCKLADDER_PG_ROLE";
 const URL: &str = "LOCKLADDER_PG_URL";
 const DIR: &str = "LOCKLADDER_PG_DIR";
+/// `require` or `verify-full`: every scenario over TLS.
+const TLS: &str = "LOCKLADDER_PG_TLS";
+/// The CA's certificate (PEM), for the child processes.
+const CA_FILE: &str = "LOCKLADDER_PG_CA_FILE";
+static CA_PATH: OnceLock<PathBuf> = OnceLock::new();
 /// What `a_panicking_or_aborted_holder_releases` panics with.
 const EXPECTED_PANIC: &str = "the critical section fails";
 /// Only reached when something is broken.
@@ -49,7 +65,12 @@ fn main() {
     if let Ok(role) = std::env::var(ROLE) {
         return child(&role);
     }
-    let cluster = match Cluster::start("server") {
+    let certificates = tls::Certificates::generate();
+    let ca_path = std::env::temp_dir().join(format!("lockladder-pg-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca_path, &certificates.ca_pem).unwrap();
+    CA_PATH.set(ca_path.clone()).unwrap();
+    let server_tls = (certificates.server_pem.as_str(), certificates.server_key_pem.as_str());
+    let cluster = match Cluster::start_with_tls("server", Some(server_tls)) {
         Ok(cluster) => cluster,
         Err(reason) if in_ci() => panic!("CI needs a PostgreSQL server: {reason}"),
         Err(reason) => {
@@ -97,6 +118,9 @@ fn main() {
         }),
         ("a_key_this_process_holds_is_refused_not_waited_for", |c| {
             Box::pin(a_key_this_process_holds_is_refused_not_waited_for(c))
+        }),
+        ("tls_sessions_verify_and_cancel_over_their_own_tls", |c| {
+            Box::pin(tls_sessions_verify_and_cancel_over_their_own_tls(c))
         }),
         ("a_connect_to_a_server_that_never_answers_times_out", |c| {
             Box::pin(a_connect_to_a_server_that_never_answers_times_out(c))
@@ -158,7 +182,8 @@ fn main() {
         println!("test {name} ... ok ({:.2?})", started.elapsed());
         ran += 1;
     }
-    println!("\ntest result: ok. {ran} passed");
+    let _ = std::fs::remove_file(ca_path);
+    println!("\ntest result: ok. {ran} passed ({})", transport_name());
 }
 
 fn in_ci() -> bool {
@@ -168,7 +193,36 @@ fn in_ci() -> bool {
 // ---------------------------------------------------------------- helpers
 
 async fn connect(cluster: &Cluster) -> PgSession {
-    PgSession::connect(&cluster.url(), NoTls).await.expect("connect to the test cluster")
+    connect_to(&cluster.url()).await.expect("connect to the test cluster")
+}
+
+/// Connects as the run is configured: plain TCP, or TLS (`LOCKLADDER_PG_TLS`).
+async fn connect_to(url: &str) -> Result<PgSession, PgConnectError> {
+    match tls_connector() {
+        Some(tls) => PgSession::connect(&format!("{url} sslmode=require"), tls).await,
+        None => PgSession::connect(url, NoTls).await,
+    }
+}
+
+/// The TLS connector of this run, `None` for plain TCP.
+fn tls_connector() -> Option<MakeRustlsConnect> {
+    match std::env::var(TLS).as_deref() {
+        Err(_) | Ok("") => None,
+        Ok("require") => Some(tls::require()),
+        Ok("verify-full") => Some(tls::verify_full(&test_ca())),
+        Ok(other) => panic!("{TLS}={other}: expected require or verify-full"),
+    }
+}
+
+fn transport_name() -> String {
+    std::env::var(TLS).map_or("plain TCP".to_owned(), |mode| format!("TLS, sslmode={mode}"))
+}
+
+/// The CA that signed the cluster's certificate.
+fn test_ca() -> rustls::pki_types::CertificateDer<'static> {
+    use rustls::pki_types::pem::PemObject;
+    let path = CA_PATH.get().cloned().or_else(|| std::env::var_os(CA_FILE).map(PathBuf::from));
+    rustls::pki_types::CertificateDer::from_pem_file(path.expect("the CA file")).unwrap()
 }
 
 async fn backend_pid(session: &PgSession) -> i32 {
@@ -274,6 +328,29 @@ async fn by_hand(session: &PgSession, function: &str, key: PgLockKey) {
     session.client().batch_execute(&sql).await.unwrap();
 }
 
+/// Makes `session` wait for `lock` (held elsewhere) in a task of its own,
+/// then drops that waiting `lock()` future; returns the session's backend pid.
+async fn abandon_a_waiting_lock(
+    observer: &PgSession,
+    lock: PgLock<Jobs>,
+    session: PgSession,
+) -> i32 {
+    let PgLockKey::Single(key) = lock.key() else { unreachable!("a bigint key") };
+    let waiter_pid = backend_pid(&session).await;
+    let waiting = tokio::spawn(async move {
+        let mut token = LockToken::new();
+        let _never = lock.lock(&mut token, session).await;
+        unreachable!("the key is held");
+    });
+    eventually("the waiter waiting", || async {
+        advisory_rows(observer, key).await.contains(&(waiter_pid, false))
+    })
+    .await;
+    waiting.abort();
+    let _ = waiting.await;
+    waiter_pid
+}
+
 /// Runs `work` as a task of its own: a second lock of one level while the
 /// scenario's task holds the first would be (rightly) refused by `lockdep`,
 /// which these tests also run under.
@@ -347,20 +424,7 @@ async fn a_dropped_waiting_lock_leaves_nothing_held(cluster: &Cluster) {
     let holder = connect(cluster).await;
     by_hand(&holder, "lock", lock.key()).await;
 
-    let waiter = connect(cluster).await;
-    let waiter_pid = backend_pid(&waiter).await;
-    let waiting = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        let _never = lock.lock(&mut token, waiter).await;
-        unreachable!("the key is held");
-    });
-    eventually("the waiter waiting", || async {
-        advisory_rows(&observer, KEY).await.contains(&(waiter_pid, false))
-    })
-    .await;
-    waiting.abort();
-    let _ = waiting.await;
-
+    let waiter_pid = abandon_a_waiting_lock(&observer, lock, connect(cluster).await).await;
     eventually("the abandoned session gone", || async {
         !backend_exists(&observer, waiter_pid).await
     })
@@ -798,10 +862,46 @@ async fn a_key_this_process_holds_is_refused_not_waited_for(cluster: &Cluster) {
     // The same key in another database is another lock: granted.
     let _ = observer.client().batch_execute("CREATE DATABASE lockladder_other").await;
     let url = cluster.url().replace("dbname=postgres", "dbname=lockladder_other");
-    let elsewhere = PgSession::connect(&url, NoTls).await.unwrap();
+    let elsewhere = connect_to(&url).await.unwrap();
     let (other, _token) = answered(audit.lock(&mut token, elsewhere)).await.unwrap();
     drop(other.unlock().await.unwrap());
     drop(tx.commit().await.unwrap());
+}
+
+/// (Issue 18, item 1) TLS, whatever the run's transport: sessions made with
+/// the `require` and `verify-full` connectors are encrypted, and a waiting
+/// `lock()` dropped on one leaves no waiter in `pg_locks` (its cancel goes
+/// over the session's own TLS; sent in the clear, it never arrives).
+/// `verify-full` refuses a certificate of another CA, or one that does not
+/// name the host.
+async fn tls_sessions_verify_and_cancel_over_their_own_tls(cluster: &Cluster) {
+    const KEY: i64 = 1_014;
+    let lock: PgLock<Jobs> = PgLock::new(KEY);
+    let url = format!("{} sslmode=require", cluster.url());
+    let observer = connect(cluster).await;
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
+    for (mode, tls) in [("require", tls::require()), ("verify-full", tls::verify_full(&test_ca()))]
+    {
+        let session = PgSession::connect(&url, tls).await.unwrap();
+        let encrypted = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+        let ssl: bool = session.client().query_one(encrypted, &[]).await.unwrap().get(0);
+        assert!(ssl, "{mode}: the session is encrypted");
+        let waiter_pid = abandon_a_waiting_lock(&observer, lock, session).await;
+        eventually("the abandoned TLS waiter gone from pg_locks", || async {
+            advisory_rows(&observer, KEY).await.iter().all(|&(pid, _)| pid != waiter_pid)
+        })
+        .await;
+    }
+    by_hand(&holder, "unlock", lock.key()).await;
+
+    let stranger = tls::Certificates::generate();
+    let error = PgSession::connect(&url, tls::verify_full(&stranger.ca)).await.unwrap_err();
+    assert_eq!(error.kind(), PgConnectErrorKind::Unreachable, "{error}");
+    assert!(error.to_string().contains("invalid peer certificate"), "{error}");
+    let misnamed = url.replace("host=127.0.0.1", "host=db.invalid hostaddr=127.0.0.1");
+    let error = PgSession::connect(&misnamed, tls::verify_full(&test_ca())).await.unwrap_err();
+    assert!(error.to_string().contains("certificate not valid for name"), "{error}");
 }
 
 /// (Issue 18, item 3) A listener that accepts TCP and never answers (a
@@ -817,7 +917,7 @@ async fn a_connect_to_a_server_that_never_answers_times_out(_cluster: &Cluster) 
         }
     });
     let url = format!("host=127.0.0.1 port={port} user=postgres connect_timeout=1");
-    let error = answered(PgSession::connect(&url, NoTls)).await.unwrap_err();
+    let error = answered(connect_to(&url)).await.unwrap_err();
     assert_eq!(error.kind(), PgConnectErrorKind::TimedOut, "{error}");
     let message = error.to_string();
     assert!(message.contains(&format!("127.0.0.1:{port} within 1s")), "{message}");
@@ -834,7 +934,7 @@ async fn a_refused_connection_says_why(cluster: &Cluster) {
         .await
         .unwrap();
     let url = cluster.url().replace("user=postgres", "user=cannot_log_in");
-    let error = PgSession::connect(&url, NoTls).await.unwrap_err();
+    let error = connect_to(&url).await.unwrap_err();
     assert_eq!((error.kind(), error.sqlstate()), (PgConnectErrorKind::Rejected, Some("28000")));
     assert!(
         error.to_string().ends_with(
@@ -843,7 +943,7 @@ async fn a_refused_connection_says_why(cluster: &Cluster) {
         "{error}"
     );
     let url = cluster.url().replace("dbname=postgres", "dbname=no_such_database");
-    let error = PgSession::connect(&url, NoTls).await.unwrap_err();
+    let error = connect_to(&url).await.unwrap_err();
     assert!(error.to_string().contains("database \"no_such_database\" does not exist"), "{error}");
 }
 
@@ -978,11 +1078,26 @@ mod pooled {
     /// A pool of one connection, so "the next connection" is unambiguous.
     fn pool_of_one(cluster: &Cluster) -> Pool {
         let config: tokio_postgres::Config = cluster.url().parse().unwrap();
-        Pool::builder(Manager::new(config, NoTls)).max_size(1).build().unwrap()
+        pool_of_one_at(config)
+    }
+
+    /// A pool of one connection with `config`, over TLS if the run is.
+    fn pool_of_one_at(mut config: tokio_postgres::Config) -> Pool {
+        let manager = match tls_connector() {
+            Some(tls) => {
+                Manager::new(config.ssl_mode(tokio_postgres::config::SslMode::Require).clone(), tls)
+            }
+            None => Manager::new(config, NoTls),
+        };
+        Pool::builder(manager).max_size(1).build().unwrap()
     }
 
     async fn pooled_session(pool: &Pool) -> (PgSession, i32) {
         let session = PgSession::from_pool(pool.get().await.unwrap());
+        let session = match tls_connector() {
+            Some(tls) => session.with_cancel_tls(tls),
+            None => session,
+        };
         let pid = backend_pid(&session).await;
         (session, pid)
     }
@@ -1103,12 +1218,16 @@ mod pooled {
     ) {
         const KEY: i64 = 1_104;
         const NEXT_KEY: i64 = 1_105;
+        if tls_connector().is_some() {
+            println!("  (skipped over TLS: the proxy tells cancel requests by their clear text)");
+            return;
+        }
         let lock: PgLock<Jobs> = PgLock::new(KEY);
         let proxy = CancelHoldingProxy::start(cluster.port()).await;
         let through_proxy = (format!("port={}", cluster.port()), format!("port={}", proxy.port));
         let url = cluster.url().replace(&through_proxy.0, &through_proxy.1);
         let config: tokio_postgres::Config = url.parse().unwrap();
-        let pool = Pool::builder(Manager::new(config, NoTls)).max_size(1).build().unwrap();
+        let pool = pool_of_one_at(config);
         let observer = connect(cluster).await;
         let holder = connect(cluster).await;
         by_hand(&holder, "lock", PgLockKey::Single(KEY)).await;
@@ -1228,6 +1347,7 @@ fn spawn_child(role: &str, cluster: &Cluster, dir: &Path) -> std::process::Child
         .env(ROLE, role)
         .env(URL, cluster.url())
         .env(DIR, dir)
+        .env(CA_FILE, CA_PATH.get().unwrap())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1239,7 +1359,7 @@ fn child(role: &str) {
     let dir = PathBuf::from(std::env::var(DIR).unwrap());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let session = PgSession::connect(&url, NoTls).await.unwrap();
+        let session = connect_to(&url).await.unwrap();
         match role {
             "contender" => contender(session, &dir).await,
             "idle-holder" => idle_holder(session).await,
