@@ -110,6 +110,11 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
     if failure.kind() == PgLockErrorKind::SessionLost {
         return Err(failure);
     }
+    // The report names the process we waited for: read it before anything
+    // else, since the session may not survive the cleanup (in an aborted
+    // transaction of the caller's, the report is the only way left to ask).
+    let reported = deadlock_holder(&failure, ask.key);
+    let failure = failure.with_holder_pid(reported);
     let cleanup = match (ask.scope, failure.kind()) {
         // A transaction-scoped grant ends with the transaction.
         (Scope::Transaction, _) => Some(statement::ROLLBACK.to_owned()),
@@ -128,9 +133,7 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
     }
     session.may_hold_lock = false;
     let holder = match failure.kind() {
-        // The report names the process we waited for; in an aborted
-        // transaction it is also the only way left to ask.
-        PgLockErrorKind::Deadlock => match deadlock_holder(&failure) {
+        PgLockErrorKind::Deadlock => match reported {
             Some(pid) => Some(pid),
             None => holder_pid(&session, ask.key).await,
         },
@@ -176,10 +179,18 @@ pub(crate) async fn holder_pid(session: &PgSession, key: PgLockKey) -> Option<i3
 }
 
 /// The pid our advisory wait was blocked by, from a `40P01` report's detail:
-/// "Process 1 waits for ExclusiveLock on advisory lock [..]; blocked by process 2."
-fn deadlock_holder(error: &PgLockError) -> Option<i32> {
+/// "Process 1 waits for ExclusiveLock on advisory lock [db,class,object,1];
+/// blocked by process 2.", on the line of our key's lock tag (a cycle may
+/// pass through other advisory keys). `None` for any other error.
+fn deadlock_holder(error: &PgLockError, key: PgLockKey) -> Option<i32> {
+    if error.kind() != PgLockErrorKind::Deadlock {
+        return None;
+    }
     let detail = error.postgres_error()?.as_db_error()?.detail()?;
-    let line = detail.lines().find(|line| line.contains("advisory lock"))?;
+    let (class, object, sub) = key.lock_tag();
+    let tag = format!(",{class},{object},{sub}]");
+    let line =
+        detail.lines().find(|line| line.contains("advisory lock [") && line.contains(&tag))?;
     let (_, pid) = line.rsplit_once("blocked by process ")?;
     pid.trim_end_matches('.').parse().ok()
 }

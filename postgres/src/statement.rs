@@ -93,10 +93,11 @@ pub(crate) fn holders(key: PgLockKey) -> String {
 pub(crate) const COMMIT: &str = "SELECT 1; COMMIT";
 pub(crate) const ROLLBACK: &str = "ROLLBACK";
 
-/// `lock_timeout` in whole milliseconds: at least 1 (0 would mean no limit),
-/// at most what the setting accepts.
+/// `lock_timeout` in whole milliseconds, rounded up (a caller's limit is
+/// never cut short): at least 1 (0 would mean no limit), at most what the
+/// setting accepts.
 fn timeout_ms(timeout: Duration) -> u128 {
-    timeout.as_millis().clamp(1, i32::MAX as u128)
+    timeout.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128)
 }
 
 #[cfg(test)]
@@ -124,5 +125,12 @@ mod tests {
             "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5), pg_backend_pid()"
         );
         assert_eq!(release(key, Mode::Shared), "SELECT pg_advisory_unlock_shared(1, -2)");
+    }
+
+    #[test]
+    fn lock_timeout_rounds_up_to_whole_milliseconds() {
+        let ms = |micros| timeout_ms(Duration::from_micros(micros));
+        assert_eq!((ms(0), ms(1), ms(1_000), ms(1_001), ms(2_999)), (1, 1, 1, 2, 3));
+        assert_eq!(timeout_ms(Duration::MAX), i32::MAX as u128);
     }
 }

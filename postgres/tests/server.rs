@@ -113,6 +113,9 @@ fn main() {
         ("a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone", |c| {
             Box::pin(a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(c))
         }),
+        ("a_bounded_wait_rounds_its_timeout_up", |c| {
+            Box::pin(a_bounded_wait_rounds_its_timeout_up(c))
+        }),
         ("a_timeout_racing_the_grant_never_hands_back_a_held_key", |c| {
             Box::pin(a_timeout_racing_the_grant_never_hands_back_a_held_key(c))
         }),
@@ -685,6 +688,34 @@ async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster
     by_hand(&holder, "unlock", lock.key()).await;
 }
 
+/// (Issue 18, item 5) `lock_within` and `lock_xact_within` round the timeout
+/// up to whole milliseconds, never down: the server is given 301 ms for
+/// 300.5 ms, as `pg_stat_activity` shows of the statement the lock sent.
+async fn a_bounded_wait_rounds_its_timeout_up(cluster: &Cluster) {
+    const KEY: i64 = 1_016;
+    let lock: PgLock<Jobs> = PgLock::new(KEY);
+    let observer = connect(cluster).await;
+    let last_statement = |pid: i32| {
+        let observer = &observer;
+        async move {
+            let sql = "SELECT query FROM pg_stat_activity WHERE pid = $1";
+            observer.client().query_one(sql, &[&pid]).await.unwrap().get::<_, String>(0)
+        }
+    };
+    let timeout = Duration::from_micros(300_500);
+    let session = connect(cluster).await;
+    let pid = backend_pid(&session).await;
+    let mut token = LockToken::new();
+    let (guard, _token) = lock.lock_within(&mut token, session, timeout).await.unwrap();
+    let sent = last_statement(pid).await;
+    assert!(sent.contains("'lock_timeout', '301ms'"), "{sent}");
+    let session = guard.unlock().await.unwrap();
+    let (tx, _token) = lock.lock_xact_within(&mut token, session, timeout).await.unwrap();
+    let sent = last_statement(pid).await;
+    assert!(sent.contains("lock_timeout = '301ms'"), "{sent}");
+    drop(tx.commit().await.unwrap());
+}
+
 /// (1, 8) A `lock_timeout` that fires just as the key is granted fails the
 /// statement but leaves a session-level lock held. The session handed back
 /// in a `TimedOut` error must hold nothing: the timeout and the holder's
@@ -729,15 +760,44 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
 /// broken by PostgreSQL; the victim gets `Deadlock` (SQLSTATE 40P01) naming
 /// the other session, and its session back.
 async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
-    const KEY: i64 = 1_009;
-    let lock: PgLock<Jobs> = PgLock::new(KEY);
     let setup = connect(cluster).await;
     setup
         .client()
         .batch_execute("CREATE TABLE IF NOT EXISTS deadlock_row (id int PRIMARY KEY); INSERT INTO deadlock_row VALUES (1) ON CONFLICT DO NOTHING")
         .await
         .unwrap();
+    // (Issue 18, item 5) A session-level `lock` inside the caller's own
+    // transaction: the failure cannot be cleaned up (the transaction is
+    // aborted), so the session is closed, but the error still names B, from
+    // the report's detail.
+    for session_level in [false, true] {
+        let lock: PgLock<Jobs> = PgLock::new(if session_level { 1_015 } else { 1_009 });
+        let (error, a_pid, b, b_pid) = deadlock_victim(cluster, &setup, lock, session_level).await;
+        assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
+        let sqlstate = error.postgres_error().and_then(|e| e.code()).map(|c| c.code());
+        assert_eq!(sqlstate, Some("40P01"));
+        assert_eq!(error.holder_pid(), Some(b_pid), "{error}");
+        assert!(error.to_string().contains("deadlock detected by PostgreSQL"), "{error}");
+        if session_level {
+            assert!(error.into_session().is_none(), "left in an aborted transaction: closed");
+        } else {
+            // Rolled back, so the row lock went with it; the session is reusable.
+            let a = error.into_session().unwrap();
+            assert_eq!(backend_pid(&a).await, a_pid);
+        }
+        b.client().batch_execute("COMMIT").await.unwrap();
+    }
+}
 
+/// A cycle through a row lock and `lock`'s key, broken by failing A's wait
+/// for the key (A is `lock`'s session, inside a transaction of its own):
+/// A's error, A's pid, and B (holding the key in its transaction) and its pid.
+async fn deadlock_victim(
+    cluster: &Cluster,
+    setup: &PgSession,
+    lock: PgLock<Jobs>,
+    session_level: bool,
+) -> (lockladder_postgres::PgLockError, i32, PgSession, i32) {
     // B holds the key in a transaction. PostgreSQL looks for a cycle once per
     // wait, `deadlock_timeout` after the wait began, and the session that
     // looks breaks it: B's look is put off past the end of the test.
@@ -769,20 +829,17 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
         .await;
         other_task(async move {
             let mut token = LockToken::new();
-            lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
+            if session_level {
+                lock.lock(&mut token, a).await.map(drop).unwrap_err()
+            } else {
+                lock.lock_xact(&mut token, a).await.map(drop).unwrap_err()
+            }
         })
         .await
     };
     let (b_result, error) = tokio::join!(b_update, a_waits);
     b_result.unwrap();
-    assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
-    assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("40P01"));
-    assert_eq!(error.holder_pid(), Some(b_pid));
-    assert!(error.to_string().contains("deadlock detected by PostgreSQL"), "{error}");
-    // Rolled back, so the row lock went with it; the session is reusable.
-    let a = error.into_session().unwrap();
-    assert_eq!(backend_pid(&a).await, a_pid);
-    b.client().batch_execute("COMMIT").await.unwrap();
+    (error, a_pid, b, b_pid)
 }
 
 /// (Issue 18, item 4) One task holds a key through one session and asks for
