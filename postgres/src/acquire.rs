@@ -13,7 +13,7 @@ use crate::key::PgLockKey;
 use crate::process_holds::{self, HeldHere, ProcessHold};
 use crate::request::Request;
 use crate::session::PgSession;
-use crate::statement::{self, Mode, Scope, Wait};
+use crate::statement::{self, Mode, Prepared, Scope, Wait};
 
 /// What a lock asks for.
 #[derive(Debug, Clone, Copy)]
@@ -90,21 +90,16 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
             _ => refusal.with_session(session),
         });
     }
-    let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
     // From here until the answer says otherwise, the key may be held.
     session.may_hold_lock = true;
-    let failure = match session.client().simple_query(&sql).await {
-        // `pg_try_*` answers `f` when the key is taken; the others answer
-        // an empty `void`. The second column is the backend's pid.
-        Ok(messages) => match last_row(&messages) {
-            Some(row) if row.get(0) == Some("f") => {
-                PgLockError::new(PgLockErrorKind::WouldBlock, ask.key, ask.level)
-            }
-            row => {
-                session.backend_pid = row.and_then(|row| row.get(1)?.parse().ok()).unwrap_or(0);
-                return Ok(session);
-            }
-        },
+    let failure = match send(&mut session, ask).await {
+        Ok(Answer { granted: true, backend_pid }) => {
+            session.backend_pid = backend_pid;
+            return Ok(session);
+        }
+        Ok(Answer { granted: false, .. }) => {
+            PgLockError::new(PgLockErrorKind::WouldBlock, ask.key, ask.level)
+        }
         Err(error) => PgLockError::from_postgres(error, ask.key, ask.level),
     };
     if failure.kind() == PgLockErrorKind::SessionLost {
@@ -143,6 +138,36 @@ async fn run(mut session: PgSession, ask: Ask) -> Result<PgSession, PgLockError>
         _ => None,
     };
     Err(failure.with_holder_pid(holder).with_session(session))
+}
+
+/// What the server answered to an acquisition.
+struct Answer {
+    /// `false` only from `pg_try_*`, when the key is taken.
+    granted: bool,
+    backend_pid: i32,
+}
+
+/// Sends the acquisition: a statement prepared once per connection for
+/// `lock`/`try_lock` of a session-level key (the hot path), one
+/// simple-query message otherwise (a bounded wait sets `lock_timeout` and a
+/// transaction lock begins the transaction in the same round trip).
+async fn send(session: &mut PgSession, ask: Ask) -> Result<Answer, tokio_postgres::Error> {
+    if ask.scope == Scope::Session && matches!(ask.wait, Wait::Forever | Wait::Try) {
+        let row = session.query_key(Prepared::lock(ask.mode, ask.wait, ask.key), ask.key).await?;
+        // Undecodable would be a bug; counting it as granted keeps the key
+        // in a guard, which releases it, rather than leaking a grant.
+        let granted = row.try_get(0).unwrap_or(true);
+        return Ok(Answer { granted, backend_pid: row.try_get(2).unwrap_or(0) });
+    }
+    let sql = statement::acquire(ask.key, ask.mode, ask.wait, ask.scope);
+    let messages = session.client().simple_query(&sql).await?;
+    // `pg_try_*` answers `f` when the key is taken; the others answer an
+    // empty `void`. The second column is the backend's pid.
+    let row = last_row(&messages);
+    Ok(Answer {
+        granted: row.and_then(|row| row.get(0)) != Some("f"),
+        backend_pid: row.and_then(|row| row.get(1)?.parse().ok()).unwrap_or(0),
+    })
 }
 
 /// The refusal of an acquisition that would wait for a hold of this

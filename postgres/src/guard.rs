@@ -9,11 +9,11 @@ use core::task::{Context, Poll};
 use lockladder_runtime::{Level, LockToken};
 use tokio_postgres::Client;
 
-use crate::acquire::{Acquire, Ask, Holds, last_value};
+use crate::acquire::{Acquire, Ask, Holds};
 use crate::error::{PgLockError, PgLockErrorKind};
 use crate::key::PgLockKey;
 use crate::session::{PgSession, SessionLost};
-use crate::statement::{self, Mode};
+use crate::statement::{Mode, Prepared};
 
 /// A held session-level advisory lock, with the session that holds it.
 ///
@@ -129,17 +129,16 @@ impl<L: Level> PgLockGuard<'_, L> {
         // The hold ends when this function returns, after the answer.
         let PgLockGuard { mut session, key, mode, hold: _hold, .. } = self;
         let level = (L::NAME, L::LEVEL);
-        let answer = session.client().simple_query(&statement::release(key, mode)).await;
-        match answer {
-            Ok(messages) => {
-                // Released, or (`f`) not held any more: either way not held.
+        let released = session.query_key(Prepared::unlock(mode, key), key).await;
+        match released.and_then(|row| row.try_get::<_, bool>(0)) {
+            Ok(true) => {
                 session.may_hold_lock = false;
-                if last_value(&messages).as_deref() == Some("t") {
-                    Ok(session)
-                } else {
-                    Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level)
-                        .with_session(session))
-                }
+                Ok(session)
+            }
+            // Not held any more (released by hand): not held either way.
+            Ok(false) => {
+                session.may_hold_lock = false;
+                Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level).with_session(session))
             }
             // The key may still be held: the session is dropped, which
             // closes it (and so releases the key), never handed back.

@@ -5,10 +5,14 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
-use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transaction};
+use tokio_postgres::{
+    CancelToken, Client, Config, Connection, Row, Socket, Statement, Transaction,
+};
 
 use crate::cancel::Canceller;
 use crate::connect::{self, PgConnectError};
+use crate::key::PgLockKey;
+use crate::statement::Prepared;
 
 /// One PostgreSQL connection (one server session), as advisory locks need it.
 ///
@@ -33,6 +37,9 @@ pub struct PgSession {
     connection: Link,
     /// Sends cancel requests with the session's own TLS.
     canceller: Canceller,
+    /// The statements of the hot path, prepared on first use (an owned
+    /// connection's; a pooled one keeps them in the pool's statement cache).
+    prepared: [Option<Statement>; Prepared::COUNT],
     /// Set from the moment a lock is asked for until it is known not to be
     /// held: a pooled connection dropped in that state is closed, never
     /// returned to its pool.
@@ -160,6 +167,7 @@ impl PgSession {
             cancel_sent: false,
             backend_pid: 0,
             canceller: Canceller::plain(),
+            prepared: Default::default(),
         }
     }
 
@@ -193,6 +201,7 @@ impl PgSession {
             cancel_sent: false,
             backend_pid: 0,
             canceller: Canceller::plain(),
+            prepared: Default::default(),
         }
     }
 
@@ -216,6 +225,10 @@ impl PgSession {
     }
 
     /// The client, to run statements on this session.
+    ///
+    /// `lock`, `try_lock` and `unlock` prepare their statements on the
+    /// connection once and reuse them; a `DISCARD ALL` or `DEALLOCATE ALL`
+    /// sent here drops them, and the next lock on this session fails.
     ///
     /// ```no_run
     /// # async fn demo(session: lockladder_postgres::PgSession) -> Result<(), tokio_postgres::Error> {
@@ -299,6 +312,42 @@ impl PgSession {
 
     pub(crate) fn cancel_token(&self) -> CancelToken {
         self.client().cancel_token()
+    }
+
+    /// Runs a prepared statement of the hot path with `key` as its
+    /// parameters, preparing it first on this connection if it is new.
+    pub(crate) async fn query_key(
+        &mut self,
+        prepared: Prepared,
+        key: PgLockKey,
+    ) -> Result<Row, tokio_postgres::Error> {
+        let statement = self.prepared(prepared).await?;
+        let client = self.client();
+        match key {
+            PgLockKey::Single(key) => client.query_one(&statement, &[&key]).await,
+            PgLockKey::Pair(class, object) => {
+                client.query_one(&statement, &[&class, &object]).await
+            }
+        }
+    }
+
+    async fn prepared(&mut self, prepared: Prepared) -> Result<Statement, tokio_postgres::Error> {
+        match &self.connection {
+            Link::Owned { client, .. } => {
+                let cached = &mut self.prepared[prepared.index()];
+                if let Some(statement) = cached {
+                    return Ok(statement.clone());
+                }
+                let statement = client.prepare(prepared.sql()).await?;
+                Ok(cached.insert(statement).clone())
+            }
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(Some(object)) => object.prepare_cached(prepared.sql()).await,
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(None) => {
+                unreachable!("a pooled session is used after giving its connection back")
+            }
+        }
     }
 
     pub(crate) fn canceller(&self) -> Canceller {
