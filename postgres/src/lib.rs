@@ -71,14 +71,16 @@
 //!   statement.
 //! * **Pools.** With the `deadpool` feature, `PgSession::from_pool` takes a
 //!   deadpool-postgres connection; it goes back to its pool only when it
-//!   holds no advisory lock, and is closed otherwise (a dropped guard, a grant
-//!   that won the race with a cancellation).
+//!   holds no advisory lock and no cancel request was sent for it, and is
+//!   closed otherwise (a dropped guard, an abandoned wait).
 //! * **Loss.** [`PgLockGuard::lost`] resolves when the session ends while the
 //!   lock is held (backend terminated, server restart, connection failure).
 //! * **Errors** name the key, the level and, where `pg_locks` can tell, the
 //!   pid holding the key; `40P01` and `55P03` are the typed
 //!   [`Deadlock`](PgLockErrorKind::Deadlock) and
-//!   [`TimedOut`](PgLockErrorKind::TimedOut).
+//!   [`TimedOut`](PgLockErrorKind::TimedOut). A connection that fails says
+//!   where and why ([`PgConnectError`]: the server's message and SQLSTATE,
+//!   a timeout, a certificate that does not verify).
 //!
 //! # Connecting over TLS
 //!
