@@ -5,6 +5,7 @@ use core::fmt;
 use tokio_postgres::error::SqlState;
 
 use crate::key::PgLockKey;
+use crate::process_holds::HeldHere;
 use crate::session::PgSession;
 
 /// What went wrong, in the terms a caller decides on.
@@ -29,6 +30,15 @@ pub enum PgLockErrorKind {
     /// `unlock`: the session did not hold the key any more (it was released
     /// by hand through `client()`).
     NotHeld,
+    /// This process already holds the key (through another session, at any
+    /// level, with any `PgLock` of the same key, in either scope) in a way
+    /// the acquisition would have to wait for: exclusively, or shared when
+    /// exclusive is asked. Waiting would never end if the same task holds
+    /// it, and PostgreSQL's deadlock detector would not see it (the holding
+    /// session is idle), so every acquisition, waiting or not, is refused at
+    /// once, with the session back. [`PgLockError::held_here`] names the hold:
+    /// its level and the call that took it. Shared with shared is allowed.
+    HeldByThisProcess,
     /// The connection failed or was closed; the server has released (or will
     /// release, when it notices) every lock of the session.
     SessionLost,
@@ -44,6 +54,7 @@ impl fmt::Display for PgLockErrorKind {
             PgLockErrorKind::Deadlock => "deadlock detected by PostgreSQL",
             PgLockErrorKind::Cancelled => "wait cancelled on the server",
             PgLockErrorKind::NotHeld => "not held by this session",
+            PgLockErrorKind::HeldByThisProcess => "already held in this process",
             PgLockErrorKind::SessionLost => "session lost",
             PgLockErrorKind::Database => "database error",
         })
@@ -85,6 +96,7 @@ pub struct PgLockError {
     level_name: &'static str,
     level: u32,
     holder_pid: Option<i32>,
+    held_here: Option<HeldHere>,
     source: Option<tokio_postgres::Error>,
     session: Option<PgSession>,
 }
@@ -97,6 +109,7 @@ impl PgLockError {
             level_name: level.0,
             level: level.1,
             holder_pid: None,
+            held_here: None,
             source: None,
             session: None,
         }
@@ -123,6 +136,15 @@ impl PgLockError {
 
     pub(crate) fn with_session(mut self, session: PgSession) -> Self {
         self.session = Some(session);
+        self
+    }
+
+    pub(crate) fn session_mut(&mut self) -> Option<&mut PgSession> {
+        self.session.as_mut()
+    }
+
+    pub(crate) fn with_held_here(mut self, held: HeldHere) -> Self {
+        self.held_here = Some(held);
         self
     }
 
@@ -191,6 +213,21 @@ impl PgLockError {
         self.holder_pid
     }
 
+    /// For [`HeldByThisProcess`](PgLockErrorKind::HeldByThisProcess): the
+    /// hold of this process the acquisition would have waited for, with its
+    /// level and the call that took it.
+    ///
+    /// ```
+    /// # fn check(error: &lockladder_postgres::PgLockError) {
+    /// if let Some(held) = error.held_here() {
+    ///     eprintln!("release the hold taken at {} first", held.taken_at());
+    /// }
+    /// # }
+    /// ```
+    pub fn held_here(&self) -> Option<HeldHere> {
+        self.held_here
+    }
+
     /// The PostgreSQL error behind this one, if any (also [`source`](std::error::Error::source)).
     ///
     /// ```
@@ -221,6 +258,23 @@ impl PgLockError {
     }
 }
 
+/// What a client error says, in full: the server's severity, message and
+/// SQLSTATE for a server error (tokio-postgres's own `Display` says only
+/// "db error"), else the client's message followed by its causes.
+pub(crate) fn describe(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        return format!("{}: {} (SQLSTATE {})", db.severity(), db.message(), db.code().code());
+    }
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(error) = cause {
+        text.push_str(": ");
+        text.push_str(&error.to_string());
+        cause = error.source();
+    }
+    text
+}
+
 impl fmt::Display for PgLockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -231,9 +285,16 @@ impl fmt::Display for PgLockError {
         if let Some(pid) = self.holder_pid {
             write!(f, " (backend pid {pid} holds it)")?;
         }
+        if let Some(held) = &self.held_here {
+            write!(
+                f,
+                ": {held}; waiting for it would never end if this task holds it: release that \
+                 hold first, or let the tasks of this process take turns on a `Mutex` below the lock"
+            )?;
+        }
         match self.source.as_ref().map(|source| (source, source.as_db_error())) {
             Some((_, Some(db))) => write!(f, ": {} (SQLSTATE {})", db.message(), db.code().code())?,
-            Some((source, None)) => write!(f, ": {source}")?,
+            Some((source, None)) => write!(f, ": {}", describe(source))?,
             None => {}
         }
         Ok(())
@@ -248,6 +309,7 @@ impl fmt::Debug for PgLockError {
             .field("level_name", &self.level_name)
             .field("level", &self.level)
             .field("holder_pid", &self.holder_pid)
+            .field("held_here", &self.held_here)
             .field("source", &self.source)
             .field("session_returned", &self.session.is_some())
             .finish()

@@ -6,15 +6,14 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use lockladder_runtime::extend::ExternalHold;
 use lockladder_runtime::{Level, LockToken};
 use tokio_postgres::Client;
 
-use crate::acquire::{Acquire, Ask, last_value};
+use crate::acquire::{Acquire, Ask, Holds};
 use crate::error::{PgLockError, PgLockErrorKind};
 use crate::key::PgLockKey;
 use crate::session::{PgSession, SessionLost};
-use crate::statement::{self, Mode};
+use crate::statement::{Mode, Prepared};
 
 /// A held session-level advisory lock, with the session that holds it.
 ///
@@ -50,7 +49,7 @@ pub struct PgLockGuard<'a, L> {
     session: PgSession,
     key: PgLockKey,
     mode: Mode,
-    hold: ExternalHold<'a>,
+    hold: Holds<'a>,
     level: PhantomData<fn(L) -> L>,
 }
 
@@ -130,17 +129,16 @@ impl<L: Level> PgLockGuard<'_, L> {
         // The hold ends when this function returns, after the answer.
         let PgLockGuard { mut session, key, mode, hold: _hold, .. } = self;
         let level = (L::NAME, L::LEVEL);
-        let answer = session.client().simple_query(&statement::release(key, mode)).await;
-        match answer {
-            Ok(messages) => {
-                // Released, or (`f`) not held any more: either way not held.
+        let released = session.query_key(Prepared::unlock(mode, key), key).await;
+        match released.and_then(|row| row.try_get::<_, bool>(0)) {
+            Ok(true) => {
                 session.may_hold_lock = false;
-                if last_value(&messages).as_deref() == Some("t") {
-                    Ok(session)
-                } else {
-                    Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level)
-                        .with_session(session))
-                }
+                Ok(session)
+            }
+            // Not held any more (released by hand): not held either way.
+            Ok(false) => {
+                session.may_hold_lock = false;
+                Err(PgLockError::new(PgLockErrorKind::NotHeld, key, level).with_session(session))
             }
             // The key may still be held: the session is dropped, which
             // closes it (and so releases the key), never handed back.
@@ -164,8 +162,8 @@ impl<L: Level> fmt::Debug for PgLockGuard<'_, L> {
 ///
 /// Dropping it while it waits gives up the session it was given: the server
 /// is asked to cancel the wait, and once it has answered, the connection is
-/// closed (a pooled one goes back to its pool if the answer was "not
-/// granted"), so no lock stays held and a late grant cannot reach anyone.
+/// closed (a pooled one is detached from its pool), so no lock stays held
+/// and neither a late grant nor a late cancel can reach anyone.
 ///
 /// ```no_run
 /// use std::time::Duration;

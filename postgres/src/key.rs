@@ -48,14 +48,22 @@ impl PgLockKey {
     /// key is stored as its high and low 32 bits in `classid`/`objid` with
     /// `objsubid = 1`, a pair as its two halves with `objsubid = 2`.
     pub(crate) fn pg_locks_condition(self) -> String {
-        let (class, object, sub) = match self {
-            PgLockKey::Single(key) => ((key >> 32) as u32, key as u32, 1),
-            PgLockKey::Pair(class, object) => (class as u32, object as u32, 2),
-        };
+        let (class, object, sub) = self.lock_tag();
         format!(
             "locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
              AND classid = '{class}'::oid AND objid = '{object}'::oid AND objsubid = {sub}"
         )
+    }
+}
+
+impl PgLockKey {
+    /// The key as PostgreSQL's lock tag stores it, after the database:
+    /// `classid`, `objid`, `objsubid`.
+    pub(crate) fn lock_tag(self) -> (u32, u32, u8) {
+        match self {
+            PgLockKey::Single(key) => ((key >> 32) as u32, key as u32, 1),
+            PgLockKey::Pair(class, object) => (class as u32, object as u32, 2),
+        }
     }
 }
 

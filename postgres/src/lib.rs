@@ -46,11 +46,22 @@
 //!   a statement on it meanwhile, and the same key cannot be taken twice
 //!   through it (PostgreSQL would grant that re-entrantly, so two tasks
 //!   sharing a connection would both "hold" it).
+//! * **This process never waits for itself.** A key this process holds
+//!   (through any session, at any level, with any `PgLock` form or scope)
+//!   is refused at once to an acquisition that would wait for it, as
+//!   [`HeldByThisProcess`](PgLockErrorKind::HeldByThisProcess) naming the
+//!   key, both levels and the call that took the first hold: PostgreSQL's
+//!   deadlock detector cannot see that wait (the holding session is idle).
+//!   Shared with shared is allowed; the same key in another database is
+//!   another lock. Tasks of one process that must take turns on a key take
+//!   turns on a `Mutex` below it first. Keys taken by hand through
+//!   `client()` are not seen.
 //! * **Cancellation.** Dropping a waiting `lock` future cancels the wait on
 //!   the server and closes the session once the server has answered: a grant
 //!   that was on its way is released with the connection, and the session is
-//!   never reused (a pooled connection goes back to its pool only if the
-//!   answer was "not granted").
+//!   never reused, pooled or not: neither a late grant nor a late cancel
+//!   (the server acts on a cancel request whenever it gets to it) can reach
+//!   the next user of the connection.
 //! * **Late grants.** PostgreSQL can grant a session-level lock and still
 //!   fail the statement (a cancel or `lock_timeout` landing at that moment);
 //!   a session handed back in an error, or returned to a pool, is first
@@ -60,14 +71,56 @@
 //!   statement.
 //! * **Pools.** With the `deadpool` feature, `PgSession::from_pool` takes a
 //!   deadpool-postgres connection; it goes back to its pool only when it
-//!   holds no advisory lock, and is closed otherwise (a dropped guard, a grant
-//!   that won the race with a cancellation).
+//!   holds no advisory lock and no cancel request was sent for it, and is
+//!   closed otherwise (a dropped guard, an abandoned wait).
 //! * **Loss.** [`PgLockGuard::lost`] resolves when the session ends while the
 //!   lock is held (backend terminated, server restart, connection failure).
 //! * **Errors** name the key, the level and, where `pg_locks` can tell, the
 //!   pid holding the key; `40P01` and `55P03` are the typed
 //!   [`Deadlock`](PgLockErrorKind::Deadlock) and
-//!   [`TimedOut`](PgLockErrorKind::TimedOut).
+//!   [`TimedOut`](PgLockErrorKind::TimedOut). A connection that fails says
+//!   where and why ([`PgConnectError`]: the server's message and SQLSTATE,
+//!   a timeout, a certificate that does not verify).
+//!
+//! # Connecting over TLS
+//!
+//! [`PgSession::connect`] takes any tokio-postgres TLS connector
+//! (`MakeTlsConnect`); the crate picks no TLS stack for you. With rustls,
+//! through `tokio-postgres-rustls` (what the tests use: rustls 0.23 with the
+//! `ring` provider, pure Rust but for ring's own C and assembly):
+//!
+//! ```no_run
+//! # async fn demo(ca: rustls::pki_types::CertificateDer<'static>) -> Result<(), Box<dyn std::error::Error>> {
+//! use lockladder_postgres::PgSession;
+//!
+//! // verify-full: the certificate must chain to `ca` and name the host.
+//! let mut roots = rustls::RootCertStore::empty();
+//! roots.add(ca)?;
+//! let config = rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
+//! let tls = tokio_postgres_rustls::MakeRustlsConnect::new(config);
+//! let session = PgSession::connect("host=db.internal user=jobs sslmode=require connect_timeout=5", tls).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! `sslmode=require` makes tokio-postgres refuse a server without TLS; what
+//! is checked of the certificate is the connector's business (the rustls
+//! one above checks chain and host name, libpq's `verify-full`). The session
+//! keeps the connector and sends its cancel requests (a dropped waiting
+//! `lock`) over the same TLS: a server or proxy that takes only TLS never
+//! sees a cancel sent in the clear. A session made with [`PgSession::new`]
+//! or `PgSession::from_pool` does not know the connector: give it with
+//! [`PgSession::with_cancel_tls`].
+//!
+//! # What is bounded, by what
+//!
+//! | Wait | Bounded by | Default |
+//! |---|---|---|
+//! | `PgSession::connect` (TCP, TLS, startup, authentication) | `connect_timeout` of the connection string, per host | [`DEFAULT_CONNECT_TIMEOUT`], 10 s |
+//! | `lock`, `lock_shared`, `lock_xact` | the caller: drop the future (it cancels on the server), or the session's `lock_timeout` / `statement_timeout` | none: waits for the key |
+//! | `lock_within` and siblings | the given timeout, rounded up to whole milliseconds, as `lock_timeout` | |
+//! | a cancel request (after a drop) | `DEFAULT_CONNECT_TIMEOUT` per attempt; re-sent after 200 ms, 400 ms, ... at most every 5 s until the server answers the abandoned statement | |
+//! | `unlock`, `commit`, statements on `client()` | the session's `statement_timeout`; TCP keepalives and `tcp_user_timeout` for a dead peer | none |
+//! | `PgSession::from_pool` | the pool's own timeouts (deadpool's `wait`/`create`) | the pool's |
 //!
 //! # What is not promised
 //!
@@ -96,19 +149,24 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod acquire;
+mod cancel;
+mod connect;
 mod error;
 mod guard;
 mod key;
 mod lock;
+mod process_holds;
 mod request;
 mod session;
 mod statement;
 mod xact;
 
+pub use connect::{DEFAULT_CONNECT_TIMEOUT, PgConnectError, PgConnectErrorKind};
 pub use error::{PgLockError, PgLockErrorKind};
 pub use guard::{PgLockFuture, PgLockGuard};
 pub use key::{PgLockKey, name_key};
 pub use lock::PgLock;
+pub use process_holds::HeldHere;
 pub use session::{PgSession, SessionLost};
 pub use xact::{PgXactLockFuture, PgXactLockGuard};
 

@@ -2,6 +2,7 @@
 
 use core::fmt;
 use core::marker::PhantomData;
+use core::panic::Location;
 use std::time::Duration;
 
 use lockladder_runtime::extend;
@@ -151,9 +152,10 @@ impl<L: Level> PgLock<L> {
     /// # Cancellation
     ///
     /// Dropping the future while it waits cancels the wait on the server and
-    /// gives up the session: it is closed (pooled: returned to its pool only
-    /// if nothing was granted), so the key is not held afterwards, not even by
-    /// a grant that was already on its way.
+    /// gives up the session: once the server has answered, it is closed
+    /// (pooled: detached from its pool), so the key is not held afterwards,
+    /// not even by a grant that was already on its way, and the cancel
+    /// cannot land on a later statement.
     ///
     /// ```no_run
     /// use lockladder::{lock_level, LockToken};
@@ -410,8 +412,10 @@ impl<L: Level> PgLock<L> {
         PgXactLockFuture::new(Acquire::start(extend::begin::<L>(token), session, ask), ask)
     }
 
+    #[track_caller]
     fn ask(&self, mode: Mode, wait: Wait, scope: Scope) -> Ask {
-        Ask { key: self.key, mode, wait, scope, level: (L::NAME, L::LEVEL) }
+        let (key, level, caller) = (self.key, (L::NAME, L::LEVEL), Location::caller());
+        Ask { key, mode, wait, scope, level, caller }
     }
 }
 

@@ -4,8 +4,15 @@ use core::fmt;
 use std::sync::Arc;
 
 use tokio::sync::watch;
-use tokio_postgres::tls::MakeTlsConnect;
-use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transaction};
+use tokio_postgres::tls::{MakeTlsConnect, TlsConnect};
+use tokio_postgres::{
+    CancelToken, Client, Config, Connection, Row, Socket, Statement, Transaction,
+};
+
+use crate::cancel::Canceller;
+use crate::connect::{self, PgConnectError};
+use crate::key::PgLockKey;
+use crate::statement::Prepared;
 
 /// One PostgreSQL connection (one server session), as advisory locks need it.
 ///
@@ -21,13 +28,18 @@ use tokio_postgres::{CancelToken, Client, Config, Connection, Socket, Transactio
 /// ```no_run
 /// use lockladder_postgres::PgSession;
 ///
-/// # async fn demo() -> Result<(), tokio_postgres::Error> {
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// let session = PgSession::connect("host=127.0.0.1 user=postgres", tokio_postgres::NoTls).await?;
 /// let rows = session.client().query("SELECT 1", &[]).await?;
 /// # Ok(()) }
 /// ```
 pub struct PgSession {
     connection: Link,
+    /// Sends cancel requests with the session's own TLS.
+    canceller: Canceller,
+    /// The statements of the hot path, prepared on first use (an owned
+    /// connection's; a pooled one keeps them in the pool's statement cache).
+    prepared: [Option<Statement>; Prepared::COUNT],
     /// Set from the moment a lock is asked for until it is known not to be
     /// held: a pooled connection dropped in that state is closed, never
     /// returned to its pool.
@@ -36,6 +48,18 @@ pub struct PgSession {
         allow(dead_code, reason = "only pooled sessions read it")
     )]
     pub(crate) may_hold_lock: bool,
+    /// Set once a cancel request was sent for a statement on this session:
+    /// the server acts on it at a time nobody is told (the client's cancel
+    /// returns once the request is written), so it could still land on a
+    /// later statement. A pooled connection dropped in that state is closed.
+    #[cfg_attr(
+        not(feature = "deadpool"),
+        allow(dead_code, reason = "only pooled sessions read it")
+    )]
+    pub(crate) cancel_sent: bool,
+    /// The server process of this session, as its last lock reported it
+    /// (0 before any): what the process's register of holds records.
+    pub(crate) backend_pid: i32,
 }
 
 /// How the session reaches its connection.
@@ -55,27 +79,59 @@ impl PgSession {
     /// Connects with a libpq-style or URL connection string and starts the
     /// connection's task.
     ///
+    /// The whole connect (TCP connect, TLS handshake, startup and
+    /// authentication) is bounded by the string's `connect_timeout` for each
+    /// host, or [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)
+    /// (10 s) if it sets none, and fails with
+    /// [`TimedOut`](crate::PgConnectErrorKind::TimedOut) past it.
+    ///
     /// # Panics
     ///
     /// Outside a tokio runtime (the connection runs on a spawned task).
     ///
     /// ```no_run
-    /// # async fn demo() -> Result<(), tokio_postgres::Error> {
+    /// # async fn demo() -> Result<(), lockladder_postgres::PgConnectError> {
     /// let session = lockladder_postgres::PgSession::connect(
-    ///     "postgresql://postgres@127.0.0.1:5432/postgres?keepalives_idle=10",
+    ///     "postgresql://postgres@127.0.0.1:5432/postgres?connect_timeout=5&keepalives_idle=10",
     ///     tokio_postgres::NoTls,
     /// )
     /// .await?;
     /// # Ok(()) }
     /// ```
-    pub async fn connect<T>(config: &str, tls: T) -> Result<Self, tokio_postgres::Error>
+    pub async fn connect<T>(config: &str, tls: T) -> Result<Self, PgConnectError>
     where
-        T: MakeTlsConnect<Socket>,
-        T::Stream: Send + 'static,
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
     {
-        let config: Config = config.parse()?;
-        let (client, connection) = config.connect(tls).await?;
-        Ok(PgSession::new(client, connection))
+        let config: Config = config.parse().map_err(PgConnectError::invalid_config)?;
+        connect::connect(&config, tls).await
+    }
+
+    /// [`connect`](PgSession::connect) with a parsed or built
+    /// [`Config`](tokio_postgres::Config), under the same time limit.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), lockladder_postgres::PgConnectError> {
+    /// use std::time::Duration;
+    /// let mut config = tokio_postgres::Config::new();
+    /// config.host("127.0.0.1").user("postgres").connect_timeout(Duration::from_secs(3));
+    /// let session = lockladder_postgres::PgSession::connect_config(&config, tokio_postgres::NoTls).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_config<T>(config: &Config, tls: T) -> Result<Self, PgConnectError>
+    where
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+    {
+        connect::connect(config, tls).await
     }
 
     /// Wraps a client and its connection (from `tokio_postgres::connect` or
@@ -101,23 +157,35 @@ impl PgSession {
         tokio::spawn(async move {
             let reason = match connection.await {
                 Ok(()) => "the connection was closed".to_owned(),
-                Err(error) => error.to_string(),
+                Err(error) => crate::error::describe(&error),
             };
             let _ = ended_tx.send(Some(SessionLost { reason: reason.into() }));
         });
-        PgSession { connection: Link::Owned { client, ended }, may_hold_lock: false }
+        PgSession {
+            connection: Link::Owned { client, ended },
+            may_hold_lock: false,
+            cancel_sent: false,
+            backend_pid: 0,
+            canceller: Canceller::plain(),
+            prepared: Default::default(),
+        }
     }
 
     /// A session on a connection from a deadpool-postgres pool.
     ///
     /// The connection goes back to its pool when the session is dropped
     /// holding no lock (after `unlock`, `commit`, a refused `try_lock`). If it
-    /// may hold one (a guard dropped, a waiting lock cancelled, an unlock that
-    /// failed), it is detached from the pool and closed instead, so the pool
-    /// never hands out a connection holding an advisory lock.
+    /// may hold one (a guard dropped, an unlock that failed), or a cancel
+    /// request was sent for one of its statements (a waiting lock
+    /// abandoned), it is detached from the pool and closed instead, so the
+    /// pool never hands out a connection holding an advisory lock, nor one
+    /// that a late cancel could still hit.
     ///
     /// [`lost`](PgSession::lost) cannot be told when a pooled connection ends;
-    /// it looks every 50 ms.
+    /// it looks every 50 ms. If the pool's connections use TLS, give the
+    /// session the pool's connector with
+    /// [`with_cancel_tls`](PgSession::with_cancel_tls), or its cancel
+    /// requests go in the clear.
     ///
     /// ```no_run
     /// # async fn demo(pool: deadpool_postgres::Pool) -> Result<(), Box<dyn std::error::Error>> {
@@ -127,7 +195,14 @@ impl PgSession {
     #[cfg(feature = "deadpool")]
     #[cfg_attr(docsrs, doc(cfg(feature = "deadpool")))]
     pub fn from_pool(object: deadpool_postgres::Object) -> Self {
-        PgSession { connection: Link::Pooled(Some(object)), may_hold_lock: false }
+        PgSession {
+            connection: Link::Pooled(Some(object)),
+            may_hold_lock: false,
+            cancel_sent: false,
+            backend_pid: 0,
+            canceller: Canceller::plain(),
+            prepared: Default::default(),
+        }
     }
 
     /// The pooled connection back, to return it to its pool by hand (dropping
@@ -150,6 +225,10 @@ impl PgSession {
     }
 
     /// The client, to run statements on this session.
+    ///
+    /// `lock`, `try_lock` and `unlock` prepare their statements on the
+    /// connection once and reuse them; a `DISCARD ALL` or `DEALLOCATE ALL`
+    /// sent here drops them, and the next lock on this session fails.
     ///
     /// ```no_run
     /// # async fn demo(session: lockladder_postgres::PgSession) -> Result<(), tokio_postgres::Error> {
@@ -234,6 +313,73 @@ impl PgSession {
     pub(crate) fn cancel_token(&self) -> CancelToken {
         self.client().cancel_token()
     }
+
+    /// Runs a prepared statement of the hot path with `key` as its
+    /// parameters, preparing it first on this connection if it is new.
+    pub(crate) async fn query_key(
+        &mut self,
+        prepared: Prepared,
+        key: PgLockKey,
+    ) -> Result<Row, tokio_postgres::Error> {
+        let statement = self.prepared(prepared).await?;
+        let client = self.client();
+        match key {
+            PgLockKey::Single(key) => client.query_one(&statement, &[&key]).await,
+            PgLockKey::Pair(class, object) => {
+                client.query_one(&statement, &[&class, &object]).await
+            }
+        }
+    }
+
+    async fn prepared(&mut self, prepared: Prepared) -> Result<Statement, tokio_postgres::Error> {
+        match &self.connection {
+            Link::Owned { client, .. } => {
+                let cached = &mut self.prepared[prepared.index()];
+                if let Some(statement) = cached {
+                    return Ok(statement.clone());
+                }
+                let statement = client.prepare(prepared.sql()).await?;
+                Ok(cached.insert(statement).clone())
+            }
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(Some(object)) => object.prepare_cached(prepared.sql()).await,
+            #[cfg(feature = "deadpool")]
+            Link::Pooled(None) => {
+                unreachable!("a pooled session is used after giving its connection back")
+            }
+        }
+    }
+
+    pub(crate) fn canceller(&self) -> Canceller {
+        self.canceller.clone()
+    }
+
+    /// Sends this session's cancel requests (a dropped waiting `lock` asks
+    /// the server to stop the wait) over `tls`: for a session made with
+    /// [`new`](PgSession::new) or `from_pool` whose connection uses TLS.
+    /// Sessions made with [`connect`](PgSession::connect) already use the
+    /// connector they were given. A cancel sent without TLS to a server or
+    /// proxy that takes only TLS never arrives, and an abandoned wait would
+    /// stay queued for the key until it is granted.
+    ///
+    /// ```no_run
+    /// # async fn demo(tls: tokio_postgres::NoTls) -> Result<(), tokio_postgres::Error> {
+    /// // `tls`: the connector the connection was made with, e.g. a
+    /// // `tokio_postgres_rustls::MakeRustlsConnect`.
+    /// let (client, connection) = tokio_postgres::connect("host=db.internal user=jobs sslmode=require", tls).await?;
+    /// let session = lockladder_postgres::PgSession::new(client, connection).with_cancel_tls(tls);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_cancel_tls<T>(mut self, tls: T) -> Self
+    where
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::Stream: Send,
+        T::TlsConnect: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+    {
+        self.canceller = Canceller::new(tls);
+        self
+    }
 }
 
 impl Drop for PgSession {
@@ -242,7 +388,7 @@ impl Drop for PgSession {
         // whatever it held. A pooled one would go back to its pool instead.
         #[cfg(feature = "deadpool")]
         if let Link::Pooled(object) = &mut self.connection
-            && self.may_hold_lock
+            && (self.may_hold_lock || self.cancel_sent)
             && let Some(object) = object.take()
         {
             // Detached from the pool; dropping it closes the connection.

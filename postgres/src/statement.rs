@@ -35,7 +35,10 @@ pub(crate) fn acquire(key: PgLockKey, mode: Mode, wait: Wait, scope: Scope) -> S
     let try_ = if wait == Wait::Try { "try_" } else { "" };
     let xact = if scope == Scope::Transaction { "xact_" } else { "" };
     let shared = if mode == Mode::Shared { "_shared" } else { "" };
-    let call = format!("SELECT pg_{try_}advisory_{xact}lock{shared}({})", key.sql_arguments());
+    let call = format!(
+        "SELECT pg_{try_}advisory_{xact}lock{shared}({}), pg_backend_pid()",
+        key.sql_arguments()
+    );
     match (wait, scope) {
         (Wait::Within(timeout), Scope::Session) => {
             // A multi-statement message is one implicit transaction: the
@@ -51,11 +54,56 @@ pub(crate) fn acquire(key: PgLockKey, mode: Mode, wait: Wait, scope: Scope) -> S
     }
 }
 
-/// The release of a session-level lock; answers `t`, or `f` if not held.
-pub(crate) fn release(key: PgLockKey, mode: Mode) -> String {
-    let shared = if mode == Mode::Shared { "_shared" } else { "" };
-    format!("SELECT pg_advisory_unlock{shared}({})", key.sql_arguments())
+/// A statement prepared once per connection, with the key as parameters:
+/// the hot path (session-level `lock`, `try_lock`, `unlock`) costs the server
+/// no parse and plan per call, as prepared statements sent by hand would not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Prepared(usize);
+
+impl Prepared {
+    /// How many there are, for a cache indexed by them.
+    pub(crate) const COUNT: usize = PREPARED_SQL.len();
+
+    /// `lock` or `try_lock` of a session-level key: answers the grant (`true`
+    /// for a wait) and the backend's pid.
+    pub(crate) fn lock(mode: Mode, wait: Wait, key: PgLockKey) -> Self {
+        Prepared::pick(usize::from(wait == Wait::Try), mode, key)
+    }
+
+    /// `unlock`: answers `true`, or `false` if the key was not held.
+    pub(crate) fn unlock(mode: Mode, key: PgLockKey) -> Self {
+        Prepared::pick(2, mode, key)
+    }
+
+    fn pick(call: usize, mode: Mode, key: PgLockKey) -> Self {
+        let pair = usize::from(matches!(key, PgLockKey::Pair(..)));
+        Prepared(call * 4 + usize::from(mode == Mode::Shared) * 2 + pair)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+
+    pub(crate) fn sql(self) -> &'static str {
+        PREPARED_SQL[self.0]
+    }
 }
+
+/// Indexed by call (lock, try, unlock) * 4 + shared * 2 + pair.
+const PREPARED_SQL: [&str; 12] = [
+    "SELECT true, pg_advisory_lock($1), pg_backend_pid()",
+    "SELECT true, pg_advisory_lock($1, $2), pg_backend_pid()",
+    "SELECT true, pg_advisory_lock_shared($1), pg_backend_pid()",
+    "SELECT true, pg_advisory_lock_shared($1, $2), pg_backend_pid()",
+    "SELECT pg_try_advisory_lock($1), 0, pg_backend_pid()",
+    "SELECT pg_try_advisory_lock($1, $2), 0, pg_backend_pid()",
+    "SELECT pg_try_advisory_lock_shared($1), 0, pg_backend_pid()",
+    "SELECT pg_try_advisory_lock_shared($1, $2), 0, pg_backend_pid()",
+    "SELECT pg_advisory_unlock($1)",
+    "SELECT pg_advisory_unlock($1, $2)",
+    "SELECT pg_advisory_unlock_shared($1)",
+    "SELECT pg_advisory_unlock_shared($1, $2)",
+];
 
 /// Releases the key if this session holds it in `mode` (after a failed
 /// acquisition, when the failure may have come after the grant).
@@ -80,15 +128,21 @@ pub(crate) fn holder(key: PgLockKey) -> String {
     )
 }
 
+/// Every backend holding the key in this database (ours included).
+pub(crate) fn holders(key: PgLockKey) -> String {
+    format!("SELECT pid FROM pg_locks WHERE {} AND granted", key.pg_locks_condition())
+}
+
 /// Commits, failing (instead of PostgreSQL's silent rollback) when the
 /// transaction was already aborted by an error.
 pub(crate) const COMMIT: &str = "SELECT 1; COMMIT";
 pub(crate) const ROLLBACK: &str = "ROLLBACK";
 
-/// `lock_timeout` in whole milliseconds: at least 1 (0 would mean no limit),
-/// at most what the setting accepts.
+/// `lock_timeout` in whole milliseconds, rounded up (a caller's limit is
+/// never cut short): at least 1 (0 would mean no limit), at most what the
+/// setting accepts.
 fn timeout_ms(timeout: Duration) -> u128 {
-    timeout.as_millis().clamp(1, i32::MAX as u128)
+    timeout.as_nanos().div_ceil(1_000_000).clamp(1, i32::MAX as u128)
 }
 
 #[cfg(test)]
@@ -100,11 +154,11 @@ mod tests {
         let key = PgLockKey::Pair(1, -2);
         assert_eq!(
             acquire(key, Mode::Exclusive, Wait::Forever, Scope::Session),
-            "SELECT pg_advisory_lock(1, -2)"
+            "SELECT pg_advisory_lock(1, -2), pg_backend_pid()"
         );
         assert_eq!(
             acquire(key, Mode::Shared, Wait::Try, Scope::Transaction),
-            "BEGIN; SELECT pg_try_advisory_xact_lock_shared(1, -2)"
+            "BEGIN; SELECT pg_try_advisory_xact_lock_shared(1, -2), pg_backend_pid()"
         );
         assert_eq!(
             acquire(
@@ -113,8 +167,33 @@ mod tests {
                 Wait::Within(Duration::ZERO),
                 Scope::Session
             ),
-            "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5)"
+            "SELECT set_config('lock_timeout', '1ms', true); SELECT pg_advisory_lock(-5), pg_backend_pid()"
         );
-        assert_eq!(release(key, Mode::Shared), "SELECT pg_advisory_unlock_shared(1, -2)");
+    }
+
+    #[test]
+    fn each_prepared_statement_is_the_call_asked_for() {
+        let (single, pair) = (PgLockKey::Single(1), PgLockKey::Pair(1, 2));
+        let sql = |prepared: Prepared| prepared.sql();
+        assert_eq!(sql(Prepared::lock(Mode::Exclusive, Wait::Forever, single)), PREPARED_SQL[0]);
+        assert!(
+            sql(Prepared::lock(Mode::Shared, Wait::Forever, pair)).contains("lock_shared($1, $2)")
+        );
+        assert!(
+            sql(Prepared::lock(Mode::Shared, Wait::Try, single))
+                .contains("try_advisory_lock_shared($1)")
+        );
+        assert_eq!(
+            sql(Prepared::unlock(Mode::Shared, pair)),
+            "SELECT pg_advisory_unlock_shared($1, $2)"
+        );
+        assert_eq!(Prepared::unlock(Mode::Shared, pair).index(), Prepared::COUNT - 1);
+    }
+
+    #[test]
+    fn lock_timeout_rounds_up_to_whole_milliseconds() {
+        let ms = |micros| timeout_ms(Duration::from_micros(micros));
+        assert_eq!((ms(0), ms(1), ms(1_000), ms(1_001), ms(2_999)), (1, 1, 1, 2, 3));
+        assert_eq!(timeout_ms(Duration::MAX), i32::MAX as u128);
     }
 }

@@ -7,11 +7,10 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use lockladder_runtime::extend::ExternalHold;
 use lockladder_runtime::{Level, LockToken};
 use tokio_postgres::Client;
 
-use crate::acquire::{Acquire, Ask};
+use crate::acquire::{Acquire, Ask, Holds};
 use crate::error::PgLockError;
 use crate::key::PgLockKey;
 use crate::session::{PgSession, SessionLost};
@@ -48,7 +47,7 @@ use crate::statement;
 pub struct PgXactLockGuard<'a, L> {
     session: PgSession,
     key: PgLockKey,
-    hold: ExternalHold<'a>,
+    hold: Holds<'a>,
     level: PhantomData<fn(L) -> L>,
 }
 

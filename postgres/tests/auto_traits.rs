@@ -4,8 +4,8 @@
 use lockladder::extend::{ExternalAcquisition, ExternalHold};
 use lockladder::lock_level;
 use lockladder_postgres::{
-    PgLock, PgLockError, PgLockFuture, PgLockGuard, PgLockKey, PgSession, PgXactLockFuture,
-    PgXactLockGuard, SessionLost,
+    HeldHere, PgConnectError, PgLock, PgLockError, PgLockFuture, PgLockGuard, PgLockKey, PgSession,
+    PgXactLockFuture, PgXactLockGuard, SessionLost,
 };
 use static_assertions::{assert_impl_all, assert_not_impl_any};
 
@@ -23,6 +23,8 @@ assert_impl_all!(PgLockGuard<'static, Jobs>: Send, Sync);
 assert_impl_all!(PgXactLockGuard<'static, Jobs>: Send, Sync);
 assert_impl_all!(PgLockError: Send, Sync, std::error::Error);
 assert_impl_all!(SessionLost: Send, Sync, Clone, std::error::Error);
+assert_impl_all!(PgConnectError: Send, Sync, std::error::Error);
+assert_impl_all!(HeldHere: Send, Sync, Copy);
 
 // The futures: `Send`, so a spawned task can await them; `Unpin`.
 assert_impl_all!(PgLockFuture<'static, Jobs>: Send, Unpin);

@@ -2,6 +2,11 @@
 //! loopback for the whole binary, every scenario below against it, then the
 //! cluster is stopped.
 //!
+//! The cluster takes TLS as well (a certificate the binary makes for it);
+//! `LOCKLADDER_PG_TLS=require` or `LOCKLADDER_PG_TLS=verify-full` runs every
+//! scenario over TLS instead of plain TCP (the one that reads cancel
+//! requests in the clear on their way is skipped then).
+//!
 //! Without a PostgreSQL server the binary says so in one line and passes,
 //! except under `CI=true`, where a missing server is a failure. The binary
 //! re-executes itself as the child processes of the process scenarios
@@ -9,6 +14,8 @@
 
 #[path = "support/cluster.rs"]
 mod cluster;
+#[path = "support/tls.rs"]
+mod tls;
 
 use std::future::Future;
 use std::io::{BufRead, BufReader};
@@ -18,8 +25,14 @@ use std::time::{Duration, Instant};
 
 use cluster::Cluster;
 use lockladder::{LockToken, Mutex, lock_level};
-use lockladder_postgres::{PgLock, PgLockErrorKind, PgLockKey, PgSession, name_key};
+use lockladder_postgres::{
+    PgConnectErrorKind, PgLock, PgLockErrorKind, PgLockKey, PgSession, name_key,
+};
+use std::sync::OnceLock;
+
+use lockladder_postgres::PgConnectError;
 use tokio_postgres::NoTls;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 #[lock_level(10)]
 enum Jobs {}
@@ -27,9 +40,17 @@ enum Jobs {}
 #[lock_level(20)]
 struct Counter(u64);
 
+#[lock_level(30)]
+enum Audit {}
+
 const ROLE: &str = "LOCKLADDER_PG_ROLE";
 const URL: &str = "LOCKLADDER_PG_URL";
 const DIR: &str = "LOCKLADDER_PG_DIR";
+/// `require` or `verify-full`: every scenario over TLS.
+const TLS: &str = "LOCKLADDER_PG_TLS";
+/// The CA's certificate (PEM), for the child processes.
+const CA_FILE: &str = "LOCKLADDER_PG_CA_FILE";
+static CA_PATH: OnceLock<PathBuf> = OnceLock::new();
 /// What `a_panicking_or_aborted_holder_releases` panics with.
 const EXPECTED_PANIC: &str = "the critical section fails";
 /// Only reached when something is broken.
@@ -44,7 +65,12 @@ fn main() {
     if let Ok(role) = std::env::var(ROLE) {
         return child(&role);
     }
-    let cluster = match Cluster::start("server") {
+    let certificates = tls::Certificates::generate();
+    let ca_path = std::env::temp_dir().join(format!("lockladder-pg-ca-{}.pem", std::process::id()));
+    std::fs::write(&ca_path, &certificates.ca_pem).unwrap();
+    CA_PATH.set(ca_path.clone()).unwrap();
+    let server_tls = (certificates.server_pem.as_str(), certificates.server_key_pem.as_str());
+    let cluster = match Cluster::start_with_tls("server", Some(server_tls)) {
         Ok(cluster) => cluster,
         Err(reason) if in_ci() => panic!("CI needs a PostgreSQL server: {reason}"),
         Err(reason) => {
@@ -87,9 +113,22 @@ fn main() {
         ("a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone", |c| {
             Box::pin(a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(c))
         }),
+        ("a_bounded_wait_rounds_its_timeout_up", |c| {
+            Box::pin(a_bounded_wait_rounds_its_timeout_up(c))
+        }),
         ("a_timeout_racing_the_grant_never_hands_back_a_held_key", |c| {
             Box::pin(a_timeout_racing_the_grant_never_hands_back_a_held_key(c))
         }),
+        ("a_key_this_process_holds_is_refused_not_waited_for", |c| {
+            Box::pin(a_key_this_process_holds_is_refused_not_waited_for(c))
+        }),
+        ("tls_sessions_verify_and_cancel_over_their_own_tls", |c| {
+            Box::pin(tls_sessions_verify_and_cancel_over_their_own_tls(c))
+        }),
+        ("a_connect_to_a_server_that_never_answers_times_out", |c| {
+            Box::pin(a_connect_to_a_server_that_never_answers_times_out(c))
+        }),
+        ("a_refused_connection_says_why", |c| Box::pin(a_refused_connection_says_why(c))),
         ("a_deadlock_is_reported_as_40p01", |c| Box::pin(a_deadlock_is_reported_as_40p01(c))),
         ("shared_holders_coexist_and_exclude_an_exclusive_one", |c| {
             Box::pin(shared_holders_coexist_and_exclude_an_exclusive_one(c))
@@ -106,6 +145,9 @@ fn main() {
         ),
         ("a_pooled_wait_cancelled_at_random_points_never_pools_a_lock", |c| {
             Box::pin(pooled::a_pooled_wait_cancelled_at_random_points_never_pools_a_lock(c))
+        }),
+        ("a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection", |c| {
+            Box::pin(pooled::a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection(c))
         }),
         ("a_pooled_holder_learns_it_lost_the_lock", |c| {
             Box::pin(pooled::a_pooled_holder_learns_it_lost_the_lock(c))
@@ -143,7 +185,8 @@ fn main() {
         println!("test {name} ... ok ({:.2?})", started.elapsed());
         ran += 1;
     }
-    println!("\ntest result: ok. {ran} passed");
+    let _ = std::fs::remove_file(ca_path);
+    println!("\ntest result: ok. {ran} passed ({})", transport_name());
 }
 
 fn in_ci() -> bool {
@@ -153,7 +196,36 @@ fn in_ci() -> bool {
 // ---------------------------------------------------------------- helpers
 
 async fn connect(cluster: &Cluster) -> PgSession {
-    PgSession::connect(&cluster.url(), NoTls).await.expect("connect to the test cluster")
+    connect_to(&cluster.url()).await.expect("connect to the test cluster")
+}
+
+/// Connects as the run is configured: plain TCP, or TLS (`LOCKLADDER_PG_TLS`).
+async fn connect_to(url: &str) -> Result<PgSession, PgConnectError> {
+    match tls_connector() {
+        Some(tls) => PgSession::connect(&format!("{url} sslmode=require"), tls).await,
+        None => PgSession::connect(url, NoTls).await,
+    }
+}
+
+/// The TLS connector of this run, `None` for plain TCP.
+fn tls_connector() -> Option<MakeRustlsConnect> {
+    match std::env::var(TLS).as_deref() {
+        Err(_) | Ok("") => None,
+        Ok("require") => Some(tls::require()),
+        Ok("verify-full") => Some(tls::verify_full(&test_ca())),
+        Ok(other) => panic!("{TLS}={other}: expected require or verify-full"),
+    }
+}
+
+fn transport_name() -> String {
+    std::env::var(TLS).map_or("plain TCP".to_owned(), |mode| format!("TLS, sslmode={mode}"))
+}
+
+/// The CA that signed the cluster's certificate.
+fn test_ca() -> rustls::pki_types::CertificateDer<'static> {
+    use rustls::pki_types::pem::PemObject;
+    let path = CA_PATH.get().cloned().or_else(|| std::env::var_os(CA_FILE).map(PathBuf::from));
+    rustls::pki_types::CertificateDer::from_pem_file(path.expect("the CA file")).unwrap()
 }
 
 async fn backend_pid(session: &PgSession) -> i32 {
@@ -198,6 +270,12 @@ async fn backend_exists(observer: &PgSession, pid: i32) -> bool {
         > 0
 }
 
+/// `waiting`'s output, which must come without waiting for a lock (the
+/// watchdog fails the test otherwise).
+async fn answered<F: Future>(waiting: F) -> F::Output {
+    tokio::time::timeout(WATCHDOG, waiting).await.expect("answered at once, not waited for")
+}
+
 /// Polls `condition` until it holds; the watchdog fails the test otherwise.
 async fn eventually<F, Fut>(what: &str, mut condition: F)
 where
@@ -227,23 +305,53 @@ async fn acquire_fresh(cluster: &Cluster, key: i64) -> PgSession {
     .await
 }
 
-/// Takes `lock` on `session` in a task of its own and returns once it holds
-/// it; the task releases it `release_after` microseconds later.
+/// Takes `key` by hand on `session` and returns once it holds it; a task
+/// releases it `release_after` microseconds later.
 async fn hold_then_release(
-    lock: PgLock<Jobs>,
+    key: i64,
     session: PgSession,
     release_after: u64,
 ) -> tokio::task::JoinHandle<()> {
-    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
-    let releasing = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
-        let _ = locked_tx.send(());
+    by_hand(&session, "lock", PgLockKey::Single(key)).await;
+    tokio::spawn(async move {
         tokio::time::sleep(Duration::from_micros(release_after)).await;
-        holder.unlock().await.unwrap();
+        by_hand(&session, "unlock", PgLockKey::Single(key)).await;
+    })
+}
+
+/// Calls `pg_advisory_{function}` on `key` through the session's client, as
+/// another process would hold the key: outside this process's register of
+/// holds, which refuses to let this process wait for a `PgLock` of its own.
+async fn by_hand(session: &PgSession, function: &str, key: PgLockKey) {
+    let arguments = match key {
+        PgLockKey::Single(key) => key.to_string(),
+        PgLockKey::Pair(class, object) => format!("{class}, {object}"),
+    };
+    let sql = format!("SELECT pg_advisory_{function}({arguments})");
+    session.client().batch_execute(&sql).await.unwrap();
+}
+
+/// Makes `session` wait for `lock` (held elsewhere) in a task of its own,
+/// then drops that waiting `lock()` future; returns the session's backend pid.
+async fn abandon_a_waiting_lock(
+    observer: &PgSession,
+    lock: PgLock<Jobs>,
+    session: PgSession,
+) -> i32 {
+    let PgLockKey::Single(key) = lock.key() else { unreachable!("a bigint key") };
+    let waiter_pid = backend_pid(&session).await;
+    let waiting = tokio::spawn(async move {
+        let mut token = LockToken::new();
+        let _never = lock.lock(&mut token, session).await;
+        unreachable!("the key is held");
     });
-    locked_rx.await.unwrap();
-    releasing
+    eventually("the waiter waiting", || async {
+        advisory_rows(observer, key).await.contains(&(waiter_pid, false))
+    })
+    .await;
+    waiting.abort();
+    let _ = waiting.await;
+    waiter_pid
 }
 
 /// Runs `work` as a task of its own: a second lock of one level while the
@@ -316,29 +424,16 @@ async fn a_dropped_waiting_lock_leaves_nothing_held(cluster: &Cluster) {
     const KEY: i64 = 1_001;
     let lock: PgLock<Jobs> = PgLock::new(KEY);
     let observer = connect(cluster).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
-    let waiter = connect(cluster).await;
-    let waiter_pid = backend_pid(&waiter).await;
-    let waiting = tokio::spawn(async move {
-        let mut token = LockToken::new();
-        let _never = lock.lock(&mut token, waiter).await;
-        unreachable!("the key is held");
-    });
-    eventually("the waiter waiting", || async {
-        advisory_rows(&observer, KEY).await.contains(&(waiter_pid, false))
-    })
-    .await;
-    waiting.abort();
-    let _ = waiting.await;
-
+    let waiter_pid = abandon_a_waiting_lock(&observer, lock, connect(cluster).await).await;
     eventually("the abandoned session gone", || async {
         !backend_exists(&observer, waiter_pid).await
     })
     .await;
     assert!(advisory_rows(&observer, KEY).await.iter().all(|&(pid, _)| pid != waiter_pid));
-    drop(holder.unlock().await.unwrap());
+    by_hand(&holder, "unlock", lock.key()).await;
     acquire_fresh(cluster, KEY).await;
     assert!(advisory_rows(&observer, KEY).await.is_empty());
 }
@@ -357,7 +452,7 @@ async fn cancellation_at_random_points_never_leaves_a_lock_held(cluster: &Cluste
         let holder_session = connect(cluster).await;
         let waiter = connect(cluster).await;
         let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-        let releasing = hold_then_release(lock, holder_session, release_after).await;
+        let releasing = hold_then_release(KEY, holder_session, release_after).await;
         let granted = granted_before_the_drop.clone();
         let waiting = tokio::spawn(async move {
             let mut token = LockToken::new();
@@ -391,12 +486,10 @@ async fn a_dropped_guard_releases_without_another_statement(cluster: &Cluster) {
     let mut token = LockToken::new();
     let (holder, _token) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
     let waiter = tokio::spawn({
-        let url = cluster.url();
+        let session = connect(cluster).await;
         async move {
-            let session = PgSession::connect(&url, NoTls).await.unwrap();
-            let mut token = LockToken::new();
-            let (guard, _token) = lock.lock_within(&mut token, session, WATCHDOG).await.unwrap();
-            guard.unlock().await.unwrap();
+            by_hand(&session, "lock", lock.key()).await;
+            by_hand(&session, "unlock", lock.key()).await;
         }
     });
     let observer = connect(cluster).await;
@@ -496,6 +589,10 @@ async fn a_terminated_holder_learns_it_lost_the_lock(cluster: &Cluster) {
     observer.client().execute("SELECT pg_terminate_backend($1)", &[&pid]).await.unwrap();
     let lost = holder.lost().await;
     assert!(lost.to_string().starts_with("PostgreSQL session lost"), "{lost}");
+    assert!(
+        lost.reason().contains("terminating connection due to administrator command"),
+        "{lost}"
+    );
     acquire_fresh(cluster, KEY).await;
     let error = holder.unlock().await.unwrap_err();
     assert_eq!(error.kind(), PgLockErrorKind::SessionLost, "{error}");
@@ -530,10 +627,9 @@ const IDLE_KEY: i64 = 1_007;
 /// and gives the session back.
 async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
     let lock: PgLock<Jobs> = PgLock::pair(11, -12);
-    let session = connect(cluster).await;
-    let holder_pid = backend_pid(&session).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+    let holder = connect(cluster).await;
+    let holder_pid = backend_pid(&holder).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
     let session = connect(cluster).await;
     let error = other_task(async move {
@@ -552,7 +648,7 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
         )
     );
     let session = error.into_session().expect("the session comes back");
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
     let mut token = LockToken::new();
     let (guard, _token) = lock.try_lock(&mut token, session).await.unwrap();
     guard.unlock().await.unwrap();
@@ -563,10 +659,9 @@ async fn try_lock_names_key_level_and_holder(cluster: &Cluster) {
 async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster: &Cluster) {
     const KEY: i64 = 1_008;
     let lock: PgLock<Jobs> = PgLock::new(KEY);
-    let session = connect(cluster).await;
-    let holder_pid = backend_pid(&session).await;
-    let mut token = LockToken::new();
-    let (holder, _token) = lock.lock(&mut token, session).await.unwrap();
+    let holder = connect(cluster).await;
+    let holder_pid = backend_pid(&holder).await;
+    by_hand(&holder, "lock", lock.key()).await;
 
     for shared in [false, true] {
         let waiter = connect(cluster).await;
@@ -590,7 +685,35 @@ async fn a_bounded_wait_times_out_as_55p03_and_leaves_lock_timeout_alone(cluster
             waiter.client().query_one("SHOW lock_timeout", &[]).await.unwrap().get(0);
         assert_eq!(setting, "0");
     }
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
+}
+
+/// (Issue 18, item 5) `lock_within` and `lock_xact_within` round the timeout
+/// up to whole milliseconds, never down: the server is given 301 ms for
+/// 300.5 ms, as `pg_stat_activity` shows of the statement the lock sent.
+async fn a_bounded_wait_rounds_its_timeout_up(cluster: &Cluster) {
+    const KEY: i64 = 1_016;
+    let lock: PgLock<Jobs> = PgLock::new(KEY);
+    let observer = connect(cluster).await;
+    let last_statement = |pid: i32| {
+        let observer = &observer;
+        async move {
+            let sql = "SELECT query FROM pg_stat_activity WHERE pid = $1";
+            observer.client().query_one(sql, &[&pid]).await.unwrap().get::<_, String>(0)
+        }
+    };
+    let timeout = Duration::from_micros(300_500);
+    let session = connect(cluster).await;
+    let pid = backend_pid(&session).await;
+    let mut token = LockToken::new();
+    let (guard, _token) = lock.lock_within(&mut token, session, timeout).await.unwrap();
+    let sent = last_statement(pid).await;
+    assert!(sent.contains("'lock_timeout', '301ms'"), "{sent}");
+    let session = guard.unlock().await.unwrap();
+    let (tx, _token) = lock.lock_xact_within(&mut token, session, timeout).await.unwrap();
+    let sent = last_statement(pid).await;
+    assert!(sent.contains("lock_timeout = '301ms'"), "{sent}");
+    drop(tx.commit().await.unwrap());
 }
 
 /// (1, 8) A `lock_timeout` that fires just as the key is granted fails the
@@ -606,7 +729,7 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
     for _ in 0..40 {
         let holder_session = connect(cluster).await;
         let release_after = random.below(5_000);
-        let releasing = hold_then_release(lock, holder_session, release_after).await;
+        let releasing = hold_then_release(KEY, holder_session, release_after).await;
         let waiter = connect(cluster).await;
         let timeout = Duration::from_millis(1 + random.below(3));
         let outcome = other_task(async move {
@@ -637,23 +760,51 @@ async fn a_timeout_racing_the_grant_never_hands_back_a_held_key(cluster: &Cluste
 /// broken by PostgreSQL; the victim gets `Deadlock` (SQLSTATE 40P01) naming
 /// the other session, and its session back.
 async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
-    const KEY: i64 = 1_009;
-    let lock: PgLock<Jobs> = PgLock::new(KEY);
     let setup = connect(cluster).await;
     setup
         .client()
         .batch_execute("CREATE TABLE IF NOT EXISTS deadlock_row (id int PRIMARY KEY); INSERT INTO deadlock_row VALUES (1) ON CONFLICT DO NOTHING")
         .await
         .unwrap();
+    // (Issue 18, item 5) A session-level `lock` inside the caller's own
+    // transaction: the failure cannot be cleaned up (the transaction is
+    // aborted), so the session is closed, but the error still names B, from
+    // the report's detail.
+    for session_level in [false, true] {
+        let lock: PgLock<Jobs> = PgLock::new(if session_level { 1_015 } else { 1_009 });
+        let (error, a_pid, b, b_pid) = deadlock_victim(cluster, &setup, lock, session_level).await;
+        assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
+        let sqlstate = error.postgres_error().and_then(|e| e.code()).map(|c| c.code());
+        assert_eq!(sqlstate, Some("40P01"));
+        assert_eq!(error.holder_pid(), Some(b_pid), "{error}");
+        assert!(error.to_string().contains("deadlock detected by PostgreSQL"), "{error}");
+        if session_level {
+            assert!(error.into_session().is_none(), "left in an aborted transaction: closed");
+        } else {
+            // Rolled back, so the row lock went with it; the session is reusable.
+            let a = error.into_session().unwrap();
+            assert_eq!(backend_pid(&a).await, a_pid);
+        }
+        b.client().batch_execute("COMMIT").await.unwrap();
+    }
+}
 
+/// A cycle through a row lock and `lock`'s key, broken by failing A's wait
+/// for the key (A is `lock`'s session, inside a transaction of its own):
+/// A's error, A's pid, and B (holding the key in its transaction) and its pid.
+async fn deadlock_victim(
+    cluster: &Cluster,
+    setup: &PgSession,
+    lock: PgLock<Jobs>,
+    session_level: bool,
+) -> (lockladder_postgres::PgLockError, i32, PgSession, i32) {
     // B holds the key in a transaction. PostgreSQL looks for a cycle once per
     // wait, `deadlock_timeout` after the wait began, and the session that
     // looks breaks it: B's look is put off past the end of the test.
     let b = connect(cluster).await;
     let b_pid = backend_pid(&b).await;
-    b.client().batch_execute("SET deadlock_timeout = '10min'").await.unwrap();
-    let mut b_token = LockToken::new();
-    let (b_tx, _b_token) = lock.lock_xact(&mut b_token, b).await.unwrap();
+    b.client().batch_execute("SET deadlock_timeout = '10min'; BEGIN").await.unwrap();
+    by_hand(&b, "xact_lock", lock.key()).await;
     // A holds the row.
     let a = connect(cluster).await;
     let a_pid = backend_pid(&a).await;
@@ -661,7 +812,7 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
     // B waits for the row; only then A waits for the key in the same
     // transaction, closing the cycle, so A's look (the cluster's 100 ms
     // later) finds it however slowly the steps before ran, and A is the victim.
-    let b_update = b_tx.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
+    let b_update = b.client().execute("UPDATE deadlock_row SET id = id WHERE id = 1", &[]);
     let a_waits = async {
         eventually("B waiting for the row", || async {
             let waiting: i64 = setup
@@ -678,20 +829,179 @@ async fn a_deadlock_is_reported_as_40p01(cluster: &Cluster) {
         .await;
         other_task(async move {
             let mut token = LockToken::new();
-            lock.lock_xact(&mut token, a).await.map(|_| ()).unwrap_err()
+            if session_level {
+                lock.lock(&mut token, a).await.map(drop).unwrap_err()
+            } else {
+                lock.lock_xact(&mut token, a).await.map(drop).unwrap_err()
+            }
         })
         .await
     };
     let (b_result, error) = tokio::join!(b_update, a_waits);
     b_result.unwrap();
-    assert_eq!(error.kind(), PgLockErrorKind::Deadlock, "{error}");
-    assert_eq!(error.postgres_error().and_then(|e| e.code()).map(|c| c.code()), Some("40P01"));
-    assert_eq!(error.holder_pid(), Some(b_pid));
-    assert!(error.to_string().contains("deadlock detected by PostgreSQL"), "{error}");
-    // Rolled back, so the row lock went with it; the session is reusable.
-    let a = error.into_session().unwrap();
-    assert_eq!(backend_pid(&a).await, a_pid);
-    b_tx.commit().await.unwrap();
+    (error, a_pid, b, b_pid)
+}
+
+/// (Issue 18, item 4) One task holds a key through one session and asks for
+/// it again through another, at a higher level (the legal order): the
+/// holding session is idle, so PostgreSQL sees no deadlock and the wait
+/// would never end. Every form is refused at once, naming the key, both
+/// levels and the call that took the first hold; shared with shared is
+/// allowed, and so is the same key in another database.
+async fn a_key_this_process_holds_is_refused_not_waited_for(cluster: &Cluster) {
+    let observer = connect(cluster).await;
+    let jobs: PgLock<Jobs> = PgLock::named("self-wait");
+    let audit: PgLock<Audit> = PgLock::named("self-wait");
+    // Exclusive at 10, then exclusive at 30 (a wait), and the try form.
+    let mut token = LockToken::new();
+    let taken_on_line = line!() + 1;
+    let (held, mut token) = jobs.lock(&mut token, connect(cluster).await).await.unwrap();
+    let waiter = connect(cluster).await;
+    let waiter_pid = backend_pid(&waiter).await;
+    let error = answered(audit.lock(&mut token, waiter)).await.map(drop).unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    assert_eq!(error.key(), PgLockKey::named("self-wait"));
+    assert_eq!((error.level_name(), error.level()), ("Audit", 30));
+    let first = error.held_here().expect("the first hold is named");
+    assert_eq!((first.level_name(), first.level(), first.is_shared()), ("Jobs", 10, false));
+    assert!(!first.is_transaction_scoped());
+    assert_eq!((first.taken_at().file(), first.taken_at().line()), (file!(), taken_on_line));
+    let message = error.to_string();
+    for part in ["at level `Audit` (30)", "at level `Jobs` (10)", &first.taken_at().to_string()] {
+        assert!(message.contains(part), "{message:?} names {part:?}");
+    }
+    let waiter = error.into_session().expect("the session comes back");
+    assert!(
+        !advisory_rows(&observer, name_key("self-wait"))
+            .await
+            .iter()
+            .any(|&(pid, _)| pid == waiter_pid)
+    );
+    let error = answered(audit.try_lock_shared(&mut token, waiter)).await.map(drop).unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    let waiter = error.into_session().unwrap();
+    // Released: the second level takes it on the session handed back.
+    drop(token);
+    let mut token = LockToken::new();
+    let session = held.unlock().await.unwrap();
+    let (_jobs, mut token) = jobs.lock_shared(&mut token, session).await.unwrap();
+    drop(_jobs);
+    let (audit_guard, _audit_token) = audit.lock(&mut token, waiter).await.unwrap();
+    drop(audit_guard.unlock().await.unwrap());
+
+    // A pair key, shared at 10, then a transaction lock at 30: refused.
+    let pair_jobs: PgLock<Jobs> = PgLock::pair(18, 4);
+    let pair_audit: PgLock<Audit> = PgLock::pair(18, 4);
+    let mut token = LockToken::new();
+    let (shared, mut token) =
+        pair_jobs.lock_shared(&mut token, connect(cluster).await).await.unwrap();
+    let error = answered(pair_audit.lock_xact(&mut token, connect(cluster).await))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(error.kind(), PgLockErrorKind::HeldByThisProcess, "{error}");
+    assert!(error.held_here().unwrap().is_shared());
+    let session = error.into_session().unwrap();
+    // Shared with shared is allowed.
+    let (also_shared, _token) = pair_audit.lock_shared(&mut token, session).await.unwrap();
+    drop(also_shared.unlock().await.unwrap());
+    drop(shared.unlock().await.unwrap());
+
+    // A transaction lock at 10, then a bounded wait at 30: refused.
+    let mut token = LockToken::new();
+    let (tx, mut token) = jobs.lock_xact(&mut token, connect(cluster).await).await.unwrap();
+    let error = answered(audit.lock_within(&mut token, connect(cluster).await, WATCHDOG))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert!(error.held_here().unwrap().is_transaction_scoped(), "{error}");
+
+    // The same key in another database is another lock: granted.
+    let _ = observer.client().batch_execute("CREATE DATABASE lockladder_other").await;
+    let url = cluster.url().replace("dbname=postgres", "dbname=lockladder_other");
+    let elsewhere = connect_to(&url).await.unwrap();
+    let (other, _token) = answered(audit.lock(&mut token, elsewhere)).await.unwrap();
+    drop(other.unlock().await.unwrap());
+    drop(tx.commit().await.unwrap());
+}
+
+/// (Issue 18, item 1) TLS, whatever the run's transport: sessions made with
+/// the `require` and `verify-full` connectors are encrypted, and a waiting
+/// `lock()` dropped on one leaves no waiter in `pg_locks` (its cancel goes
+/// over the session's own TLS; sent in the clear, it never arrives).
+/// `verify-full` refuses a certificate of another CA, or one that does not
+/// name the host.
+async fn tls_sessions_verify_and_cancel_over_their_own_tls(cluster: &Cluster) {
+    const KEY: i64 = 1_014;
+    let lock: PgLock<Jobs> = PgLock::new(KEY);
+    let url = format!("{} sslmode=require", cluster.url());
+    let observer = connect(cluster).await;
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
+    for (mode, tls) in [("require", tls::require()), ("verify-full", tls::verify_full(&test_ca()))]
+    {
+        let session = PgSession::connect(&url, tls).await.unwrap();
+        let encrypted = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+        let ssl: bool = session.client().query_one(encrypted, &[]).await.unwrap().get(0);
+        assert!(ssl, "{mode}: the session is encrypted");
+        let waiter_pid = abandon_a_waiting_lock(&observer, lock, session).await;
+        eventually("the abandoned TLS waiter gone from pg_locks", || async {
+            advisory_rows(&observer, KEY).await.iter().all(|&(pid, _)| pid != waiter_pid)
+        })
+        .await;
+    }
+    by_hand(&holder, "unlock", lock.key()).await;
+
+    let stranger = tls::Certificates::generate();
+    let error = PgSession::connect(&url, tls::verify_full(&stranger.ca)).await.unwrap_err();
+    assert_eq!(error.kind(), PgConnectErrorKind::Unreachable, "{error}");
+    assert!(error.to_string().contains("invalid peer certificate"), "{error}");
+    let misnamed = url.replace("host=127.0.0.1", "host=db.invalid hostaddr=127.0.0.1");
+    let error = PgSession::connect(&misnamed, tls::verify_full(&test_ca())).await.unwrap_err();
+    assert!(error.to_string().contains("certificate not valid for name"), "{error}");
+}
+
+/// (Issue 18, item 3) A listener that accepts TCP and never answers (a
+/// frozen postmaster, a stuck proxy): the connect fails once the configured
+/// `connect_timeout` has passed, naming where and what it waited for.
+async fn a_connect_to_a_server_that_never_answers_times_out(_cluster: &Cluster) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let silent = tokio::spawn(async move {
+        let mut accepted = Vec::new();
+        loop {
+            accepted.push(listener.accept().await.unwrap());
+        }
+    });
+    let url = format!("host=127.0.0.1 port={port} user=postgres connect_timeout=1");
+    let error = answered(connect_to(&url)).await.unwrap_err();
+    assert_eq!(error.kind(), PgConnectErrorKind::TimedOut, "{error}");
+    let message = error.to_string();
+    assert!(message.contains(&format!("127.0.0.1:{port} within 1s")), "{message}");
+    silent.abort();
+}
+
+/// (Issue 18, item 5) A refused connection says why, not "db error": the
+/// server's message and SQLSTATE are in the `Display`.
+async fn a_refused_connection_says_why(cluster: &Cluster) {
+    let observer = connect(cluster).await;
+    observer
+        .client()
+        .batch_execute("DROP ROLE IF EXISTS cannot_log_in; CREATE ROLE cannot_log_in NOLOGIN")
+        .await
+        .unwrap();
+    let url = cluster.url().replace("user=postgres", "user=cannot_log_in");
+    let error = connect_to(&url).await.unwrap_err();
+    assert_eq!((error.kind(), error.sqlstate()), (PgConnectErrorKind::Rejected, Some("28000")));
+    assert!(
+        error.to_string().ends_with(
+            "refused the connection: FATAL: role \"cannot_log_in\" is not permitted to log in (SQLSTATE 28000)"
+        ),
+        "{error}"
+    );
+    let url = cluster.url().replace("dbname=postgres", "dbname=no_such_database");
+    let error = connect_to(&url).await.unwrap_err();
+    assert!(error.to_string().contains("database \"no_such_database\" does not exist"), "{error}");
 }
 
 /// Shared holders hold together; an exclusive `try_lock` is refused while
@@ -720,20 +1030,18 @@ async fn shared_holders_coexist_and_exclude_an_exclusive_one(cluster: &Cluster) 
         assert!(held_rx.await.unwrap(), "held shared");
     }
 
+    // Another process's exclusive try is refused (this process's own would be
+    // refused before asking: see `a_key_this_process_holds_is_refused_not_waited_for`).
     let session = connect(cluster).await;
-    let error = other_task(async move {
-        let mut token = LockToken::new();
-        lock.try_lock(&mut token, session).await.map(drop).unwrap_err()
-    })
-    .await;
-    assert_eq!(error.kind(), PgLockErrorKind::WouldBlock);
+    let try_exclusive = "SELECT pg_try_advisory_lock($1)";
+    let got: bool = session.client().query_one(try_exclusive, &[&KEY]).await.unwrap().get(0);
+    assert!(!got, "an exclusive try is refused while shared holders hold");
     release_tx.send(()).unwrap();
     for holder in holders {
         holder.await.unwrap();
     }
     let mut token = LockToken::new();
-    let (exclusive, _token) =
-        lock.try_lock(&mut token, error.into_session().unwrap()).await.unwrap();
+    let (exclusive, _token) = lock.try_lock(&mut token, session).await.unwrap();
     exclusive.unlock().await.unwrap();
 }
 
@@ -782,8 +1090,8 @@ async fn a_transaction_lock_ends_with_its_transaction(cluster: &Cluster) {
     acquire_fresh(cluster, KEY).await;
 
     // Refused at once when held elsewhere, session back outside a transaction.
-    let mut token = LockToken::new();
-    let (holder, _t) = lock.lock(&mut token, connect(cluster).await).await.unwrap();
+    let holder = connect(cluster).await;
+    by_hand(&holder, "lock", lock.key()).await;
     let session = connect(cluster).await;
     let (would_block, timed_out) = other_task(async move {
         let mut token = LockToken::new();
@@ -800,7 +1108,7 @@ async fn a_transaction_lock_ends_with_its_transaction(cluster: &Cluster) {
     .await;
     assert_eq!(would_block, PgLockErrorKind::WouldBlock);
     assert_eq!(timed_out, PgLockErrorKind::TimedOut);
-    holder.unlock().await.unwrap();
+    by_hand(&holder, "unlock", lock.key()).await;
 }
 
 /// (5) A server restart while the key is held: the guard reports the loss,
@@ -827,11 +1135,26 @@ mod pooled {
     /// A pool of one connection, so "the next connection" is unambiguous.
     fn pool_of_one(cluster: &Cluster) -> Pool {
         let config: tokio_postgres::Config = cluster.url().parse().unwrap();
-        Pool::builder(Manager::new(config, NoTls)).max_size(1).build().unwrap()
+        pool_of_one_at(config)
+    }
+
+    /// A pool of one connection with `config`, over TLS if the run is.
+    fn pool_of_one_at(mut config: tokio_postgres::Config) -> Pool {
+        let manager = match tls_connector() {
+            Some(tls) => {
+                Manager::new(config.ssl_mode(tokio_postgres::config::SslMode::Require).clone(), tls)
+            }
+            None => Manager::new(config, NoTls),
+        };
+        Pool::builder(manager).max_size(1).build().unwrap()
     }
 
     async fn pooled_session(pool: &Pool) -> (PgSession, i32) {
         let session = PgSession::from_pool(pool.get().await.unwrap());
+        let session = match tls_connector() {
+            Some(tls) => session.with_cancel_tls(tls),
+            None => session,
+        };
         let pid = backend_pid(&session).await;
         (session, pid)
     }
@@ -866,17 +1189,8 @@ mod pooled {
         assert_eq!(advisory_rows(&observer, KEY).await, []);
 
         // Refused try_lock: nothing held, so the connection is pooled again.
-        let holder_session = connect(cluster).await;
-        let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-        let (held_tx, held_rx) = tokio::sync::oneshot::channel();
-        let holder = tokio::spawn(async move {
-            let mut token = LockToken::new();
-            let (guard, _token) = lock.lock(&mut token, holder_session).await.unwrap();
-            let _ = held_tx.send(());
-            let _ = release_rx.await;
-            guard.unlock().await.unwrap();
-        });
-        held_rx.await.unwrap();
+        let holder = connect(cluster).await;
+        by_hand(&holder, "lock", lock.key()).await;
         let error = lock.try_lock(&mut token, session).await.map(drop).unwrap_err();
         drop(error.into_session().unwrap());
         let (session, after_refusal) = pooled_session(&pool).await;
@@ -894,12 +1208,11 @@ mod pooled {
         .await;
         waiting.abort();
         let _ = waiting.await;
-        release_tx.send(()).unwrap();
-        holder.await.unwrap();
-        // The cancel was answered (57014, nothing granted), so the connection
-        // may be pooled again; had the grant won, it would have been closed.
-        // Either way the connection handed out next holds nothing.
-        let (session, _last) = pooled_session(&pool).await;
+        by_hand(&holder, "unlock", lock.key()).await;
+        // Cancelled: closed, as a late cancel could still reach it; the
+        // connection handed out next is another one, holding nothing.
+        let (session, last) = pooled_session(&pool).await;
+        assert_ne!(last, next, "a connection a cancel was sent to is not pooled");
         let held = advisory_locks_held_by(&session).await;
         assert_eq!(held, 0);
         eventually("nobody holding or waiting for the key", || async {
@@ -923,7 +1236,7 @@ mod pooled {
         for _ in 0..20 {
             let holder_session = connect(cluster).await;
             let (release_after, drop_after) = (random.below(4_000), random.below(4_000));
-            let releasing = hold_then_release(lock, holder_session, release_after).await;
+            let releasing = hold_then_release(KEY, holder_session, release_after).await;
             let (waiter, waiter_pid) = pooled_session(&pool).await;
             let waiting = tokio::spawn(async move {
                 let mut token = LockToken::new();
@@ -952,6 +1265,120 @@ mod pooled {
         println!("  (connection reused after {reused} rounds, closed after {closed})");
     }
 
+    /// (Issue 18, item 2) The server acts on a cancel request whenever it
+    /// gets to it; one sent for an abandoned wait must not land on the next
+    /// user of the connection. A proxy holds the first cancel back (the retry
+    /// ends the wait), and lets it through only while the next user of the
+    /// pool runs a statement: that statement must not be cancelled.
+    pub async fn a_late_cancel_never_reaches_the_next_user_of_a_pooled_connection(
+        cluster: &Cluster,
+    ) {
+        const KEY: i64 = 1_104;
+        const NEXT_KEY: i64 = 1_105;
+        if tls_connector().is_some() {
+            println!("  (skipped over TLS: the proxy tells cancel requests by their clear text)");
+            return;
+        }
+        let lock: PgLock<Jobs> = PgLock::new(KEY);
+        let proxy = CancelHoldingProxy::start(cluster.port()).await;
+        let through_proxy = (format!("port={}", cluster.port()), format!("port={}", proxy.port));
+        let url = cluster.url().replace(&through_proxy.0, &through_proxy.1);
+        let config: tokio_postgres::Config = url.parse().unwrap();
+        let pool = pool_of_one_at(config);
+        let observer = connect(cluster).await;
+        let holder = connect(cluster).await;
+        by_hand(&holder, "lock", PgLockKey::Single(KEY)).await;
+        by_hand(&holder, "lock", PgLockKey::Single(NEXT_KEY)).await;
+
+        let (waiter, waiter_pid) = pooled_session(&pool).await;
+        let waiting = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let _never = lock.lock(&mut token, waiter).await;
+            unreachable!("the key is held");
+        });
+        eventually("the pooled waiter waiting", || async {
+            advisory_rows(&observer, KEY).await.contains(&(waiter_pid, false))
+        })
+        .await;
+        waiting.abort();
+        let _ = waiting.await;
+        proxy.held.await.unwrap();
+
+        // The next user of the pool waits in a statement of its own when the
+        // held-back cancel reaches the server.
+        let (next, next_pid) = pooled_session(&pool).await;
+        let next_statement = tokio::spawn(async move {
+            let result =
+                next.client().batch_execute(&format!("SELECT pg_advisory_lock({NEXT_KEY})")).await;
+            (next, result)
+        });
+        eventually("the next user waiting", || async {
+            advisory_rows(&observer, NEXT_KEY).await.contains(&(next_pid, false))
+        })
+        .await;
+        proxy.release.send(()).unwrap();
+        proxy.delivered.await.unwrap();
+        by_hand(&holder, "unlock", PgLockKey::Single(NEXT_KEY)).await;
+        let (next, result) = next_statement.await.unwrap();
+        if let Err(error) = result {
+            panic!("a cancel meant for the abandoned wait hit the next user: {error:?}");
+        }
+        assert_ne!(next_pid, waiter_pid, "a connection a cancel was sent to went back to the pool");
+        drop(next);
+        by_hand(&holder, "unlock", PgLockKey::Single(KEY)).await;
+    }
+
+    /// A TCP proxy in front of the cluster that forwards every connection,
+    /// except that it holds the first cancel request back until `release`:
+    /// a cancel the server acts on late, on demand.
+    struct CancelHoldingProxy {
+        port: u16,
+        /// Fires when the first cancel request has arrived (and is held).
+        held: tokio::sync::oneshot::Receiver<()>,
+        release: tokio::sync::oneshot::Sender<()>,
+        /// Fires when the server has acted on it and closed its connection.
+        delivered: tokio::sync::oneshot::Receiver<()>,
+    }
+
+    impl CancelHoldingProxy {
+        async fn start(server_port: u16) -> Self {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            /// Length 16 and code 80877102: a CancelRequest.
+            const CANCEL_REQUEST: [u8; 8] = [0, 0, 0, 16, 0x04, 0xd2, 0x16, 0x2e];
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let (held_tx, held) = tokio::sync::oneshot::channel();
+            let (release, release_rx) = tokio::sync::oneshot::channel::<()>();
+            let (delivered_tx, delivered) = tokio::sync::oneshot::channel();
+            tokio::spawn(async move {
+                let mut first_cancel = Some((held_tx, release_rx, delivered_tx));
+                loop {
+                    let (mut client, _) = listener.accept().await.unwrap();
+                    let mut head = [0; 8];
+                    client.read_exact(&mut head).await.unwrap();
+                    let hold = if head == CANCEL_REQUEST { first_cancel.take() } else { None };
+                    tokio::spawn(async move {
+                        let mut delivered = None;
+                        if let Some((held, release, delivered_tx)) = hold {
+                            let _ = held.send(());
+                            let _ = release.await;
+                            delivered = Some(delivered_tx);
+                        }
+                        let mut server = tokio::net::TcpStream::connect(("127.0.0.1", server_port))
+                            .await
+                            .unwrap();
+                        server.write_all(&head).await.unwrap();
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                        if let Some(delivered) = delivered {
+                            let _ = delivered.send(());
+                        }
+                    });
+                }
+            });
+            CancelHoldingProxy { port, held, release, delivered }
+        }
+    }
+
     /// `lost()` resolves for a pooled holder whose backend is terminated.
     pub async fn a_pooled_holder_learns_it_lost_the_lock(cluster: &Cluster) {
         const KEY: i64 = 1_102;
@@ -977,6 +1404,7 @@ fn spawn_child(role: &str, cluster: &Cluster, dir: &Path) -> std::process::Child
         .env(ROLE, role)
         .env(URL, cluster.url())
         .env(DIR, dir)
+        .env(CA_FILE, CA_PATH.get().unwrap())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -988,7 +1416,7 @@ fn child(role: &str) {
     let dir = PathBuf::from(std::env::var(DIR).unwrap());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let session = PgSession::connect(&url, NoTls).await.unwrap();
+        let session = connect_to(&url).await.unwrap();
         match role {
             "contender" => contender(session, &dir).await,
             "idle-holder" => idle_holder(session).await,

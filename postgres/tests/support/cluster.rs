@@ -18,17 +18,45 @@ pub struct Cluster {
     bin: PathBuf,
     port: u16,
     as_postgres_user: bool,
+    /// `-c` options beyond the defaults (TLS).
+    extra_options: String,
 }
 
 impl Cluster {
     /// Starts a new cluster, or says in one line why it cannot.
     pub fn start(name: &str) -> Result<Cluster, String> {
+        Cluster::start_with_tls(name, None)
+    }
+
+    /// Starts a new cluster that also takes TLS (`ssl=on`) with the given
+    /// certificate and key (PEM), written into its directory.
+    pub fn start_with_tls(name: &str, tls: Option<(&str, &str)>) -> Result<Cluster, String> {
         let bin = server_binaries()?;
         let as_postgres_user = is_root();
         let dir = std::env::temp_dir().join(format!("lockladder-pg-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-        let mut cluster = Cluster { dir, bin, port: 0, as_postgres_user };
+        let mut cluster =
+            Cluster { dir, bin, port: 0, as_postgres_user, extra_options: String::new() };
+        if let Some((certificate, key)) = tls {
+            let (cert_file, key_file) =
+                (cluster.dir.join("server.crt"), cluster.dir.join("server.key"));
+            std::fs::write(&cert_file, certificate)
+                .map_err(|e| format!("write the certificate: {e}"))?;
+            std::fs::write(&key_file, key).map_err(|e| format!("write the key: {e}"))?;
+            // The server refuses a key others may read.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| format!("chmod the key: {e}"))?;
+            if as_postgres_user {
+                run(Command::new("chown").arg("postgres:").arg(&cert_file).arg(&key_file))?;
+            }
+            cluster.extra_options = format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                cert_file.display(),
+                key_file.display()
+            );
+        }
         if as_postgres_user {
             run(Command::new("chown").arg("postgres:").arg(&cluster.dir))?;
         }
@@ -53,6 +81,11 @@ impl Cluster {
         format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port)
     }
 
+    /// The TCP port the server listens on (loopback).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// `pg_ctl restart -m fast`: every session is terminated.
     pub fn restart(&self) {
         self.pg_ctl("restart").expect("restart the PostgreSQL cluster");
@@ -65,9 +98,10 @@ impl Cluster {
     fn pg_ctl(&self, action: &str) -> Result<(), String> {
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
-             -c synchronous_commit=off -c deadlock_timeout=100ms -c max_connections=60",
+             -c synchronous_commit=off -c deadlock_timeout=100ms -c max_connections=60{}",
             self.port,
-            self.dir.display()
+            self.dir.display(),
+            self.extra_options
         );
         run(self
             .server_command("pg_ctl")
