@@ -78,18 +78,14 @@ pub(crate) struct Table {
     entries: [Entry; CHUNK],
     /// One past the highest entry of this chunk ever claimed: scans stop there.
     used: AtomicUsize,
-    /// How many entries were ever claimed in a thread's table (written by its
-    /// owner only): unchanged since a scan, the owner holds nothing new.
-    claims: AtomicU64,
     next: OnceLock<&'static Table>,
 }
 
-/// The highest level an owner holds, its site's id, and its entry.
+/// The highest level an owner holds, and its site's id.
 #[derive(Clone, Copy)]
 pub(crate) struct Highest {
     level: u32,
     site: u32,
-    entry: &'static Entry,
 }
 
 impl Highest {
@@ -102,12 +98,6 @@ impl Highest {
     pub(crate) fn site_id(self) -> u32 {
         self.site >> 8
     }
-
-    /// Whether `owner` still holds it (it may have been released elsewhere).
-    #[inline(always)]
-    pub(crate) fn held_by(self, owner: u64) -> bool {
-        self.entry.owner.load(Ordering::Acquire) == owner
-    }
 }
 
 impl Table {
@@ -115,7 +105,6 @@ impl Table {
         Table {
             entries: [const { Entry::free() }; CHUNK],
             used: AtomicUsize::new(0),
-            claims: AtomicU64::new(0),
             next: OnceLock::new(),
         }
     }
@@ -126,28 +115,23 @@ impl Table {
         let mut highest: Option<Highest> = None;
         let mut chunk = self;
         loop {
-            let used = chunk.used.load(Ordering::Acquire).min(CHUNK);
-            for entry in &chunk.entries[..used] {
+            let used = chunk.used.load(Ordering::Acquire);
+            for entry in &chunk.entries[..used.min(CHUNK)] {
                 // Acquire: an entry of ours released elsewhere is seen free.
                 if entry.owner.load(Ordering::Acquire) == owner {
                     let level = entry.level.load(Ordering::Relaxed);
                     if highest.is_none_or(|highest| level > highest.level) {
                         let site = entry.site.load(Ordering::Relaxed);
-                        highest = Some(Highest { level, site, entry });
+                        highest = Some(Highest { level, site });
                     }
                 }
             }
+            // The next chunk is only claimed in once this one is full.
             match chunk.next.get() {
-                Some(next) => chunk = next,
-                None => return highest,
+                Some(next) if used >= CHUNK => chunk = next,
+                _ => return highest,
             }
         }
-    }
-
-    /// How many entries the owner of this (thread's) table ever claimed.
-    #[inline(always)]
-    pub(crate) fn claims(&self) -> u64 {
-        self.claims.load(Ordering::Relaxed)
     }
 
     /// Claims a free entry for `owner`. `shared`: other owners claim in this
@@ -163,9 +147,6 @@ impl Table {
         slot: u8,
         since: Stamp,
     ) -> &'static Entry {
-        if !shared {
-            self.claims.store(self.claims.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-        }
         let mut chunk = self;
         loop {
             if let Some(entry) = chunk.claim_in_chunk(owner, shared) {

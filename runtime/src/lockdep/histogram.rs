@@ -52,6 +52,11 @@ impl Histogram {
     /// Records as [`record_owned`](Histogram::record_owned) does, in nanoseconds.
     #[inline]
     pub(crate) fn record_owned_nanos(&self, nanos: u64) {
+        if nanos == 0 {
+            // Most holds by the coarse clock: only the count changes.
+            bump(&self.buckets[0], 1);
+            return;
+        }
         bump(&self.buckets[bucket(nanos)], 1);
         bump(&self.total_nanos, nanos);
         if nanos > self.max_nanos.load(Ordering::Relaxed) {

@@ -89,7 +89,6 @@ mod timing;
 mod violation;
 
 use core::panic::Location;
-use quanta::Instant;
 
 #[cfg(feature = "hierarchy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
@@ -110,11 +109,12 @@ use timing::Stamp;
 /// it leaves no trace but its site's record.
 pub(crate) struct Pending {
     site: LocalSite,
-    task: TaskKey,
+    /// The tokio task, or `None` outside any task (then the thread that
+    /// grants it holds it).
+    task: Option<TaskKey>,
     in_set: bool,
-    /// What a thread outside any task held at the check (`None` in a task).
-    seen: Option<thread_held::Seen>,
-    waiting_since: Option<Instant>,
+    /// When the first attempt failed, if timed (see [`timing::WaitStart`]).
+    waiting_since: timing::WaitStart,
 }
 
 impl Pending {
@@ -132,24 +132,25 @@ impl Pending {
         in_set: bool,
     ) -> Pending {
         let site = site::site(level, name, location);
-        let (task, seen) = match TaskKey::current_task() {
-            Some(task) => match held_set::check(task, level, in_set) {
-                Ok(()) => (task, None),
-                Err(holding) => report(task, site.site, holding),
-            },
-            None => match thread_held::check(level, in_set) {
-                Ok(seen) => (TaskKey::from_bits(seen.owner), Some(seen)),
-                Err((holding, owner)) => report(TaskKey::from_bits(owner), site.site, holding),
-            },
+        let task = TaskKey::current_task();
+        let (key, conflict) = match task {
+            Some(task) => (task, held_set::check(task, level, in_set).err()),
+            None => {
+                let (owner, conflict) = thread_held::check(level, in_set);
+                (TaskKey::from_bits(owner), conflict)
+            }
         };
-        Pending { site, task, in_set, seen, waiting_since: None }
+        if let Some(holding) = conflict {
+            report(key, site.site, holding);
+        }
+        Pending { site, task, in_set, waiting_since: timing::WaitStart::NONE }
     }
 
     /// The first failed attempt starts the wait.
     #[inline]
     pub(crate) fn contended(&mut self) {
-        if self.waiting_since.is_none() {
-            self.waiting_since = timing::wait_start();
+        if self.waiting_since == timing::WaitStart::NONE {
+            self.waiting_since = timing::WaitStart::now();
         }
     }
 
@@ -162,18 +163,20 @@ impl Pending {
         let LocalSite { site, .. } = self.site;
         let since = Stamp::hold_start();
         let slot = self.site.slot();
-        let entered = match self.seen {
-            Some(seen) => thread_held::enter(seen, site, slot, self.in_set, since),
-            None => held_set::enter(self.task, site, slot, self.in_set, since),
+        let entered = match self.task {
+            Some(task) => held_set::enter(task, site, slot, self.in_set, since)
+                .map_err(|conflict| (task, conflict)),
+            None => thread_held::enter(site, slot, self.in_set, since)
+                .map_err(|(owner, conflict)| (TaskKey::from_bits(owner), conflict)),
         };
         let (entry, parent) = match entered {
             Ok(entered) => entered,
-            Err(holding) => report(self.task, site, holding),
+            Err((holder, holding)) => report(holder, site, holding),
         };
         if let Some(parent) = parent {
             edges::observe(parent.site_id(), site);
         }
-        self.site.grant(self.waiting_since.map(|since| since.elapsed()));
+        self.site.grant(self.waiting_since.elapsed());
         Active { entry }
     }
 }

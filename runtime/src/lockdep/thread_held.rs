@@ -28,70 +28,46 @@ struct ThreadTable(Cell<Option<(&'static Table, u64)>>);
 /// has again, so the next owner skips it).
 static SPARE_TABLES: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
 
-/// Claimed by threads whose storage is gone (a lock taken in a thread-local's
-/// destructor) and by acquisitions granted on another thread than the one
-/// they began on, with compare-and-swap since several may claim at once.
+/// Claimed by threads whose storage is gone, with compare-and-swap since
+/// several may claim at once.
 static EXITING: Table = Table::new();
 
-/// What a thread held when its acquisition began: if it has claimed nothing
-/// since, the grant needs no second scan.
-#[derive(Clone, Copy)]
-pub(crate) struct Seen {
-    table: &'static Table,
-    /// The thread's key, as a number.
-    pub(crate) owner: u64,
-    /// The table is the calling thread's own (not `EXITING`).
-    own: bool,
-    claims: u64,
-    highest: Option<Highest>,
-}
-
-/// Checks that the calling thread may take `level`; on a conflict, also
-/// returns the thread's key.
+/// Checks that the calling thread may take `level`; returns the thread's key
+/// (as a number), with the conflict if there is one.
 #[inline(always)]
-pub(crate) fn check(level: u32, in_set: bool) -> Result<Seen, (Conflict, u64)> {
-    let held = HELD.try_with(|held| {
-        let (table, owner) = held.table();
-        (table, owner, true)
-    });
-    let (table, owner, own) =
-        held.unwrap_or_else(|_| (&EXITING, TaskKey::of_thread(thread_number()).bits(), false));
-    let seen = Seen { table, owner, own, claims: table.claims(), highest: table.highest(owner) };
-    match conflict(seen.highest, level, in_set) {
-        Some(conflict) => Err((conflict, owner)),
-        None => Ok(seen),
-    }
+pub(crate) fn check(level: u32, in_set: bool) -> (u64, Option<Conflict>) {
+    let (table, owner, _) = mine();
+    (owner, conflict(table.highest(owner), level, in_set))
 }
 
-/// Checks as [`check`] did when the acquisition began (again only if the
-/// thread claimed something since, or released what it held highest), then
-/// records that the calling thread holds `site` since `since`; returns the
-/// entry and the highest site held before.
+/// Checks as [`check`] does, then records that the calling thread holds
+/// `site` since `since`; returns the entry and the highest site held before,
+/// or the thread's key and the conflict.
 #[inline(always)]
 pub(crate) fn enter(
-    seen: Seen,
     site: &'static Site,
     slot: u8,
     in_set: bool,
     since: Stamp,
-) -> Result<(&'static Entry, Option<Highest>), Conflict> {
-    let Seen { table, owner, .. } = seen;
-    // Only the thread that owns a table claims in it without a
-    // compare-and-swap: an acquisition begun on another thread (a future
-    // moved between threads outside any task) claims in the shared one.
-    let own = seen.own
-        && HELD
-            .try_with(|held| held.0.get().is_some_and(|(mine, _)| core::ptr::eq(mine, table)))
-            .unwrap_or(false);
-    let unchanged = own
-        && table.claims() == seen.claims
-        && seen.highest.is_none_or(|highest| highest.held_by(owner));
-    let parent = if unchanged { seen.highest } else { table.highest(owner) };
-    if !unchanged && let Some(conflict) = conflict(parent, site.level, in_set) {
-        return Err(conflict);
+) -> Result<(&'static Entry, Option<Highest>), (u64, Conflict)> {
+    let (table, owner, shared) = mine();
+    let parent = table.highest(owner);
+    if let Some(conflict) = conflict(parent, site.level, in_set) {
+        return Err((owner, conflict));
     }
-    let (table, shared) = if own { (table, false) } else { (&EXITING, true) };
     Ok((table.claim(owner, shared, site.level, site, slot, since), parent))
+}
+
+/// The calling thread's table, its key, and whether others claim in that
+/// table too (only for a thread whose storage is gone: a lock taken in a
+/// thread-local's destructor claims in one table shared by all such threads).
+#[inline(always)]
+fn mine() -> (&'static Table, u64, bool) {
+    HELD.try_with(|held| {
+        let (table, owner) = held.table();
+        (table, owner, false)
+    })
+    .unwrap_or_else(|_| (&EXITING, TaskKey::of_thread(thread_number()).bits(), true))
 }
 
 impl ThreadTable {

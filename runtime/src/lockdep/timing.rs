@@ -132,11 +132,29 @@ impl Stamp {
     }
 }
 
-/// The start of a wait (the first failed attempt), if timing is on: always the
+/// The start of a wait (the first failed attempt), if timing is on, in
+/// nanoseconds since the clocks' start plus one (zero: not timed). Always the
 /// precise clock, since a wait is slow anyway.
-#[inline]
-pub(crate) fn wait_start() -> Option<Instant> {
-    (TIMING.load(Ordering::Relaxed) != TimingMode::Off as u8).then(Instant::now)
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WaitStart(u64);
+
+impl WaitStart {
+    pub(crate) const NONE: WaitStart = WaitStart(0);
+
+    /// Now, if timing is on.
+    pub(crate) fn now() -> WaitStart {
+        if TIMING.load(Ordering::Relaxed) == TimingMode::Off as u8 {
+            return WaitStart::NONE;
+        }
+        WaitStart(precise_nanos().saturating_add(1))
+    }
+
+    /// How long the wait lasted until now, if it was timed.
+    #[inline]
+    pub(crate) fn elapsed(self) -> Option<Duration> {
+        (self != WaitStart::NONE)
+            .then(|| Duration::from_nanos(precise_nanos().saturating_sub(self.0 - 1)))
+    }
 }
 
 /// The start every stamp counts from.
