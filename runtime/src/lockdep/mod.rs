@@ -20,29 +20,31 @@
 //!   both call sites and a count: [`observed_edges`], drawn over the declared
 //!   hierarchy by `observed_hierarchy` (with the `hierarchy` feature too).
 //!
-//! It is cheap enough to leave on in tests, staging and debug builds. What an
+//! It is meant to stay on in test runs, staging and debug builds. What an
 //! acquisition costs:
 //!
-//! * **No lock and no shared write per grant and release.** A hold is one
-//!   entry of atomics (owner, level, site, start) and its guard keeps a
-//!   reference to it, one word. Code outside any tokio task (plain threads,
-//!   `block_on`) keeps its entries in its thread's own table, claimed and
-//!   scanned with plain loads and stores; a tokio task, which moves between
-//!   threads, claims an entry in one of 256 shared shards with one
-//!   compare-and-swap. A release clears the entry with one store, from
-//!   whatever thread drops the guard. Counters are per thread (plain stores),
-//!   summed when a report is read.
+//! * **No lock per grant and release.** A hold is one entry of atomics
+//!   (owner, level, site, start) and its guard keeps a reference to it, one
+//!   word. Code outside any tokio task (plain threads, `block_on`) keeps its
+//!   entries in its thread's own table, claimed and scanned with plain loads
+//!   and stores; a tokio task, which moves between threads, claims an entry in
+//!   one of 256 shared shards with one compare-and-swap. A release clears the
+//!   entry with one store, from whatever thread drops the guard. Counters are
+//!   per thread (plain stores), summed when a report is read; a nesting (a
+//!   lock taken while another is held) adds one atomic increment to that
+//!   nesting's count.
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,
 //!   started at the first timed hold) advances every [`COARSE_TICK`] (1 ms):
 //!   one load at the grant and one at the release, where a precise clock read
 //!   costs ~20 ns on a VM, more than an uncontended lock. The trade-off: the
-//!   long-hold warning still sees every hold, to within a tick, but hold times
-//!   in the statistics are whole ticks (an in-memory critical section counts
-//!   as zero long). [`set_timing`] chooses: [`TimingMode::Precise`] for
-//!   nanosecond hold times at two clock reads per hold, [`TimingMode::Off`] for
-//!   no clock (and no background thread) at all. Waits are always timed
-//!   precisely: a wait is already slow.
+//!   long-hold warning still sees every hold, to within a tick (later if the
+//!   clock's thread is starved of CPU), but hold times in the statistics are
+//!   counted in ticks, so an in-memory critical section counts as zero long.
+//!   [`set_timing`] chooses: [`TimingMode::Precise`] for nanosecond hold times
+//!   at two clock reads per hold, [`TimingMode::Off`] for no clock (and no
+//!   background thread) at all. Waits, when timing is on, are timed with the
+//!   precise clock: a wait is already slow.
 //!
 //! Without the feature none of this is compiled in and the locks cost what
 //! they cost before.
