@@ -46,7 +46,17 @@ pub enum TimingMode {
     Precise,
 }
 
-/// The coarse clock's resolution: how often its thread advances it.
+/// The coarse clock's resolution: how often its thread advances it. With
+/// [`TimingMode::Coarse`], hold times are counted in these.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// // A long-hold threshold is met to within one tick.
+/// let threshold = Duration::from_millis(50);
+/// assert!(lockladder::lockdep::COARSE_TICK * 10 <= threshold);
+/// lockladder::lockdep::set_long_hold_threshold(Some(threshold));
+/// ```
 pub const COARSE_TICK: Duration = Duration::from_millis(1);
 
 static TIMING: AtomicU8 = AtomicU8::new(TimingMode::Coarse as u8);
