@@ -319,3 +319,77 @@ fn lock_all_below_a_level_held_through_another_token_panics() {
     assert!(message.contains(&expected), "{message}");
     assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
 }
+
+/// The deadlock of the issue that made `upgrade` checked: this thread holds an
+/// upgradable read of `Registry` and, through a second root, `CoinManager`;
+/// another thread reads `Registry` and waits for `CoinManager`. The upgrade
+/// would wait for that reader forever; it panics instead, before waiting,
+/// naming the upgrade's call, and the reader then gets its lock. (The timed
+/// upgrade is checked exactly as `upgrade` is, see `lockdep_every_path.rs`.)
+#[test]
+fn an_upgrade_while_a_second_root_holds_a_higher_lock_is_reported_instead_of_deadlocking() {
+    use lockladder::sync::RwLockUpgradableReadGuard;
+    use lockladder::sync::{Mutex as BlockingMutex, RwLock as BlockingRwLock};
+
+    let registry = BlockingRwLock::new(Registry);
+    let coins = BlockingMutex::new(CoinManager);
+    let (reading_tx, reading) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let mut token = LockToken::new();
+        let (checking, mut at_registry) = registry.upgradable_read(&mut token);
+        let mut second_root = LockToken::new();
+        let (held_coins, _) = coins.lock(&mut second_root);
+        let reader = scope.spawn(|| {
+            let mut token = LockToken::new();
+            let (_reading, mut at_registry) = registry.read(&mut token);
+            reading_tx.send(()).unwrap();
+            drop(coins.lock(&mut at_registry)); // waits for this thread's `CoinManager`
+        });
+        reading.recv().unwrap();
+        let upgrade = catch_unwind(AssertUnwindSafe(|| {
+            // Timed only so that, were it not checked, the test fails
+            // instead of hanging: the watchdog is never reached otherwise.
+            let watchdog = std::time::Duration::from_secs(10);
+            RwLockUpgradableReadGuard::try_upgrade_for(checking, &mut at_registry, watchdog) // site: upgrade
+        }));
+        let Err(panic) = upgrade else { panic!("the upgrade must be reported") };
+        let message = panic_message(panic);
+        assert!(
+            message.starts_with(&format!(
+                "lock order violation: cannot acquire `Registry` (level 110) at {}",
+                site("upgrade")
+            )),
+            "{message}"
+        );
+        assert!(message.contains("while holding `CoinManager` (level 120)"), "{message}");
+        drop(held_coins);
+        reader.join().expect("the reader gets `CoinManager` once it is released");
+    });
+}
+
+/// The same in a tokio task (whose held levels live in the shared shards, not
+/// in the thread's storage): the async upgrade is checked when it is called.
+#[test]
+fn an_async_upgrade_in_a_task_while_a_second_root_holds_a_higher_lock_panics_at_the_call() {
+    use lockladder::RwLockUpgradableReadGuard;
+
+    let registry = Arc::new(RwLock::new(Registry));
+    let coins = Arc::new(Mutex::new(CoinManager));
+    let message = runtime().block_on(async move {
+        let task = tokio::spawn(async move {
+            let mut token = LockToken::new();
+            let (checking, mut at_registry) = registry.upgradable_read(&mut token).await;
+            let mut second_root = LockToken::new();
+            let (_coins, _) = coins.lock(&mut second_root).await;
+            drop(RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry)); // site: task upgrade
+        });
+        panic_message(task.await.expect_err("the upgrade must panic").into_panic())
+    });
+    assert!(
+        message.starts_with(&format!(
+            "lock order violation: cannot acquire `Registry` (level 110) at {}",
+            site("task upgrade")
+        )),
+        "{message}"
+    );
+}

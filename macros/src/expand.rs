@@ -32,6 +32,10 @@ pub fn lock_level(args: TokenStream, item: TokenStream) -> TokenStream {
             return with_errors(item.into_token_stream(), error);
         }
     };
+    let args = args.and_then(|(args, level)| {
+        validate::own_names(&args.level, &item)?;
+        Ok((args, level))
+    });
     let duplicate = validate::single_level(attrs_mut(&mut item));
     attrs_mut(&mut item).retain(|attr| !validate::is_lock_level(attr));
 
@@ -51,7 +55,12 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
         },
     };
     let written = text::compact(&args.level.tokens);
-    document_level(attrs_mut(&mut item), &level, &written);
+    let public = matches!(
+        &item,
+        LeveledItem::Struct(syn::ItemStruct { vis: syn::Visibility::Public(_), .. })
+            | LeveledItem::Enum(syn::ItemEnum { vis: syn::Visibility::Public(_), .. })
+    );
+    document_level(attrs_mut(&mut item), public, &level, &args.level.spec, &written);
 
     let (ident, generics) = match &item {
         LeveledItem::Struct(item) => (&item.ident, &item.generics),
@@ -186,23 +195,53 @@ fn renamed_error(renamed: &str) -> syn::Error {
     )
 }
 
-/// Adds the level to a documented type's docs, so hovering it shows the level.
-/// An undocumented type gets no doc line: it would silence `missing_docs`.
-fn document_level(attrs: &mut Vec<Attribute>, level: &Level, written: &str) {
+/// Adds the level to the type's docs, so hovering it shows the level: the
+/// number for a literal, what the macro knows of it otherwise (the base and
+/// the distance; the number is computed by rustc). An undocumented `pub`
+/// type gets no doc line: it would silence `missing_docs`, which checks only
+/// `pub` items; any other type gets one.
+fn document_level(
+    attrs: &mut Vec<Attribute>,
+    public: bool,
+    level: &Level,
+    spec: &LevelSpec,
+    written: &str,
+) {
     let documented = attrs
         .iter()
         .any(|attr| attr.path().is_ident("doc") && matches!(attr.meta, syn::Meta::NameValue(_)));
-    if !documented {
+    if !documented && public {
         return;
     }
-    let doc = match level {
-        Level::Known(level) => format!(
+    let doc = match (level, spec) {
+        (Level::Known(level), _) => format!(
             " **Lock level {level}** (`#[lock_level({written})]`): acquire it only while \
              holding levels below {level}."
         ),
-        Level::Relative(_) | Level::Computed => format!(
-            " **Lock level `{written}`** (`#[lock_level({written})]`): acquire it only \
-             while holding levels below it."
+        (_, LevelSpec::Relative { direction, base, distance }) => {
+            let base = text::compact(&base.to_token_stream());
+            let distance = distance.as_ref().map_or_else(
+                || "1".to_owned(),
+                |distance| text::compact(&distance.to_token_stream()),
+            );
+            format!(
+                " **Lock level `{written}`**: {distance} {} the level of `{base}` (rustc \
+                 computes the number; `lockdep` reports print it). Acquire it only while \
+                 holding levels below it.",
+                direction.keyword()
+            )
+        }
+        (_, LevelSpec::Between { low, high }) => format!(
+            " **Lock level `{written}`**: the middle of the free levels strictly between \
+             `{}` and `{}` (rustc computes the number; `lockdep` reports print it). Acquire \
+             it only while holding levels below it.",
+            text::compact(&low.to_token_stream()),
+            text::compact(&high.to_token_stream())
+        ),
+        _ => format!(
+            " **Lock level `{written}`** (`#[lock_level({written})]`, a constant rustc \
+             evaluates; `lockdep` reports print the number): acquire it only while holding \
+             levels below it."
         ),
     };
     attrs.push(syn::parse_quote!(#[doc = ""]));

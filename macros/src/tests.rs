@@ -650,3 +650,30 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
         "{out}"
     );
 }
+
+#[test]
+fn a_private_type_shows_its_level_in_its_docs_and_a_relative_one_says_from_what() {
+    // `missing_docs` checks only `pub` items: a doc line on any other type
+    // silences nothing, and its hover shows the level.
+    let private = expand(
+        quote!(20),
+        quote!(
+            struct CoinManager;
+        ),
+    );
+    assert!(private.contains("Lock level 20"), "{private}");
+    let relative = expand(
+        quote!(above(db::Pool, 5)),
+        quote!(
+            pub(crate) struct Cache;
+        ),
+    );
+    assert!(relative.contains("5 above the level of `db::Pool`"), "{relative}");
+    let between = expand(
+        quote!(between(db::Pool, db::Conn)),
+        quote!(
+            enum Slot {}
+        ),
+    );
+    assert!(between.contains("strictly between `db::Pool` and `db::Conn`"), "{between}");
+}

@@ -1,6 +1,7 @@
 //! Stage two: checks that need the parsed argument and the whole item.
 
-use syn::{Attribute, Expr, ExprLit, Item, Lit};
+use proc_macro2::{Ident, TokenStream, TokenTree};
+use syn::{Attribute, Expr, ExprLit, GenericParam, Generics, Item, Lit};
 
 use quote::ToTokens;
 
@@ -130,6 +131,103 @@ pub fn single_level(attrs: &[Attribute]) -> syn::Result<()> {
     }
 }
 
+impl LeveledItem {
+    /// The type's name and its generic parameters.
+    pub fn ident_and_generics(&self) -> (&Ident, &Generics) {
+        match self {
+            LeveledItem::Struct(item) => (&item.ident, &item.generics),
+            LeveledItem::Enum(item) => (&item.ident, &item.generics),
+        }
+    }
+}
+
+/// A level names neither the type it is on (`above(Me)` on `Me`, `Self`: a
+/// cycle) nor the type's generic parameters (`above(T)` on `Wrapper<T>`: a
+/// type has one level whatever its parameters). rustc would report the first
+/// as an overflow in a hidden trait and the second as "cannot find type `T`
+/// in this scope", about a parameter declared on that very item. Every such
+/// name is reported, each at its own tokens.
+pub fn own_names(arg: &LevelArg, item: &LeveledItem) -> syn::Result<()> {
+    let (ident, generics) = item.ident_and_generics();
+    let mut errors: Option<syn::Error> = None;
+    for_each_path_start(&arg.tokens, &mut |name, lifetime| {
+        let error = if !lifetime && (name == ident || name == "Self") {
+            syn::Error::new_spanned(
+                name,
+                format!(
+                    "this `#[lock_level]` is a cycle: it defines the level of `{ident}` from the \
+                     level of `{ident}` itself (`{name}` here). Give `{ident}` a level of its \
+                     own: an integer, or above or below another type's level"
+                ),
+            )
+        } else if let Some(kind) = parameter_kind(generics, name, lifetime) {
+            let shown = if lifetime { format!("'{name}") } else { name.to_string() };
+            syn::Error::new_spanned(
+                name,
+                format!(
+                    "a lock level cannot depend on the item's generic parameters: `{shown}` is \
+                     a {kind} of `{ident}`, and every `{ident}<..>` has the one level written \
+                     here. Write the level without `{shown}` (an integer, a named constant, or \
+                     above or below a type that is not a parameter), or give each use its own \
+                     level with a marker type: `Mutex::<{ident}<..>, Marker>::with_level(..)`"
+                ),
+            )
+        } else {
+            return;
+        };
+        match &mut errors {
+            Some(errors) => errors.combine(error),
+            None => errors = Some(error),
+        }
+    });
+    errors.map_or(Ok(()), Err)
+}
+
+/// What `name` is among `generics`, if it is one of them.
+fn parameter_kind(generics: &Generics, name: &Ident, lifetime: bool) -> Option<&'static str> {
+    generics.params.iter().find_map(|param| match param {
+        GenericParam::Type(param) if !lifetime && param.ident == *name => Some("type parameter"),
+        GenericParam::Const(param) if !lifetime && param.ident == *name => Some("const parameter"),
+        GenericParam::Lifetime(param) if lifetime && param.lifetime.ident == *name => {
+            Some("lifetime parameter")
+        }
+        _ => None,
+    })
+}
+
+/// Calls `found` with each identifier in `tokens` that can name an item of
+/// the scope: the first segment of a path (not after `::` or `.`, save
+/// `self::`), and each lifetime (`true`).
+fn for_each_path_start(tokens: &TokenStream, found: &mut dyn FnMut(&Ident, bool)) {
+    let mut previous: Vec<TokenTree> = Vec::new();
+    for tree in tokens.clone() {
+        match &tree {
+            TokenTree::Group(group) => for_each_path_start(&group.stream(), found),
+            TokenTree::Ident(ident) => {
+                let after = |text: &str| previous.last().is_some_and(|t| t.to_string() == text);
+                let after_path = previous.len() >= 2
+                    && previous[previous.len() - 2].to_string() == ":"
+                    && after(":");
+                let after_self_path = after_path
+                    && previous.len() >= 3
+                    && previous[previous.len() - 3].to_string() == "self"
+                    && (previous.len() == 3 || !is_path_separator(&previous[previous.len() - 4]));
+                if after("'") {
+                    found(ident, true);
+                } else if (!after_path && !after(".")) || after_self_path {
+                    found(ident, false);
+                }
+            }
+            _ => {}
+        }
+        previous.push(tree);
+    }
+}
+
+fn is_path_separator(tree: &TokenTree) -> bool {
+    matches!(tree, TokenTree::Punct(punct) if punct.as_char() == ':')
+}
+
 /// Whether an attribute is (a path ending in) `lock_level`.
 pub fn is_lock_level(attr: &Attribute) -> bool {
     attr.path().segments.last().is_some_and(|segment| segment.ident == "lock_level")
@@ -163,5 +261,46 @@ fn item_head(item: &Item) -> proc_macro2::TokenStream {
             quote::quote!(#impl_token #self_ty)
         }
         other => other.to_token_stream(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn own_names_of(args: TokenStream, item: TokenStream) -> Result<(), String> {
+        let args = crate::parse::args(args).expect("the arguments parse");
+        let Ok(item) = self::item(syn::parse2(item).expect("the item parses")) else {
+            panic!("a struct or enum")
+        };
+        own_names(&args.level, &item).map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_name_that_only_looks_like_a_parameter_or_the_item_is_not_one() {
+        // A path segment after `::`, a field or method after `.`, and a
+        // lifetime named like a type parameter are other things.
+        let item = quote!(
+            struct Wrapper<T>(T);
+        );
+        assert_eq!(own_names_of(quote!(above(db::T)), item.clone()), Ok(()));
+        assert_eq!(own_names_of(quote!(<db::Wrapper as Level>::LEVEL + 1), item.clone()), Ok(()));
+        assert_eq!(own_names_of(quote!(LEVELS.T + 1), item.clone()), Ok(()));
+        assert_eq!(own_names_of(quote!(above(Pool)), item), Ok(()));
+    }
+
+    #[test]
+    fn a_parameter_or_the_item_itself_is_reported_wherever_it_is_named() {
+        let item = quote!(
+            struct Wrapper<'a, T, const N: u32>(&'a T);
+        );
+        let reported = |args| own_names_of(args, item.clone()).expect_err("reported");
+        assert!(reported(quote!(above(T))).contains("`T` is a type parameter of `Wrapper`"));
+        assert!(reported(quote!(N * 2)).contains("`N` is a const parameter of `Wrapper`"));
+        assert!(reported(quote!(above(Cell<'a>))).contains("`'a` is a lifetime parameter"));
+        assert!(reported(quote!(above(self::Wrapper))).contains("is a cycle"));
+        assert!(reported(quote!(between(Pool, Self))).contains("is a cycle"));
     }
 }

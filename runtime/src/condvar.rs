@@ -37,7 +37,7 @@ use core::task::{Context, Poll};
 
 use event_listener::{Event, EventListener, IntoNotification};
 
-use crate::held::{Acquisition, CallSite};
+use crate::held::{Acquisition, CallSite, check_holds_at_most};
 use crate::level::Level;
 use crate::mutex::{Mutex, MutexGuard, raw};
 use crate::token::LockToken;
@@ -180,16 +180,33 @@ impl Condvar {
         guard: MutexGuard<'g, T>,
         token: &'w mut LockToken<'_, L>,
     ) -> CondvarWait<'w, 'g, T, L> {
+        self.wait_named(mutex, guard, token, "wait")
+    }
+
+    /// [`wait`](Condvar::wait), its misuse named `operation` (the method the
+    /// user called).
+    #[track_caller]
+    fn wait_named<'w, 'g, T: ?Sized, L: Level>(
+        &'w self,
+        mutex: &'g Mutex<T, L>,
+        guard: MutexGuard<'g, T>,
+        token: &'w mut LockToken<'_, L>,
+        operation: &'static str,
+    ) -> CondvarWait<'w, 'g, T, L> {
         let _ = token;
         crate::misuse::assert_guard_of::<L>(
-            format_args!("Condvar::wait"),
+            format_args!("Condvar::{operation}"),
             "mutex",
             mutex.owns(&guard),
             guard.taken_alone(),
             "lock",
         );
-        // The guard and its hold live on until the first poll releases the
-        // mutex; each re-take is reported at this call.
+        // Checked now, before any wait, as the blocking waits are: a level
+        // above the mutex's held through another root would make the re-take
+        // an inversion. The guard and its hold live on until the first poll
+        // releases the mutex; each re-take is checked and reported at this
+        // call again.
+        check_holds_at_most::<L>();
         CondvarWait {
             condvar: self,
             mutex,
@@ -244,7 +261,7 @@ impl Condvar {
         mut condition: F,
     ) -> CondvarWaitWhile<'w, 'g, T, L, F> {
         let wait = if condition(&mut guard) {
-            WaitWhileState::Waiting(self.wait(mutex, guard, token))
+            WaitWhileState::Waiting(self.wait_named(mutex, guard, token, "wait_while"))
         } else {
             WaitWhileState::Done(Some(guard))
         };

@@ -143,7 +143,10 @@ pub struct ExternalAcquisition<'a, L> {
     acquisition: Acquisition,
     // The borrow of the parent token, passed on to the hold and the child token.
     lineage: PhantomData<&'a mut ()>,
-    level: PhantomData<fn() -> L>,
+    // Invariant in `L`, as `LockToken` is: two levels that differ only by a
+    // subtype (a higher-ranked `fn` pointer) must never coerce into each
+    // other, or an acquisition at one level would grant a token at another.
+    level: PhantomData<fn(L) -> L>,
 }
 
 impl<'a, L: Level> ExternalAcquisition<'a, L> {

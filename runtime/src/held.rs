@@ -206,3 +206,17 @@ mod tests {
         assert!(grant.is_err());
     }
 }
+
+/// With `lockdep`, panics at the caller if the current task holds a level
+/// above `L` (through a token the types cannot see, a second root): for a
+/// wait made while the lock at `L` stays held (an upgrade waits for the
+/// readers, a `Condvar` wait for a notification, then re-takes its mutex), a
+/// task waiting for that higher lock may be what the wait waits for; for an
+/// entry token at `L`, the caller holds more than it was declared to. Levels
+/// at `L` are the lock itself (or what the entry declares).
+#[track_caller]
+#[inline(always)]
+pub(crate) fn check_holds_at_most<L: Level>() {
+    #[cfg(feature = "lockdep")]
+    let _checked = Acquisition::begin_in_set::<L>();
+}

@@ -26,6 +26,7 @@ mod order;
 pub mod rank;
 mod register;
 mod rwlock;
+mod seam;
 mod set;
 mod shape;
 #[cfg(feature = "lockdep")]

@@ -99,6 +99,7 @@ pub(crate) use counters::Counts;
 pub use edges::{ObservedEdge, ObservedSite, observed_edges};
 pub(crate) use histogram::Snapshot;
 pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
+pub use root::{SecondRootPolicy, second_root_policy, set_second_root_policy};
 pub use timing::{COARSE_TICK, TimingMode, set_timing, timing};
 
 use held_set::{Conflict, Entry};

@@ -5,20 +5,20 @@
 //! in any order without a compile error. `LockToken::new()` registers the root
 //! here (with `lockdep`) and the registration ends when the token drops.
 //!
-//! The report is a `tracing` warning (target `lockladder::lockdep`), not a
-//! panic like an order violation, because a second live root is not always a
-//! bug: a root created in `main` and moved into a spawned thread or task is
-//! still counted as `main`'s (nothing observes the move), so
-//! `for _ in 0..n { let token = LockToken::new(); spawn(move || ...) }` would
-//! report a second root on the second round. An actual inversion through two
-//! roots still panics at the acquisition, and that message lists the roots
-//! alive in the task. Create each root at its task's entry point and neither
-//! report is ever a false one.
+//! The report is a `tracing` warning (target `lockladder::lockdep`) unless
+//! the program chose [`SecondRootPolicy::Panic`], because a second live root
+//! is not always a bug: a root created in `main` and moved into a spawned
+//! thread or task is still counted as `main`'s (nothing observes the move),
+//! so `for _ in 0..n { let token = LockToken::new(); spawn(move || ...) }`
+//! would report a second root on the second round. An actual inversion
+//! through two roots panics at the acquisition whatever the policy, and that
+//! message lists the roots alive in the task. Create each root at its task's
+//! entry point and neither report is ever a false one.
 
 use core::cell::RefCell;
 use core::fmt;
 use core::panic::Location;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::task::{self, TaskKey};
@@ -47,11 +47,17 @@ pub(crate) struct SecondRoot {
 impl RootRegistration {
     /// Registers a root created at the caller, for the current task or thread;
     /// warns if another root of this task is alive.
+    /// Panics instead, after ending this registration, under
+    /// [`SecondRootPolicy::Panic`].
     #[track_caller]
     pub(crate) fn register() -> Self {
         let (registration, second) = Self::register_at(Location::caller());
         if let Some(second) = second {
-            warn(&second);
+            match second_root_policy() {
+                SecondRootPolicy::Warn => warn(&second),
+                // `registration` drops while unwinding: the root is not left alive.
+                SecondRootPolicy::Panic => panic!("{second}"),
+            }
         }
         registration
     }
@@ -213,9 +219,73 @@ impl fmt::Display for SecondRoot {
             f,
             ": the types cannot check the lock order between two roots. Create one root \
              per task, at its entry point, and pass `&mut token` down (if the older root \
-             was moved into another thread or task, that one is its own and this warning \
+             was moved into another thread or task, it is that one's own and this report \
              is a false alarm: create the root inside it instead)"
         )
+    }
+}
+
+/// What `lockdep` does when a root [`LockToken`](crate::LockToken) is created
+/// in a task (or thread) whose earlier root is still alive; set for the whole
+/// program with [`set_second_root_policy`].
+///
+/// Whatever the policy, an acquisition through either root that breaks the
+/// order panics, naming the live roots: the policy decides only whether the
+/// second root itself, before any lock is taken through it, is a warning or
+/// a panic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecondRootPolicy {
+    /// A `tracing` warning (target `lockladder::lockdep`) where the second
+    /// root is created, naming where both roots were created. The default:
+    /// a root created in one thread and moved into another still counts as
+    /// its creator's, so a program that does that gets a false report.
+    Warn,
+    /// A panic where the second root is created, with the same message. For
+    /// programs (and test suites) that create every root at its task's entry
+    /// point: a second root is then always a seam the types cannot check. A
+    /// method that has to start a token of its own while its caller holds
+    /// locks (one of a trait of another crate) starts it with
+    /// [`LockToken::entered_holding`](crate::LockToken::entered_holding):
+    /// an entry token is not a root, and `lockdep` checks it instead.
+    Panic,
+}
+
+static POLICY: AtomicU8 = AtomicU8::new(SecondRootPolicy::Warn as u8);
+
+/// Chooses, for the whole program, what a second live root token in one task
+/// does: warn (the default) or panic. Call it at the start of `main` or of a
+/// test; it applies to roots created from then on.
+///
+/// ```
+/// use std::panic::{AssertUnwindSafe, catch_unwind};
+///
+/// use lockladder::LockToken;
+/// use lockladder::lockdep::{SecondRootPolicy, set_second_root_policy};
+///
+/// set_second_root_policy(SecondRootPolicy::Panic);
+/// let _root = LockToken::new();
+/// let second = catch_unwind(AssertUnwindSafe(|| LockToken::new()));
+/// let message = *second.unwrap_err().downcast::<String>().unwrap();
+/// assert!(message.starts_with("a second root `LockToken` was created at "), "{message}");
+/// # set_second_root_policy(SecondRootPolicy::Warn);
+/// ```
+pub fn set_second_root_policy(policy: SecondRootPolicy) {
+    POLICY.store(policy as u8, Ordering::Relaxed);
+}
+
+/// The current [`SecondRootPolicy`] (see [`set_second_root_policy`]).
+///
+/// ```
+/// use lockladder::lockdep::{SecondRootPolicy, second_root_policy};
+///
+/// assert_eq!(second_root_policy(), SecondRootPolicy::Warn); // unless set
+/// ```
+pub fn second_root_policy() -> SecondRootPolicy {
+    if POLICY.load(Ordering::Relaxed) == SecondRootPolicy::Panic as u8 {
+        SecondRootPolicy::Panic
+    } else {
+        SecondRootPolicy::Warn
     }
 }
 

@@ -34,7 +34,10 @@ pub(crate) fn report(task: TaskKey, taking: &Site, holding: &Site) -> ! {
          (or release `{}` before taking `{}`). If only one root is in use, the guard of \
          `{}` acquired at {} may have been leaked with `mem::forget` (the lock then \
          stays locked and its hold counted) or sent to another task that still holds \
-         it.{roots_line}",
+         it.{roots_line} Where a method that takes no token (of a trait you cannot \
+         change, a callback) starts its own, start it with \
+         `LockToken::entered_holding::<L>()`, `L` the highest level its callers hold: \
+         taking `{}` there then fails to compile.",
         taking.name,
         taking.level,
         taking.location,
@@ -45,5 +48,6 @@ pub(crate) fn report(task: TaskKey, taking: &Site, holding: &Site) -> ! {
         taking.name,
         holding.name,
         holding.location,
+        taking.name,
     )
 }

@@ -18,7 +18,7 @@ use core::task::{Context, Poll};
 
 use super::{RwLock, RwLockReadGuard, RwLockWriteGuard, raw};
 use crate::error::TryLockError;
-use crate::held::{Acquisition, Hold};
+use crate::held::{Acquisition, Hold, check_holds_at_most};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -167,8 +167,10 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     ///
     /// Dropping the future releases the lock (the upgradable hold is gone)
     /// and lets the readers it held back in.
+    #[track_caller]
     pub fn upgrade(guard: Self, token: &mut LockToken<'_, L>) -> RwLockUpgradeFuture<'a, T> {
         let _ = token;
+        check_holds_at_most::<L>();
         let RwLockUpgradableReadGuard { inner, lock, hold, .. } = guard;
         RwLockUpgradeFuture { inner: inner.upgrade(lock), hold: Some(hold) }
     }
@@ -209,11 +211,13 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     /// # Errors
     ///
     /// The upgradable guard itself, unchanged, if another reader holds the lock.
+    #[track_caller]
     pub fn try_upgrade(
         guard: Self,
         token: &mut LockToken<'_, L>,
     ) -> Result<RwLockWriteGuard<'a, T>, Self> {
         let _ = token;
+        check_holds_at_most::<L>();
         let RwLockUpgradableReadGuard { inner, lock, hold, level } = guard;
         match inner.try_upgrade(lock) {
             Ok(writing) => Ok(RwLockWriteGuard::new(writing, hold)),

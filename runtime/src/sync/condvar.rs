@@ -203,7 +203,7 @@ impl Condvar {
         guard: &mut MutexGuard<'_, T>,
         token: &mut LockToken<'_, L>,
     ) {
-        self.wait_until_internal(mutex, guard, token, None);
+        self.wait_until_internal(mutex, guard, token, None, "wait");
     }
 
     /// Waits while `condition` returns `true` (checked first, with the mutex
@@ -244,11 +244,9 @@ impl Condvar {
         mutex: &Mutex<T, L>,
         guard: &mut MutexGuard<'_, T>,
         token: &mut LockToken<'_, L>,
-        mut condition: impl FnMut(&mut T) -> bool,
+        condition: impl FnMut(&mut T) -> bool,
     ) {
-        while condition(&mut **guard) {
-            self.wait_until_internal(mutex, guard, token, None);
-        }
+        self.wait_while_until_internal(mutex, guard, token, condition, None, "wait_while");
     }
 
     /// As [`wait`](Condvar::wait), for at most `timeout`. The mutex is held
@@ -279,7 +277,8 @@ impl Condvar {
         timeout: Duration,
     ) -> WaitTimeoutResult {
         // A timeout too large for an `Instant` waits without one, as parking_lot does.
-        self.wait_until_internal(mutex, guard, token, Instant::now().checked_add(timeout))
+        let deadline = Instant::now().checked_add(timeout);
+        self.wait_until_internal(mutex, guard, token, deadline, "wait_for")
     }
 
     /// As [`wait`](Condvar::wait), until `deadline` at the latest.
@@ -308,7 +307,7 @@ impl Condvar {
         token: &mut LockToken<'_, L>,
         deadline: Instant,
     ) -> WaitTimeoutResult {
-        self.wait_until_internal(mutex, guard, token, Some(deadline))
+        self.wait_until_internal(mutex, guard, token, Some(deadline), "wait_until")
     }
 
     /// As [`wait_while`](Condvar::wait_while), for at most `timeout`; timed
@@ -344,7 +343,7 @@ impl Condvar {
         timeout: Duration,
     ) -> WaitTimeoutResult {
         let deadline = Instant::now().checked_add(timeout);
-        self.wait_while_until_internal(mutex, guard, token, condition, deadline)
+        self.wait_while_until_internal(mutex, guard, token, condition, deadline, "wait_while_for")
     }
 
     /// As [`wait_while`](Condvar::wait_while), until `deadline` at the latest;
@@ -380,7 +379,14 @@ impl Condvar {
         condition: impl FnMut(&mut T) -> bool,
         deadline: Instant,
     ) -> WaitTimeoutResult {
-        self.wait_while_until_internal(mutex, guard, token, condition, Some(deadline))
+        self.wait_while_until_internal(
+            mutex,
+            guard,
+            token,
+            condition,
+            Some(deadline),
+            "wait_while_until",
+        )
     }
 
     /// Wakes one waiter, the one waiting longest; `true` if there was one.
@@ -420,9 +426,11 @@ impl Condvar {
         token: &mut LockToken<'_, L>,
         mut condition: impl FnMut(&mut T) -> bool,
         deadline: Option<Instant>,
+        operation: &'static str,
     ) -> WaitTimeoutResult {
+        assert_guard_of(mutex, guard, operation);
         while condition(&mut **guard) {
-            if self.wait_until_internal(mutex, guard, token, deadline).timed_out {
+            if self.wait_until_internal(mutex, guard, token, deadline, operation).timed_out {
                 return WaitTimeoutResult { timed_out: condition(&mut **guard) };
             }
         }
@@ -437,16 +445,11 @@ impl Condvar {
         guard: &mut MutexGuard<'_, T>,
         token: &mut LockToken<'_, L>,
         deadline: Option<Instant>,
+        operation: &'static str,
     ) -> WaitTimeoutResult {
         // The borrow of `token` is the proof; it has no run-time content.
         let _ = token;
-        crate::misuse::assert_guard_of::<L>(
-            format_args!("Condvar::wait"),
-            "mutex",
-            mutex.owns(guard),
-            guard.taken_alone,
-            "lock",
-        );
+        assert_guard_of(mutex, guard, operation);
         // Queued before the unlock: a notification sent once the mutex is
         // free reaches this waiter. The hold ends while the mutex is
         // released; the re-take, checked before anything is released, is a
@@ -460,6 +463,22 @@ impl Condvar {
         );
         WaitTimeoutResult { timed_out: !woken }
     }
+}
+
+/// The documented misuse of every wait, named for the method the user called.
+#[track_caller]
+fn assert_guard_of<T: ?Sized, L: Level>(
+    mutex: &Mutex<T, L>,
+    guard: &MutexGuard<'_, T>,
+    operation: &'static str,
+) {
+    crate::misuse::assert_guard_of::<L>(
+        format_args!("Condvar::{operation}"),
+        "mutex",
+        mutex.owns(guard),
+        guard.taken_alone,
+        "lock",
+    );
 }
 
 impl Default for Condvar {

@@ -22,7 +22,7 @@ use super::guard::{RwLockReadGuard, RwLockWriteGuard};
 use super::rwlock::RwLock;
 use super::wake::RawGuard;
 use crate::error::{LockTimeoutError, TryLockError};
-use crate::held::Hold;
+use crate::held::{Hold, check_holds_at_most};
 use crate::level::Level;
 use crate::order::LockBefore;
 use crate::token::LockToken;
@@ -322,8 +322,10 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     ///     let _writing = RwLockUpgradableReadGuard::upgrade(checking, &mut at_registry);
     /// }
     /// ```
+    #[track_caller]
     pub fn upgrade(guard: Self, token: &mut LockToken<'_, L>) -> RwLockWriteGuard<'a, T> {
         let _ = token;
+        check_holds_at_most::<L>();
         let RwLockUpgradableReadGuard { inner, hold, .. } = guard;
         // Nothing is let in: no wake-up.
         let inner = inner.map(parking_lot::RwLockUpgradableReadGuard::upgrade);
@@ -352,11 +354,13 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     /// # Errors
     ///
     /// The guard itself, unchanged, if another reader holds the lock.
+    #[track_caller]
     pub fn try_upgrade(
         guard: Self,
         token: &mut LockToken<'_, L>,
     ) -> Result<RwLockWriteGuard<'a, T>, Self> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgrade_with(parking_lot::RwLockUpgradableReadGuard::try_upgrade)
     }
 
@@ -388,12 +392,14 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     ///
     /// The guard itself, unchanged, if other readers still hold the lock when
     /// the time runs out.
+    #[track_caller]
     pub fn try_upgrade_for(
         guard: Self,
         token: &mut LockToken<'_, L>,
         timeout: Duration,
     ) -> Result<RwLockWriteGuard<'a, T>, Self> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgrade_with(|raw| {
             parking_lot::RwLockUpgradableReadGuard::try_upgrade_for(raw, timeout)
         })
@@ -435,12 +441,14 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     ///
     /// The guard itself, unchanged, if other readers still hold the lock at
     /// `deadline`.
+    #[track_caller]
     pub fn try_upgrade_until(
         guard: Self,
         token: &mut LockToken<'_, L>,
         deadline: Instant,
     ) -> Result<RwLockWriteGuard<'a, T>, Self> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgrade_with(|raw| {
             parking_lot::RwLockUpgradableReadGuard::try_upgrade_until(raw, deadline)
         })

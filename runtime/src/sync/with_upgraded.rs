@@ -12,6 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use super::rwlock_transitions::RwLockUpgradableReadGuard;
+use crate::held::check_holds_at_most;
 use crate::level::Level;
 use crate::token::LockToken;
 
@@ -44,12 +45,14 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     /// }
     /// assert_eq!(checking.entries, [7]); // still held, upgradably
     /// ```
+    #[track_caller]
     pub fn with_upgraded<R>(
         guard: &mut Self,
         token: &mut LockToken<'_, L>,
         f: impl FnOnce(&mut T) -> R,
     ) -> R {
         let _ = token;
+        check_holds_at_most::<L>();
         match guard.upgraded_with(|raw, run| RawUpgradable::with_upgraded(raw, run), f) {
             Some(value) => value,
             None => unreachable!("parking_lot's `with_upgraded` runs its closure"),
@@ -76,12 +79,14 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     ///     });
     /// assert!(counted.is_some()); // no other reader
     /// ```
+    #[track_caller]
     pub fn try_with_upgraded<R>(
         guard: &mut Self,
         token: &mut LockToken<'_, L>,
         f: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgraded_with(
             |raw, run| {
                 let _ = RawUpgradable::try_with_upgraded(raw, run);
@@ -112,6 +117,7 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     /// })
     /// .expect("no other reader");
     /// ```
+    #[track_caller]
     pub fn try_with_upgraded_for<R>(
         guard: &mut Self,
         token: &mut LockToken<'_, L>,
@@ -119,6 +125,7 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
         f: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgraded_with(
             |raw, run| {
                 let _ = RawUpgradable::try_with_upgraded_for(raw, timeout, run);
@@ -154,6 +161,7 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
     /// );
     /// assert_eq!(hits, Some(1));
     /// ```
+    #[track_caller]
     pub fn try_with_upgraded_until<R>(
         guard: &mut Self,
         token: &mut LockToken<'_, L>,
@@ -161,6 +169,7 @@ impl<'a, T: ?Sized, L: Level> RwLockUpgradableReadGuard<'a, T, L> {
         f: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
         let _ = token;
+        check_holds_at_most::<L>();
         guard.upgraded_with(
             |raw, run| {
                 let _ = RawUpgradable::try_with_upgraded_until(raw, deadline, run);
