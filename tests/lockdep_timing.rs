@@ -1,11 +1,11 @@
-//! `lockdep::set_timing(false)`: the order is still checked and acquisitions
-//! still counted, but no hold or wait is timed and no long-hold warning is
-//! possible. The only test in its binary (the switch is global).
+//! `lockdep::set_timing(TimingMode::Off)`: the order is still checked and
+//! acquisitions still counted, but no hold or wait is timed and no long-hold
+//! warning is possible. The only test in its binary (the switch is global).
 #![cfg(feature = "lockdep")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use lockladder::lockdep::{set_timing, timing};
+use lockladder::lockdep::{TimingMode, set_timing, timing};
 use lockladder::{LockToken, Mutex, lock_level, stats};
 
 #[lock_level(510)]
@@ -17,8 +17,9 @@ struct Crate;
 #[test]
 fn without_timing_orders_are_checked_and_counted_but_nothing_is_timed() {
     let (shelf, boxes) = (Mutex::new(Shelf), Mutex::new(Crate));
-    set_timing(false);
-    assert!(!timing());
+    assert_eq!(timing(), TimingMode::Coarse, "the default");
+    set_timing(TimingMode::Off);
+    assert_eq!(timing(), TimingMode::Off);
     for _ in 0..4 {
         let mut token = LockToken::new();
         let (_shelf, mut token) = shelf.try_lock(&mut token).unwrap();
@@ -36,9 +37,20 @@ fn without_timing_orders_are_checked_and_counted_but_nothing_is_timed() {
     assert_eq!(shelf.acquisitions, 4);
     assert_eq!(shelf.hold.count, 0, "no hold is timed");
 
-    set_timing(true);
+    set_timing(TimingMode::Coarse);
     drop(boxes.try_lock(&mut LockToken::new()).unwrap());
-    let boxes = stats::report().level(520).unwrap().stats;
-    assert_eq!(boxes.acquisitions, 4 + 1 + 1);
-    assert_eq!(boxes.hold.count, 1, "timed again once turned back on");
+    set_timing(TimingMode::Precise);
+    drop(boxes.try_lock(&mut LockToken::new()).unwrap());
+    let counted = stats::report().level(520).unwrap().stats;
+    assert_eq!(counted.acquisitions, 4 + 1 + 2);
+    assert_eq!(counted.hold.count, 2, "timed again once turned back on, by either clock");
+
+    // A hold is timed to its end by the clock it started with.
+    let mut token = LockToken::new();
+    let held = boxes.try_lock(&mut token).unwrap();
+    set_timing(TimingMode::Off);
+    drop(held);
+    let counted = stats::report().level(520).unwrap().stats;
+    assert_eq!(counted.hold.count, 3, "started timed, so timed");
+    set_timing(TimingMode::Coarse);
 }

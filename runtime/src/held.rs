@@ -125,6 +125,10 @@ impl Hold {
     }
 }
 
+// With `lockdep`, a guard carries one word: a reference to its hold's entry.
+#[cfg(feature = "lockdep")]
+const _: () = assert!(size_of::<Hold>() == size_of::<usize>());
+
 // The promise of the default build, checked when it compiles: the seam is empty.
 #[cfg(not(feature = "lockdep"))]
 const _: () =

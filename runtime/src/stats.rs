@@ -6,9 +6,11 @@
 //! long-hold warning needs the hold times anyway, and the per-site record the
 //! order check keeps is where the counters live. Each thread counts into
 //! counters of its own (no atomic read-modify-write on the hot path) and a
-//! report adds them up, so they cost a few plain stores per acquisition; hold
-//! and wait times can be turned off with
-//! [`lockdep::set_timing`](crate::lockdep::set_timing).
+//! report adds them up, so they cost a few plain stores per acquisition. Hold
+//! times come from the clock chosen with
+//! [`lockdep::set_timing`](crate::lockdep::set_timing): by default a coarse
+//! one that counts whole milliseconds (a shorter hold counts as zero long),
+//! nanoseconds with `TimingMode::Precise`, none with `TimingMode::Off`.
 //!
 //! ```standalone_crate
 //! use lockladder::{lock_level, LockToken, Mutex};
@@ -106,7 +108,9 @@ pub struct LockStats {
     /// the grant (uncontended ones do not wait and are not in it).
     pub wait: Timing,
     /// How long locks were held, from grant to release; holds still going on
-    /// are not in it yet.
+    /// are not in it yet. With the default coarse timing, in whole ticks of
+    /// [`lockdep::COARSE_TICK`](crate::lockdep::COARSE_TICK) (1 ms): a shorter
+    /// hold counts as zero long. Holds granted with timing off are not in it.
     pub hold: Timing,
 }
 

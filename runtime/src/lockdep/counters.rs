@@ -70,13 +70,15 @@ impl Counters {
         }
     }
 
+    /// A hold of `nanos`, counted by the thread that owns these counters.
     #[inline]
-    pub(crate) fn hold_owned(&self, held_for: Duration) {
-        self.hold.record_owned(held_for);
+    pub(crate) fn hold_owned(&self, nanos: u64) {
+        self.hold.record_owned_nanos(nanos);
     }
 
-    pub(crate) fn hold_shared(&self, held_for: Duration) {
-        self.hold.record(held_for);
+    /// A hold of `nanos`, counted into counters that several threads write.
+    pub(crate) fn hold_shared(&self, nanos: u64) {
+        self.hold.record_nanos(nanos);
     }
 
     pub(crate) fn counts(&self) -> Counts {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
-use super::site::Site;
+use super::site::{self, Site};
 
 /// One distinct nesting observed: `taken` was acquired while `held` was the
 /// highest level held by the same task.
@@ -110,6 +110,7 @@ struct Edge {
     count: AtomicU64,
 }
 
+/// The held site's id and the taken site's address.
 type EdgeKey = (usize, usize);
 
 static EDGES: LazyLock<Mutex<HashMap<EdgeKey, &'static Edge>>> =
@@ -124,29 +125,29 @@ thread_local! {
         const { [const { Cell::new(None) }; CACHE_SLOTS] };
 }
 
-/// Counts that `taken` was acquired while `held` was the highest level held.
+/// Counts that `taken` was acquired while the site numbered `held` was the
+/// highest level held.
 #[inline]
-pub(crate) fn observe(held: &'static Site, taken: &'static Site) {
-    let key = (core::ptr::from_ref(held).addr(), core::ptr::from_ref(taken).addr());
+pub(crate) fn observe(held: u32, taken: &'static Site) {
+    let key = (held as usize, core::ptr::from_ref(taken).addr());
     let slot = ((key.0 ^ key.1.rotate_left(17)) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let slot = (slot >> 58) as usize % CACHE_SLOTS;
     let edge = CACHE
         .try_with(|cache| match cache[slot].get() {
-            Some(edge) if core::ptr::eq(edge.held, held) && core::ptr::eq(edge.taken, taken) => {
-                edge
-            }
+            Some(edge) if edge.held.id == held && core::ptr::eq(edge.taken, taken) => edge,
             _ => {
-                let edge = register(key, held, taken);
+                let edge = register(key, taken);
                 cache[slot].set(Some(edge));
                 edge
             }
         })
-        .unwrap_or_else(|_| register(key, held, taken));
+        .unwrap_or_else(|_| register(key, taken));
     edge.count.fetch_add(1, Ordering::Relaxed);
 }
 
 #[cold]
-fn register(key: EdgeKey, held: &'static Site, taken: &'static Site) -> &'static Edge {
+fn register(key: EdgeKey, taken: &'static Site) -> &'static Edge {
+    let held = site::by_id(key.0 as u32);
     let mut edges = EDGES.lock().unwrap_or_else(PoisonError::into_inner);
     edges.entry(key).or_insert_with(|| {
         // Leaked on purpose, as sites are: one per distinct pair of call sites.

@@ -1,111 +1,274 @@
-//! Which levels each tokio task holds, and the order check against them.
+//! The holds of every task and thread, as entries of atomics in tables, and the
+//! order check against them.
 //!
-//! Entries live in shards chosen by task, each a short list behind its own
-//! mutex: an acquisition locks one shard (uncontended unless two tasks that
-//! hash alike lock at the same instant), and no global lock is taken. Code
-//! outside any task keeps its holds in its thread's storage instead
-//! (`thread_held`).
+//! An entry is four words (owner, level, site, start) in a table: a thread's
+//! own table for code outside any task (`thread_held`), or one of the shards
+//! shared by tokio tasks, chosen by task. A guard keeps `&'static Entry`, one
+//! word, and its release clears the entry with one store from whatever thread
+//! or task drops it: no lock is taken at a grant or a release, and a guard sent
+//! elsewhere is released where it drops. Only the owner claims entries in its
+//! thread's table (plain stores); tasks claim shard entries with one
+//! compare-and-swap, uncontended unless two tasks of one shard claim at once.
 //!
 //! An acquisition is checked twice. When it begins, before any waiting, so a
 //! would-be deadlock is reported instead of hanging. And when it is granted,
-//! which is when its entry is added: `lock_all` begins all its members at the
+//! which is when its entry is claimed: `lock_all` begins all its members at the
 //! call, in the caller's order, and grants them in ascending order; and futures
 //! polled together (`join!`) may be granted in another order than they began.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
-use super::site::Site;
+use super::site::{self, Site};
 use super::task::TaskKey;
+use super::timing::Stamp;
 
-const SHARDS: usize = 64;
-
-struct Entry {
-    task: TaskKey,
-    site: &'static Site,
+/// One hold: who holds which site's level since when. `owner == 0`: free.
+pub(crate) struct Entry {
+    owner: AtomicU64,
+    level: AtomicU32,
+    /// The site's id in the high 24 bits, the holder's cache slot for it (where
+    /// its counters are) in the low 8.
+    site: AtomicU32,
+    since: AtomicU64,
 }
 
-struct Shard {
-    entries: Mutex<Vec<Entry>>,
-    /// `entries.len()`, readable without the lock: a check against an empty
-    /// shard (the task holds nothing, the common case) skips locking it.
-    len: AtomicUsize,
+/// What a released entry held, to count and time the hold.
+pub(crate) struct Released {
+    /// The site's id (see [`site::by_id`]).
+    pub(crate) site: u32,
+    /// The cache slot the grant counted in.
+    pub(crate) slot: u8,
+    pub(crate) since: Stamp,
 }
 
-static HELD: [Shard; SHARDS] =
-    [const { Shard { entries: Mutex::new(Vec::new()), len: AtomicUsize::new(0) } }; SHARDS];
+impl Entry {
+    const fn free() -> Entry {
+        Entry {
+            owner: AtomicU64::new(0),
+            level: AtomicU32::new(0),
+            site: AtomicU32::new(0),
+            since: AtomicU64::new(0),
+        }
+    }
 
-fn shard(task: TaskKey) -> &'static Shard {
-    &HELD[(task.spread() >> 58) as usize % SHARDS]
+    /// Ends the hold, from whatever thread or task. Only the guard that holds
+    /// the entry calls this, once.
+    #[inline(always)]
+    pub(crate) fn release(&self) -> Released {
+        let site = self.site.load(Ordering::Relaxed);
+        let since = Stamp::from_bits(self.since.load(Ordering::Relaxed));
+        // Release: the fields above are read before the owner may reuse it.
+        self.owner.store(0, Ordering::Release);
+        Released { site: site >> 8, slot: site as u8, since }
+    }
+
+    #[inline(always)]
+    fn fill(&self, level: u32, site: &Site, slot: u8, since: Stamp) {
+        self.level.store(level, Ordering::Relaxed);
+        self.site.store(site.id << 8 | u32::from(slot), Ordering::Relaxed);
+        self.since.store(since.to_bits(), Ordering::Relaxed);
+    }
 }
 
-impl Shard {
-    fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
-        // Nothing panics while a shard is locked; recover anyway rather than
-        // cascade a panic from an unrelated thread.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+const CHUNK: usize = 16;
+
+/// Entries, chained in chunks of 16 as they fill.
+pub(crate) struct Table {
+    entries: [Entry; CHUNK],
+    /// One past the highest entry of this chunk ever claimed: scans stop there.
+    used: AtomicUsize,
+    next: OnceLock<&'static Table>,
+}
+
+/// The highest level an owner holds, and its site's id.
+#[derive(Clone, Copy)]
+pub(crate) struct Highest {
+    level: u32,
+    site: u32,
+}
+
+impl Highest {
+    pub(crate) fn site(self) -> &'static Site {
+        site::by_id(self.site_id())
+    }
+
+    /// Its site's id (see [`site::by_id`]).
+    #[inline(always)]
+    pub(crate) fn site_id(self) -> u32 {
+        self.site >> 8
+    }
+}
+
+impl Table {
+    pub(crate) const fn new() -> Table {
+        Table {
+            entries: [const { Entry::free() }; CHUNK],
+            used: AtomicUsize::new(0),
+            next: OnceLock::new(),
+        }
+    }
+
+    /// The highest level `owner` holds in this table.
+    #[inline(always)]
+    pub(crate) fn highest(&'static self, owner: u64) -> Option<Highest> {
+        let mut highest: Option<Highest> = None;
+        let mut chunk = self;
+        loop {
+            let used = chunk.used.load(Ordering::Acquire);
+            for entry in &chunk.entries[..used.min(CHUNK)] {
+                // Acquire: an entry of ours released elsewhere is seen free.
+                if entry.owner.load(Ordering::Acquire) == owner {
+                    let level = entry.level.load(Ordering::Relaxed);
+                    if highest.is_none_or(|highest| level > highest.level) {
+                        let site = entry.site.load(Ordering::Relaxed);
+                        highest = Some(Highest { level, site });
+                    }
+                }
+            }
+            // The next chunk is only claimed in once this one is full.
+            match chunk.next.get() {
+                Some(next) if used >= CHUNK => chunk = next,
+                _ => return highest,
+            }
+        }
+    }
+
+    /// Claims a free entry for `owner`. `shared`: other owners claim in this
+    /// table at the same time (task shards), so the claim is a
+    /// compare-and-swap; else only the caller claims here (its thread's table).
+    #[inline(always)]
+    pub(crate) fn claim(
+        &'static self,
+        owner: u64,
+        shared: bool,
+        level: u32,
+        site: &Site,
+        slot: u8,
+        since: Stamp,
+    ) -> &'static Entry {
+        let mut chunk = self;
+        loop {
+            if let Some(entry) = chunk.claim_in_chunk(owner, shared) {
+                entry.fill(level, site, slot, since);
+                return entry;
+            }
+            chunk = chunk.next.get_or_init(|| Box::leak(Box::new(Table::new())));
+        }
+    }
+
+    #[inline(always)]
+    fn claim_in_chunk(&'static self, owner: u64, shared: bool) -> Option<&'static Entry> {
+        for (index, entry) in self.entries.iter().enumerate() {
+            let claimed = if shared {
+                entry.owner.compare_exchange(0, owner, Ordering::Acquire, Ordering::Relaxed).is_ok()
+            } else if entry.owner.load(Ordering::Acquire) == 0 {
+                entry.owner.store(owner, Ordering::Relaxed);
+                true
+            } else {
+                false
+            };
+            if claimed {
+                if self.used.load(Ordering::Relaxed) <= index {
+                    // Release: a scan that sees the new `used` sees the owner.
+                    if shared {
+                        self.used.fetch_max(index + 1, Ordering::Release);
+                    } else {
+                        self.used.store(index + 1, Ordering::Release);
+                    }
+                }
+                return Some(entry);
+            }
+        }
+        None
     }
 }
 
 /// The highest level held, when taking a site would violate the order.
-pub(crate) type Conflict = &'static Site;
+pub(crate) type Conflict = Highest;
 
-/// Checks that `task` may take `site`'s level: above every level it holds, or
-/// equal to the highest one for the second and later members of a set taken
+/// Whether `site` may be taken while `highest` is the highest level held:
+/// above it, or equal to it for the second and later members of a set taken
 /// together (`in_set`).
-pub(crate) fn check(task: TaskKey, site: &'static Site, in_set: bool) -> Result<(), Conflict> {
-    let shard = shard(task);
-    // Only this task adds entries of its own, and it sees its own writes: an
-    // empty shard means it holds nothing.
-    if shard.len.load(Ordering::Acquire) == 0 {
-        return Ok(());
-    }
-    let held = shard.lock();
-    conflict_in(of_task(&held, task), site, in_set).map_or(Ok(()), Err)
-}
-
-/// Checks as [`check`] does, then records that `task` holds `site`'s level;
-/// returns the highest site the task held before, if any.
-pub(crate) fn enter(
-    task: TaskKey,
-    site: &'static Site,
-    in_set: bool,
-) -> Result<Option<&'static Site>, Conflict> {
-    let shard = shard(task);
-    let mut held = shard.lock();
-    if let Some(conflict) = conflict_in(of_task(&held, task), site, in_set) {
-        return Err(conflict);
-    }
-    let parent = of_task(&held, task).max_by_key(|held| held.level);
-    held.push(Entry { task, site });
-    shard.len.store(held.len(), Ordering::Release);
-    Ok(parent)
-}
-
-fn of_task(held: &[Entry], task: TaskKey) -> impl Iterator<Item = &'static Site> + '_ {
-    held.iter().filter(move |entry| entry.task == task).map(|entry| entry.site)
-}
-
-/// The highest of `held`, if taking `site` would violate the order.
-pub(crate) fn conflict_in(
-    held: impl Iterator<Item = &'static Site>,
-    site: &Site,
-    in_set: bool,
-) -> Option<Conflict> {
-    let highest = held.max_by_key(|held| held.level)?;
-    let allowed = site.level > highest.level || (in_set && site.level == highest.level);
+#[inline(always)]
+pub(crate) fn conflict(highest: Option<Highest>, level: u32, in_set: bool) -> Option<Conflict> {
+    let highest = highest?;
+    let allowed = level > highest.level || (in_set && level == highest.level);
     (!allowed).then_some(highest)
 }
 
-/// Forgets one entry of `task` at `site` (all entries at one site and level are
-/// alike, so which one does not matter).
-pub(crate) fn leave(task: TaskKey, site: &'static Site) {
-    let shard = shard(task);
-    let mut held = shard.lock();
-    if let Some(index) =
-        held.iter().rposition(|entry| entry.task == task && core::ptr::eq(entry.site, site))
-    {
-        held.swap_remove(index);
-        shard.len.store(held.len(), Ordering::Release);
+const SHARDS: usize = 256;
+
+static SHARD_TABLES: [Table; SHARDS] = [const { Table::new() }; SHARDS];
+
+fn shard(task: TaskKey) -> &'static Table {
+    &SHARD_TABLES[(task.spread() >> 56) as usize % SHARDS]
+}
+
+/// Checks that `task` may take `level`.
+#[inline]
+pub(crate) fn check(task: TaskKey, level: u32, in_set: bool) -> Result<(), Conflict> {
+    conflict(shard(task).highest(task.bits()), level, in_set).map_or(Ok(()), Err)
+}
+
+/// Checks as [`check`] does, then records that `task` holds `site` since
+/// `since`; returns the entry and the highest site the task held before.
+#[inline]
+pub(crate) fn enter(
+    task: TaskKey,
+    site: &'static Site,
+    slot: u8,
+    in_set: bool,
+    since: Stamp,
+) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+    let table = shard(task);
+    let parent = table.highest(task.bits());
+    if let Some(conflict) = conflict(parent, site.level, in_set) {
+        return Err(conflict);
+    }
+    Ok((table.claim(task.bits(), true, site.level, site, slot, since), parent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lockdep::site::site;
+
+    fn site_at(level: u32) -> &'static Site {
+        site(level, "Account", core::panic::Location::caller()).site
+    }
+
+    #[test]
+    fn a_table_chains_chunks_and_frees_what_is_released_from_anywhere() {
+        let table: &'static Table = Box::leak(Box::new(Table::new()));
+        let (owner, other) = (7, 8);
+        let entries: Vec<_> = (1..=40)
+            .map(|level| table.claim(owner, false, level, site_at(level), 0, Stamp::NONE))
+            .collect();
+        let _foreign = table.claim(other, true, 99, site_at(99), 0, Stamp::NONE);
+        assert!(table.next.get().and_then(|next| next.next.get()).is_some(), "three chunks");
+        assert_eq!(table.highest(owner).map(|highest| highest.level), Some(40));
+        // Released on another thread, as a guard sent away is.
+        let top = entries[39];
+        std::thread::spawn(move || top.release()).join().expect("the releasing thread");
+        assert_eq!(table.highest(owner).map(|highest| highest.level), Some(39));
+        for entry in &entries[..39] {
+            entry.release();
+        }
+        assert!(table.highest(owner).is_none(), "everything released");
+        assert_eq!(table.highest(other).map(|highest| highest.level), Some(99), "not ours");
+    }
+
+    #[test]
+    fn a_conflict_is_a_level_not_above_the_highest_held_unless_a_set_member_equals_it() {
+        let table: &'static Table = Box::leak(Box::new(Table::new()));
+        let entry = table.claim(1, false, 20, site_at(20), 0, Stamp::NONE);
+        let held = table.highest(1);
+        assert!(conflict(held, 30, false).is_none());
+        assert!(conflict(held, 20, false).is_some());
+        assert!(conflict(held, 20, true).is_none());
+        assert!(conflict(held, 10, true).is_some());
+        entry.release();
+        assert!(conflict(table.highest(1), 10, false).is_none());
     }
 }

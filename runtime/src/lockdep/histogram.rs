@@ -28,7 +28,11 @@ impl Histogram {
     }
 
     pub(crate) fn record(&self, duration: Duration) {
-        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.record_nanos(nanos_of(duration));
+    }
+
+    /// Records a duration given in nanoseconds.
+    pub(crate) fn record_nanos(&self, nanos: u64) {
         self.buckets[bucket(nanos)].fetch_add(1, Ordering::Relaxed);
         self.total_nanos.fetch_add(nanos, Ordering::Relaxed);
         // Most records are not a new maximum: a plain load spares the
@@ -42,7 +46,17 @@ impl Histogram {
     /// the calling thread writes: no read-modify-write.
     #[inline]
     pub(crate) fn record_owned(&self, duration: Duration) {
-        let nanos = u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX);
+        self.record_owned_nanos(nanos_of(duration));
+    }
+
+    /// Records as [`record_owned`](Histogram::record_owned) does, in nanoseconds.
+    #[inline]
+    pub(crate) fn record_owned_nanos(&self, nanos: u64) {
+        if nanos == 0 {
+            // Most holds by the coarse clock: only the count changes.
+            bump(&self.buckets[0], 1);
+            return;
+        }
         bump(&self.buckets[bucket(nanos)], 1);
         bump(&self.total_nanos, nanos);
         if nanos > self.max_nanos.load(Ordering::Relaxed) {
@@ -141,6 +155,11 @@ pub(crate) fn bump(counter: &AtomicU64, by: u64) {
     counter.store(counter.load(Ordering::Relaxed).wrapping_add(by), Ordering::Relaxed);
 }
 
+fn nanos_of(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[inline]
 fn bucket(nanos: u64) -> usize {
     let bits = (u64::BITS - nanos.leading_zeros()) as usize;
     bits.min(BUCKETS - 1)

@@ -3,7 +3,7 @@
 use core::time::Duration;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::site::Site;
+use super::site::{self, Site};
 
 /// The threshold in nanoseconds; `u64::MAX` means no warnings.
 static THRESHOLD_NANOS: AtomicU64 = AtomicU64::new(DEFAULT_NANOS);
@@ -18,6 +18,11 @@ const DEFAULT_NANOS: u64 = 100_000_000;
 /// target `lockladder::lockdep`, sent when the guard drops (so exactly once per
 /// long hold), naming the lock, its level, where it was acquired and how long it
 /// was held. The setting is global and takes effect for holds that end after it.
+///
+/// Holds are timed with the clock chosen by [`set_timing`](super::set_timing):
+/// by default a coarse one, so a hold is measured to within
+/// [`COARSE_TICK`](super::COARSE_TICK) (1 ms); with timing off nothing is timed
+/// and no warning is sent.
 ///
 /// ```
 /// use std::time::Duration;
@@ -48,12 +53,13 @@ pub fn long_hold_threshold() -> Option<Duration> {
     }
 }
 
-/// Warns once if a hold that just ended lasted at least the threshold.
+/// Warns once if a hold of the site numbered `site` that just ended lasted
+/// `nanos`, at least the threshold.
 #[inline]
-pub(crate) fn check(site: &Site, held_for: Duration) {
+pub(crate) fn check(site: u32, nanos: u64) {
     let threshold = THRESHOLD_NANOS.load(Ordering::Relaxed);
-    if threshold != u64::MAX && held_for.as_nanos() >= u128::from(threshold) {
-        warn(site, held_for, Duration::from_nanos(threshold));
+    if threshold != u64::MAX && nanos >= threshold {
+        warn(site::by_id(site), Duration::from_nanos(nanos), Duration::from_nanos(threshold));
     }
 }
 

@@ -20,14 +20,34 @@
 //!   both call sites and a count: [`observed_edges`], drawn over the declared
 //!   hierarchy by `observed_hierarchy` (with the `hierarchy` feature too).
 //!
-//! It is meant for tests, staging and debug builds. Code outside any tokio task
-//! (plain threads, `block_on`) keeps its held levels and its counters in its
-//! thread's own storage, with no lock and no atomic read-modify-write; a tokio
-//! task, which moves between threads, takes a short shard lock when a lock is
-//! granted and when it is released. Timing reads the clock at the grant and the
-//! release, which is most of the remaining cost: [`set_timing`] turns it off.
-//! Without the feature none of this is compiled in and the locks cost what they
-//! cost before.
+//! It is meant to stay on in test runs, staging and debug builds. What an
+//! acquisition costs:
+//!
+//! * **No lock per grant and release.** A hold is one entry of atomics
+//!   (owner, level, site, start) and its guard keeps a reference to it, one
+//!   word. Code outside any tokio task (plain threads, `block_on`) keeps its
+//!   entries in its thread's own table, claimed and scanned with plain loads
+//!   and stores; a tokio task, which moves between threads, claims an entry in
+//!   one of 256 shared shards with one compare-and-swap. A release clears the
+//!   entry with one store, from whatever thread drops the guard. Counters are
+//!   per thread (plain stores), summed when a report is read; a nesting (a
+//!   lock taken while another is held) adds one atomic increment to that
+//!   nesting's count.
+//! * **No precise clock per hold**, by default. Holds are timed with a coarse
+//!   clock, a number that a background thread (`lockladder-lockdep-clock`,
+//!   started at the first timed hold) advances every [`COARSE_TICK`] (1 ms):
+//!   one load at the grant and one at the release, where a precise clock read
+//!   costs ~20 ns on a VM, more than an uncontended lock. The trade-off: the
+//!   long-hold warning still sees every hold, to within a tick (later if the
+//!   clock's thread is starved of CPU), but hold times in the statistics are
+//!   counted in ticks, so an in-memory critical section counts as zero long.
+//!   [`set_timing`] chooses: [`TimingMode::Precise`] for nanosecond hold times
+//!   at two clock reads per hold, [`TimingMode::Off`] for no clock (and no
+//!   background thread) at all. Waits, when timing is on, are timed with the
+//!   precise clock: a wait is already slow.
+//!
+//! Without the feature none of this is compiled in and the locks cost what
+//! they cost before.
 //!
 //! Futures polled together in one task (`tokio::join!`, `select!`) are one
 //! task here: if each takes its own root token, their locks must still be
@@ -71,7 +91,6 @@ mod timing;
 mod violation;
 
 use core::panic::Location;
-use quanta::Instant;
 
 #[cfg(feature = "hierarchy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hierarchy")))]
@@ -81,28 +100,32 @@ pub use edges::{ObservedEdge, ObservedSite, observed_edges};
 pub(crate) use histogram::Snapshot;
 pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
 pub use root::{SecondRootPolicy, second_root_policy, set_second_root_policy};
-pub use timing::{set_timing, timing};
+pub use timing::{COARSE_TICK, TimingMode, set_timing, timing};
 
+use held_set::{Conflict, Entry};
 use site::LocalSite;
 use task::TaskKey;
-use thread_held::ThreadHold;
+use timing::Stamp;
 
 /// An acquisition asked for and not yet granted. It holds nothing yet:
 /// dropped without [`Pending::granted`] (a failed `try_*`, a cancelled future),
 /// it leaves no trace but its site's record.
 pub(crate) struct Pending {
     site: LocalSite,
-    task: TaskKey,
+    /// The tokio task, or `None` outside any task (then the thread that
+    /// grants it holds it).
+    task: Option<TaskKey>,
     in_set: bool,
-    waiting_since: Option<Instant>,
+    /// When the first attempt failed, if timed (see [`timing::WaitStart`]).
+    waiting_since: timing::WaitStart,
 }
 
 impl Pending {
     /// Checks the order against what the task holds; panics on a violation.
-    // Inlined, as `granted` is: a pending or held record returned through
-    // memory from a call is copied in 16-byte loads that cannot be forwarded
-    // from the narrower stores that wrote it, a stall that `perf` put at a
-    // fifth of an uncontended acquisition.
+    // Inlined, as `granted` is: a pending record returned through memory from
+    // a call is copied in 16-byte loads that cannot be forwarded from the
+    // narrower stores that wrote it, a stall that `perf` put at a fifth of an
+    // uncontended acquisition.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn begin(
@@ -112,22 +135,25 @@ impl Pending {
         in_set: bool,
     ) -> Pending {
         let site = site::site(level, name, location);
-        let task = TaskKey::current();
-        let checked = match task.thread() {
-            Some(_) => thread_held::check(site.site, in_set),
-            None => held_set::check(task, site.site, in_set),
+        let task = TaskKey::current_task();
+        let (key, conflict) = match task {
+            Some(task) => (task, held_set::check(task, level, in_set).err()),
+            None => {
+                let (owner, conflict) = thread_held::check(level, in_set);
+                (TaskKey::from_bits(owner), conflict)
+            }
         };
-        if let Err(holding) = checked {
-            violation::report(task, site.site, holding);
+        if let Some(holding) = conflict {
+            report(key, site.site, holding);
         }
-        Pending { site, task, in_set, waiting_since: None }
+        Pending { site, task, in_set, waiting_since: timing::WaitStart::NONE }
     }
 
     /// The first failed attempt starts the wait.
     #[inline]
     pub(crate) fn contended(&mut self) {
-        if self.waiting_since.is_none() {
-            self.waiting_since = timing::now();
+        if self.waiting_since == timing::WaitStart::NONE {
+            self.waiting_since = timing::WaitStart::now();
         }
     }
 
@@ -137,57 +163,82 @@ impl Pending {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn granted(self) -> Active {
-        let site = self.site.site;
-        let entered = match self.task.thread() {
-            Some(thread) => thread_held::enter(thread, site, self.in_set)
-                .map(|(hold, parent)| (Holder::Thread(hold), parent)),
-            None => held_set::enter(self.task, site, self.in_set)
-                .map(|parent| (Holder::Task(self.task), parent)),
+        let LocalSite { site, .. } = self.site;
+        let since = Stamp::hold_start();
+        let slot = self.site.slot();
+        let entered = match self.task {
+            Some(task) => held_set::enter(task, site, slot, self.in_set, since)
+                .map_err(|conflict| (task, conflict)),
+            None => thread_held::enter(site, slot, self.in_set, since)
+                .map_err(|(owner, conflict)| (TaskKey::from_bits(owner), conflict)),
         };
-        let (holder, parent) = match entered {
+        let (entry, parent) = match entered {
             Ok(entered) => entered,
-            Err(holding) => violation::report(self.task, site, holding),
+            Err((holder, holding)) => report(holder, site, holding),
         };
         if let Some(parent) = parent {
-            edges::observe(parent, site);
+            edges::observe(parent.site_id(), site);
         }
-        let now = timing::now();
-        let waited = self.waiting_since.zip(now).map(|(since, now)| now - since);
-        self.site.grant(waited);
-        Active { site: self.site, holder, since: now }
+        self.site.grant(self.waiting_since.elapsed());
+        Active { entry }
     }
 }
 
-/// Who holds a granted lock, and so where its entry lives.
-enum Holder {
-    /// A thread outside any task: its own storage.
-    Thread(ThreadHold),
-    /// A tokio task: the shared shards.
-    Task(TaskKey),
+#[cold]
+#[track_caller]
+fn report(task: TaskKey, taking: &Site, holding: Conflict) -> ! {
+    violation::report(task, taking, holding.site())
 }
 
-/// A granted lock: its entry stays in the task's held set until it drops.
+use site::Site;
+
+/// A granted lock: one word, its entry in the task's or thread's table, which
+/// stays claimed until it drops.
 pub(crate) struct Active {
-    site: LocalSite,
-    holder: Holder,
-    /// When it was granted, if timing was on.
-    since: Option<Instant>,
+    entry: &'static Entry,
 }
 
 impl Drop for Active {
     #[inline]
     fn drop(&mut self) {
-        let held_for = self.since.map(|since| since.elapsed());
-        if let Some(held_for) = held_for {
-            self.site.hold(held_for);
+        let released = self.entry.release();
+        if let Some(nanos) = released.since.elapsed_nanos() {
+            site::hold(released.site, released.slot, nanos);
+            long_hold::check(released.site, nanos);
         }
-        let site = self.site.site;
-        match self.holder {
-            Holder::Thread(hold) => thread_held::leave(hold, site, task::thread_number()),
-            Holder::Task(task) => held_set::leave(task, site),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use crate::held::Acquisition;
+    use crate::level::{DeclareLevel, Level};
+    use crate::rank::{Rank, X0, X7};
+
+    enum Ledger {}
+    impl DeclareLevel for Ledger {
+        const DECLARED_NAME: &'static str = "Ledger";
+        type DeclaredRank = Rank<X0, X7, X7, X7>;
+    }
+
+    #[test]
+    fn a_hold_is_timed_by_the_coarse_clock_to_within_a_tick() {
+        assert_eq!(super::timing(), super::TimingMode::Coarse);
+        let hold = Acquisition::begin::<Ledger>().granted();
+        // Held until the coarse clock has moved three ticks (a watchdog, not
+        // a measurement: its thread may be starved).
+        let start = super::timing::coarse_nanos();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while super::timing::coarse_nanos() - start < 3 * super::COARSE_TICK.as_nanos() as u64 {
+            assert!(Instant::now() < deadline, "the coarse clock never advanced");
+            std::thread::sleep(super::COARSE_TICK);
         }
-        if let Some(held_for) = held_for {
-            long_hold::check(site, held_for);
-        }
+        drop(hold);
+        let site = super::site::all().into_iter().find(|site| site.level == Ledger::LEVEL);
+        let hold = site.expect("the site of the hold").counts().hold;
+        assert_eq!(hold.count(), 1);
+        assert!(hold.max() >= 2 * super::COARSE_TICK, "{:?}", hold.max());
     }
 }

@@ -10,7 +10,7 @@
 use core::cell::Cell;
 use core::panic::Location;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use super::counters::{Counters, Counts, SiteCounters};
 
@@ -20,6 +20,8 @@ pub(crate) struct Site {
     pub(crate) name: &'static str,
     pub(crate) location: &'static Location<'static>,
     pub(crate) counters: SiteCounters,
+    /// A number of its own, so that a hold's entry (atomics only) can name it.
+    pub(crate) id: u32,
 }
 
 impl Site {
@@ -53,25 +55,68 @@ impl LocalSite {
         }
     }
 
-    /// Counts a hold that ended, on whatever thread it ends: into this
-    /// thread's counters if it still owns them, else into the shared ones.
+    /// The cache slot of this thread's counters, for [`hold`] to find them again.
     #[inline]
-    pub(crate) fn hold(&self, held_for: core::time::Duration) {
-        let owned = self.slot != NO_SLOT
-            && CACHE
-                .try_with(|cache| {
-                    cache[usize::from(self.slot)]
-                        .get()
-                        .is_some_and(|slot| core::ptr::eq(slot.counters, self.counters))
-                })
-                .unwrap_or(false);
-        if owned {
-            self.counters.hold_owned(held_for);
-        } else {
-            self.site.counters.shared().hold_shared(held_for);
-        }
+    pub(crate) fn slot(&self) -> u8 {
+        self.slot
     }
 }
+
+/// Counts a hold of `nanos` of the site numbered `site` that ended, on
+/// whatever thread it ends: into this thread's counters if its cache `slot`
+/// (where the grant counted) still holds them, else into the shared ones.
+#[inline]
+pub(crate) fn hold(site: u32, slot: u8, nanos: u64) {
+    let owned = if slot == NO_SLOT {
+        None
+    } else {
+        CACHE
+            .try_with(|cache| {
+                cache[usize::from(slot)]
+                    .get()
+                    .filter(|cached| cached.site.id == site)
+                    .map(|cached| cached.counters)
+            })
+            .ok()
+            .flatten()
+    };
+    match owned {
+        Some(counters) => counters.hold_owned(nanos),
+        None => hold_shared(site, nanos),
+    }
+}
+
+#[cold]
+fn hold_shared(site: u32, nanos: u64) {
+    by_id(site).counters.shared().hold_shared(nanos);
+}
+
+/// The site numbered `id`.
+#[inline]
+pub(crate) fn by_id(id: u32) -> &'static Site {
+    let id = id as usize;
+    let found = BY_ID
+        .get(id / ID_CHUNK)
+        .and_then(OnceLock::get)
+        .and_then(|chunk| chunk[id % ID_CHUNK].get().copied());
+    // Set under the registry lock before the id is handed out.
+    found.unwrap_or_else(|| by_id_beyond_the_table(id))
+}
+
+#[cold]
+fn by_id_beyond_the_table(id: usize) -> &'static Site {
+    let registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
+    let site = registry.values().find(|site| site.id as usize == id).copied();
+    site.expect("a site id is only handed out once its site is registered")
+}
+
+/// Sites by id, in chunks allocated as they fill: `ID_CHUNK * ID_CHUNK` sites
+/// (a million) are found without a lock; more, under the registry's lock.
+const ID_CHUNK: usize = 1024;
+
+type IdChunk = Box<[OnceLock<&'static Site>; ID_CHUNK]>;
+
+static BY_ID: [OnceLock<IdChunk>; ID_CHUNK] = [const { OnceLock::new() }; ID_CHUNK];
 
 /// The site of an acquisition of `name` at `level`, from `location`.
 #[inline]
@@ -183,9 +228,17 @@ static REGISTRY: LazyLock<Mutex<HashMap<RegistryKey, &'static Site>>> =
 #[cold]
 fn register(level: u32, name: &'static str, location: &'static Location<'static>) -> &'static Site {
     let mut registry = REGISTRY.lock().unwrap_or_else(PoisonError::into_inner);
-    registry.entry((*location, name, level)).or_insert_with(|| {
+    let id = u32::try_from(registry.len()).unwrap_or(u32::MAX);
+    let site = *registry.entry((*location, name, level)).or_insert_with(|| {
         // Leaked on purpose: one record per call site and level, for the
         // program's lifetime, so that holds can point at it without counting.
-        Box::leak(Box::new(Site { level, name, location, counters: SiteCounters::new() }))
-    })
+        Box::leak(Box::new(Site { level, name, location, counters: SiteCounters::new(), id }))
+    });
+    if site.id == id
+        && let Some(chunk) = BY_ID.get(id as usize / ID_CHUNK)
+    {
+        let chunk = chunk.get_or_init(|| Box::new([const { OnceLock::new() }; ID_CHUNK]));
+        let _ = chunk[id as usize % ID_CHUNK].set(site);
+    }
+    site
 }

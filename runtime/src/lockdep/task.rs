@@ -26,10 +26,34 @@ impl TaskKey {
         }
     }
 
+    /// The running tokio task, if any.
+    #[inline]
+    pub(crate) fn current_task() -> Option<TaskKey> {
+        tokio::task::try_id().map(|id| TaskKey(task_number(id) & !THREAD))
+    }
+
+    /// The thread numbered `number` (see [`thread_number`]).
+    #[inline]
+    pub(crate) fn of_thread(number: u64) -> TaskKey {
+        TaskKey(THREAD | number)
+    }
+
+    /// The key whose [`bits`](TaskKey::bits) are `bits`.
+    #[inline]
+    pub(crate) fn from_bits(bits: u64) -> TaskKey {
+        TaskKey(bits)
+    }
+
     /// The thread's number when this key names a thread rather than a task.
     #[inline]
     pub(crate) fn thread(self) -> Option<u64> {
         (self.0 & THREAD != 0).then_some(self.0 & !THREAD)
+    }
+
+    /// The key as a number, never zero: the owner of a hold's entry.
+    #[inline]
+    pub(crate) fn bits(self) -> u64 {
+        self.0
     }
 
     /// A well-spread number, to pick a shard.

@@ -1,168 +1,100 @@
-//! The levels held by a thread outside any tokio task: a stack in the thread's
-//! own storage, read and written without any lock or atomic read-modify-write.
+//! The holds of a thread outside any tokio task: a table of its own, claimed
+//! and scanned with plain loads and stores, no lock and no read-modify-write.
 //!
-//! Tasks move between threads and are tracked in `held_set`; a thread is the
-//! only identity of code that runs outside a task (plain threads, blocking
-//! locks in `main`, `block_on`), and its holds stay in its storage. The one
-//! exception is a guard sent to another thread and dropped there: that thread
-//! posts the release to the owner's [`Inbox`], which the owner reads at its
-//! next acquisition or release.
+//! Tasks move between threads and keep their holds in shared shards
+//! (`held_set`); a thread is the only identity of code that runs outside a
+//! task (plain threads, blocking locks in `main`, `block_on`). A guard sent to
+//! another thread and dropped there clears its entry from there: entries are
+//! atomics, and only their owner claims them.
 
-use core::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicBool, Ordering};
+use core::cell::Cell;
 use std::sync::{Mutex, PoisonError};
 
-use super::held_set::{Conflict, conflict_in};
+use super::held_set::{Conflict, Entry, Highest, Table, conflict};
 use super::site::Site;
+use super::task::{TaskKey, thread_number};
+use super::timing::Stamp;
 
 thread_local! {
-    static HELD: ThreadHeld = const {
-        ThreadHeld { sites: RefCell::new(Vec::new()), inbox: Cell::new(None) }
-    };
+    static HELD: ThreadTable = const { ThreadTable(Cell::new(None)) };
 }
 
-struct ThreadHeld {
-    /// The sites held, in the order they were granted.
-    sites: RefCell<Vec<&'static Site>>,
-    /// Where other threads post releases of this thread's holds.
-    inbox: Cell<Option<&'static Inbox>>,
+/// The calling thread's table, taken from the pool at its first acquisition,
+/// and the thread's key (as a number: the owner of its entries).
+struct ThreadTable(Cell<Option<(&'static Table, u64)>>);
+
+/// Tables of exited threads, for reuse (an entry still held by a guard that
+/// outlived its thread stays claimed by that thread's key, which no thread
+/// has again, so the next owner skips it).
+static SPARE_TABLES: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
+
+/// Claimed by threads whose storage is gone, with compare-and-swap since
+/// several may claim at once.
+static EXITING: Table = Table::new();
+
+/// Checks that the calling thread may take `level`; returns the thread's key
+/// (as a number), with the conflict if there is one.
+#[inline(always)]
+pub(crate) fn check(level: u32, in_set: bool) -> (u64, Option<Conflict>) {
+    let (table, owner, _) = mine();
+    (owner, conflict(table.highest(owner), level, in_set))
 }
 
-/// Releases of a thread's holds made on other threads.
-pub(crate) struct Inbox {
-    /// Set when `released` is not empty: the owner checks it at every step.
-    pending: AtomicBool,
-    /// The owner's thread number (the owner of the moment: inboxes are
-    /// reused) with the site released.
-    released: Mutex<Vec<(u64, &'static Site)>>,
-}
-
-/// Inboxes of exited threads, for reuse.
-static SPARE_INBOXES: Mutex<Vec<&'static Inbox>> = Mutex::new(Vec::new());
-
-/// A hold taken by a thread: where to post its release if it ends elsewhere.
-#[derive(Clone, Copy)]
-pub(crate) struct ThreadHold {
-    thread: u64,
-    inbox: &'static Inbox,
-}
-
-/// Checks that the calling thread may take `site`.
-#[inline]
-pub(crate) fn check(site: &'static Site, in_set: bool) -> Result<(), Conflict> {
-    HELD.with(|held| {
-        held.take_posted_releases();
-        let sites = held.sites.borrow();
-        conflict_in(sites.iter().copied(), site, in_set).map_or(Ok(()), Err)
-    })
-}
-
-/// Checks as [`check`] does, then records that the calling thread (number
-/// `thread`) holds `site`; returns the highest site it held before, if any.
-#[inline]
+/// Checks as [`check`] does, then records that the calling thread holds
+/// `site` since `since`; returns the entry and the highest site held before,
+/// or the thread's key and the conflict.
+#[inline(always)]
 pub(crate) fn enter(
-    thread: u64,
     site: &'static Site,
+    slot: u8,
     in_set: bool,
-) -> Result<(ThreadHold, Option<&'static Site>), Conflict> {
-    HELD.with(|held| {
-        held.take_posted_releases();
-        let mut sites = held.sites.borrow_mut();
-        if let Some(conflict) = conflict_in(sites.iter().copied(), site, in_set) {
-            return Err(conflict);
-        }
-        let parent = highest(&sites);
-        sites.push(site);
-        Ok((ThreadHold { thread, inbox: held.inbox() }, parent))
+    since: Stamp,
+) -> Result<(&'static Entry, Option<Highest>), (u64, Conflict)> {
+    let (table, owner, shared) = mine();
+    let parent = table.highest(owner);
+    if let Some(conflict) = conflict(parent, site.level, in_set) {
+        return Err((owner, conflict));
+    }
+    Ok((table.claim(owner, shared, site.level, site, slot, since), parent))
+}
+
+/// The calling thread's table, its key, and whether others claim in that
+/// table too (only for a thread whose storage is gone: a lock taken in a
+/// thread-local's destructor claims in one table shared by all such threads).
+#[inline(always)]
+fn mine() -> (&'static Table, u64, bool) {
+    HELD.try_with(|held| {
+        let (table, owner) = held.table();
+        (table, owner, false)
     })
+    .unwrap_or_else(|_| (&EXITING, TaskKey::of_thread(thread_number()).bits(), true))
 }
 
-/// Ends a hold of `site` taken by `hold.thread`, from whatever thread.
-#[inline]
-pub(crate) fn leave(hold: ThreadHold, site: &'static Site, current_thread: u64) {
-    if hold.thread == current_thread {
-        let removed = HELD.try_with(|held| {
-            held.take_posted_releases();
-            remove(&mut held.sites.borrow_mut(), site);
-        });
-        if removed.is_ok() {
-            return;
-        }
-    }
-    post(hold, site);
-}
-
-#[cold]
-fn post(hold: ThreadHold, site: &'static Site) {
-    hold.inbox.released.lock().unwrap_or_else(PoisonError::into_inner).push((hold.thread, site));
-    hold.inbox.pending.store(true, Ordering::Release);
-}
-
-fn highest(sites: &[&'static Site]) -> Option<&'static Site> {
-    sites.iter().copied().max_by_key(|site| site.level)
-}
-
-fn remove(sites: &mut Vec<&'static Site>, site: &'static Site) {
-    // Every entry at one site and level is alike: which one goes does not matter.
-    if let Some(index) = sites.iter().rposition(|held| core::ptr::eq(*held, site)) {
-        sites.swap_remove(index);
-    }
-}
-
-impl ThreadHeld {
-    #[inline]
-    fn inbox(&self) -> &'static Inbox {
-        match self.inbox.get() {
-            Some(inbox) => inbox,
-            None => self.new_inbox(),
+impl ThreadTable {
+    #[inline(always)]
+    fn table(&self) -> (&'static Table, u64) {
+        match self.0.get() {
+            Some(mine) => mine,
+            None => self.first_table(),
         }
     }
 
     #[cold]
-    fn new_inbox(&self) -> &'static Inbox {
-        let spare = SPARE_INBOXES.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        // Leaked on purpose and reused: there are at most as many as threads
-        // alive at once, and a release posted late must find its inbox.
-        let inbox = spare.unwrap_or_else(|| {
-            Box::leak(Box::new(Inbox {
-                pending: AtomicBool::new(false),
-                released: Mutex::new(Vec::new()),
-            }))
-        });
-        self.inbox.set(Some(inbox));
-        inbox
-    }
-
-    #[inline]
-    fn take_posted_releases(&self) {
-        if let Some(inbox) = self.inbox.get()
-            && inbox.pending.load(Ordering::Acquire)
-        {
-            self.apply_posted(inbox);
-        }
-    }
-
-    #[cold]
-    fn apply_posted(&self, inbox: &Inbox) {
-        let thread = super::task::thread_number();
-        let mut released = inbox.released.lock().unwrap_or_else(PoisonError::into_inner);
-        inbox.pending.store(false, Ordering::Relaxed);
-        let mut sites = self.sites.borrow_mut();
-        for (owner, site) in released.drain(..) {
-            // A release for the thread that had this inbox before is void.
-            if owner == thread {
-                remove(&mut sites, site);
-            }
-        }
+    fn first_table(&self) -> (&'static Table, u64) {
+        let table = SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        // Leaked on purpose and reused: at most as many as threads alive at
+        // once, and a guard released late must find its entry.
+        let table = table.unwrap_or_else(|| Box::leak(Box::new(Table::new())));
+        let mine = (table, TaskKey::of_thread(thread_number()).bits());
+        self.0.set(Some(mine));
+        mine
     }
 }
 
-impl Drop for ThreadHeld {
+impl Drop for ThreadTable {
     fn drop(&mut self) {
-        if let Some(inbox) = self.inbox.take() {
-            inbox.released.lock().unwrap_or_else(PoisonError::into_inner).clear();
-            inbox.pending.store(false, Ordering::Relaxed);
-            SPARE_INBOXES.lock().unwrap_or_else(PoisonError::into_inner).push(inbox);
+        if let Some((table, _)) = self.0.take() {
+            SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).push(table);
         }
     }
 }

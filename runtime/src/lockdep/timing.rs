@@ -1,49 +1,243 @@
-//! Whether lockdep times holds and waits: the one switch between full
-//! statistics and the cheapest safety net.
+//! How lockdep times holds and waits: not at all, with a coarse clock that
+//! costs one load, or with the precise clock.
+//!
+//! Reading a precise clock twice per hold was most of what lockdep cost per
+//! acquisition (`quanta`'s TSC read is ~20 ns on a VM, more than a whole
+//! uncontended lock + unlock). The default reads a coarse clock instead: a
+//! number that a background thread (`lockladder-lockdep-clock`, started at the
+//! first timed hold) advances every [`COARSE_TICK`]. The long-hold warning sees
+//! every hold, to within one tick; hold times in the statistics are multiples
+//! of the tick, so in-memory critical sections count as zero long. Waits are
+//! always timed precisely: a wait is already slow.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use core::time::Duration;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
-// `quanta` reads the TSC where it is reliable, cheaper than the OS clock; it is
-// still most of what lockdep costs per acquisition (read at the grant and at the
-// release), hence the switch.
 use quanta::Instant;
 
-static TIMING: AtomicBool = AtomicBool::new(true);
-
-/// Turns the timing of holds and waits on (the default) or off.
-///
-/// With timing on, every acquisition reads the clock when it is granted and
-/// when it is released (and when it first has to wait): the statistics have
-/// wait and hold times, and holds of at least the
-/// [long-hold threshold](super::long_hold_threshold) are warned about. Those
-/// clock reads are most of what lockdep costs per acquisition. With timing off,
-/// lockdep still checks the order, counts acquisitions and contention, and
-/// records the nesting it sees, but reads no clock: wait and hold times are not
-/// recorded and no long-hold warning is sent. The setting is global and applies
-/// to acquisitions granted after it.
+/// How lockdep times holds and waits, set with [`set_timing`].
 ///
 /// ```
-/// lockladder::lockdep::set_timing(false);
-/// assert!(!lockladder::lockdep::timing());
-/// lockladder::lockdep::set_timing(true);
-/// assert!(lockladder::lockdep::timing());
+/// use lockladder::lockdep::{TimingMode, set_timing, timing};
+///
+/// assert_eq!(timing(), TimingMode::Coarse); // the default
+/// set_timing(TimingMode::Precise); // nanosecond hold times in `stats::report()`
+/// assert_eq!(timing(), TimingMode::Precise);
+/// # set_timing(TimingMode::Coarse);
 /// ```
-pub fn set_timing(enabled: bool) {
-    TIMING.store(enabled, Ordering::Relaxed);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimingMode {
+    /// No clock is read: the order is checked, acquisitions, contention and
+    /// nestings are counted, but no wait or hold is timed and no long-hold
+    /// warning is sent. The cheapest net.
+    Off,
+    /// The default. Holds are timed with a coarse clock that a background
+    /// thread advances every millisecond, read with one load at the grant and
+    /// one at the release: every hold of at least the
+    /// [long-hold threshold](super::long_hold_threshold) is warned about (to
+    /// within a millisecond), and hold times in the statistics are whole
+    /// milliseconds (shorter holds count as zero). Waits are timed precisely.
+    Coarse,
+    /// Holds and waits are timed with the precise clock (`quanta`, the TSC
+    /// where it is reliable): nanosecond hold times in the statistics, for two
+    /// clock reads per hold (~40 ns on a VM, more than an uncontended lock).
+    Precise,
 }
 
-/// Whether holds and waits are timed (see [`set_timing`]).
+/// The coarse clock's resolution: how often its thread advances it. With
+/// [`TimingMode::Coarse`], hold times are counted in these.
 ///
 /// ```
-/// assert!(lockladder::lockdep::timing()); // on unless turned off
+/// use std::time::Duration;
+///
+/// // A long-hold threshold is met to within one tick.
+/// let threshold = Duration::from_millis(50);
+/// assert!(lockladder::lockdep::COARSE_TICK * 10 <= threshold);
+/// lockladder::lockdep::set_long_hold_threshold(Some(threshold));
 /// ```
-#[inline]
-pub fn timing() -> bool {
-    TIMING.load(Ordering::Relaxed)
+pub const COARSE_TICK: Duration = Duration::from_millis(1);
+
+static TIMING: AtomicU8 = AtomicU8::new(TimingMode::Coarse as u8);
+
+/// Chooses how holds and waits are timed (see [`TimingMode`]); the default is
+/// [`TimingMode::Coarse`].
+///
+/// The setting is global and applies to holds granted after it: a hold is
+/// timed to its end with the clock it started with.
+///
+/// ```
+/// use lockladder::lockdep::{TimingMode, set_timing, timing};
+///
+/// // The cheapest net: order checks and counts, no clock.
+/// set_timing(TimingMode::Off);
+/// assert_eq!(timing(), TimingMode::Off);
+/// set_timing(TimingMode::Coarse);
+/// ```
+pub fn set_timing(timing: TimingMode) {
+    TIMING.store(timing as u8, Ordering::Relaxed);
 }
 
-/// The time now, if timing is on.
+/// How holds and waits are timed now (see [`set_timing`]).
+///
+/// ```
+/// use lockladder::lockdep::{TimingMode, timing};
+///
+/// assert_eq!(timing(), TimingMode::Coarse); // unless changed with `set_timing`
+/// ```
 #[inline]
-pub(crate) fn now() -> Option<Instant> {
-    timing().then(Instant::now)
+pub fn timing() -> TimingMode {
+    match TIMING.load(Ordering::Relaxed) {
+        0 => TimingMode::Off,
+        1 => TimingMode::Coarse,
+        _ => TimingMode::Precise,
+    }
+}
+
+/// A moment a hold started, as a word: nanoseconds since the clocks' common
+/// start in the high bits, the clock that read it in the low two. Both clocks
+/// count from one start, so the two never disagree by more than a tick.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp(u64);
+
+const UNTIMED: u64 = 0;
+const COARSE: u64 = 1;
+const PRECISE: u64 = 2;
+
+impl Stamp {
+    pub(crate) const NONE: Stamp = Stamp(UNTIMED);
+
+    /// The word, to keep in a hold's entry.
+    #[inline]
+    pub(crate) fn to_bits(self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    pub(crate) fn from_bits(bits: u64) -> Stamp {
+        Stamp(bits)
+    }
+
+    /// The start of a hold, by the clock chosen now.
+    #[inline]
+    pub(crate) fn hold_start() -> Stamp {
+        match TIMING.load(Ordering::Relaxed) {
+            0 => Stamp::NONE,
+            1 => Stamp(coarse_nanos() << 2 | COARSE),
+            _ => Stamp(precise_nanos() << 2 | PRECISE),
+        }
+    }
+
+    /// How many nanoseconds ago this was, by the clock it was read with;
+    /// `None` if untimed.
+    #[inline]
+    pub(crate) fn elapsed_nanos(self) -> Option<u64> {
+        let now = match self.0 & 3 {
+            UNTIMED => return None,
+            COARSE => coarse_nanos(),
+            _ => precise_nanos(),
+        };
+        Some(now.saturating_sub(self.0 >> 2))
+    }
+}
+
+/// The start of a wait (the first failed attempt), if timing is on, in
+/// nanoseconds since the clocks' start plus one (zero: not timed). Always the
+/// precise clock, since a wait is slow anyway.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WaitStart(u64);
+
+impl WaitStart {
+    pub(crate) const NONE: WaitStart = WaitStart(0);
+
+    /// Now, if timing is on.
+    pub(crate) fn now() -> WaitStart {
+        if TIMING.load(Ordering::Relaxed) == TimingMode::Off as u8 {
+            return WaitStart::NONE;
+        }
+        WaitStart(precise_nanos().saturating_add(1))
+    }
+
+    /// How long the wait lasted until now, if it was timed.
+    #[inline]
+    pub(crate) fn elapsed(self) -> Option<Duration> {
+        (self != WaitStart::NONE)
+            .then(|| Duration::from_nanos(precise_nanos().saturating_sub(self.0 - 1)))
+    }
+}
+
+/// The start every stamp counts from.
+fn origin() -> Instant {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    *ORIGIN.get_or_init(Instant::now)
+}
+
+fn precise_nanos() -> u64 {
+    u64::try_from(Instant::now().duration_since(origin()).as_nanos()).unwrap_or(u64::MAX >> 2)
+}
+
+/// The coarse clock: nanoseconds since `origin()` at the last tick, plus one so
+/// that zero means "not started yet".
+static COARSE_NOW: AtomicU64 = AtomicU64::new(0);
+
+#[inline]
+pub(crate) fn coarse_nanos() -> u64 {
+    match COARSE_NOW.load(Ordering::Relaxed) {
+        0 => start_coarse_clock(),
+        now => now - 1,
+    }
+}
+
+/// Starts the thread that advances the coarse clock, once; if no thread can be
+/// started, the coarse clock reads the precise one.
+#[cold]
+fn start_coarse_clock() -> u64 {
+    static STARTED: OnceLock<bool> = OnceLock::new();
+    let ticking = *STARTED.get_or_init(|| {
+        COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+        std::thread::Builder::new()
+            .name("lockladder-lockdep-clock".to_owned())
+            .spawn(|| {
+                loop {
+                    std::thread::sleep(COARSE_TICK);
+                    COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+                }
+            })
+            .is_ok()
+    });
+    if !ticking {
+        // Every later read comes here too: the precise clock stands in.
+        COARSE_NOW.store(0, Ordering::Relaxed);
+        return precise_nanos();
+    }
+    COARSE_NOW.load(Ordering::Relaxed).saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_keeps_its_clock_and_measures_from_the_common_origin() {
+        let coarse = Stamp(5_000 << 2 | COARSE);
+        let precise = Stamp(5_000 << 2 | PRECISE);
+        assert!(coarse.elapsed_nanos().is_some() && precise.elapsed_nanos().is_some());
+        assert_eq!(Stamp::NONE.elapsed_nanos(), None);
+        assert_eq!(Stamp::from_bits(coarse.to_bits()).0 & 3, COARSE);
+    }
+
+    #[test]
+    fn the_coarse_clock_advances_by_ticks() {
+        let start = coarse_nanos();
+        // A watchdog, not a measurement: the clock's thread may be starved.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let mut later = coarse_nanos();
+        while later == start {
+            assert!(std::time::Instant::now() < deadline, "the coarse clock never advanced");
+            std::thread::sleep(COARSE_TICK);
+            later = coarse_nanos();
+        }
+        assert!(Duration::from_nanos(later - start) >= COARSE_TICK, "{start} -> {later}");
+    }
 }
