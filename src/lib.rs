@@ -152,6 +152,11 @@
 
 pub mod guide;
 
+// The README's example is a doc test too, so the pitch cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
+
 /// Gives a struct or enum a level in the lock hierarchy.
 ///
 /// `#[lock_level(LEVEL)]` implements [`Level`] for the type (`LEVEL` is the
