@@ -7,14 +7,17 @@
 //! ```toml
 //! [dependencies]
 //! lockladder = "0.1"
-//! tokio = { version = "1.40", features = ["rt-multi-thread", "macros"] }
+//! tokio = { version = "1.41", features = ["rt-multi-thread", "macros"] }
 //! ```
 //!
-//! lockladder builds with Rust 1.89 or newer and tokio 1.40 or newer (the lowest
-//! versions it is tested with: CI resolves every dependency to its lowest
-//! allowed version and runs the tests). Adding it does not raise a project's
-//! locked tokio above that. The async locks run on tokio, or on any executor;
-//! the blocking locks in [`sync`](crate::sync) need no runtime at all.
+//! lockladder needs Rust 1.89 or newer and tokio 1.41 or newer (CI resolves
+//! every direct dependency to the lowest version its `Cargo.toml` allows and
+//! runs the tests on that). A project whose `Cargo.lock` has tokio 1.41 or newer
+//! keeps it. From an older tokio, cargo moves it to the newest 1.x when
+//! lockladder is added; to move it only as far as needed, run
+//! `cargo update -p tokio --precise 1.41.0`. The async locks run on tokio, or on
+//! any executor; the blocking locks in [`sync`](crate::sync) need no runtime at
+//! all.
 //!
 //! The optional features are additive (turning one on never changes which
 //! programs compile):
