@@ -199,8 +199,10 @@
 //!
 //! * Keep such methods free of locks where you can: take what they need before
 //!   (a snapshot in a field), or send the work to a task that has a token.
-//! * When one must lock, take a level that nothing calling it can hold: the
-//!   lowest levels, taken from a place that holds nothing.
+//! * When one must lock, make what it takes a leaf: a level above everything
+//!   its callers may hold when they call it (the top of the hierarchy), and
+//!   take nothing further inside. The task's locks then still go up in one
+//!   order, whichever token took them.
 //! * Run the tests with [`lockdep`](#run-the-tests-once-with-lockdep): it sees
 //!   every token of a task, so a root created inside a trait method while the
 //!   caller holds a higher lock panics at the acquisition with both call sites.
@@ -210,7 +212,8 @@
 //!
 //! use lockladder::{lock_level, sync, LockToken};
 //!
-//! #[lock_level(10)]
+//! /// A leaf: above every lock a caller may hold while formatting a `Report`.
+//! #[lock_level(60000)]
 //! struct Counters {
 //!     served: u64,
 //! }
@@ -221,7 +224,7 @@
 //!
 //! impl fmt::Display for Report<'_> {
 //!     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-//!         // An entry point: `Display` gives no token. Call it holding nothing.
+//!         // An entry point: `Display` gives no token, so this is a root of its own.
 //!         let mut token = LockToken::new();
 //!         let (counters, _token) = self.counters.lock(&mut token);
 //!         write!(f, "{} served", counters.served)
