@@ -16,6 +16,14 @@
 //! them. The right order costs nothing: tokens are zero-sized and the check is
 //! done entirely by the type checker.
 //!
+//! **The [guide]** has one page per concern: [getting started](guide::getting_started),
+//! [levels](guide::levels), [porting an existing codebase](guide::porting),
+//! [several locks at once](guide::several_locks), [across processes and
+//! teardown](guide::processes), [PostgreSQL](guide::postgres), [the runtime
+//! net](guide::runtime_net), [coming from tokio and parking_lot](guide::migration),
+//! [what the types cannot see](guide::limits), [cost](guide::cost), and a
+//! [cookbook](guide::cookbook) of runnable programs.
+//!
 //! ## The whole idea in one example
 //!
 //! ```
@@ -125,7 +133,8 @@
 //!
 //! Two root tokens in one task, or a token smuggled into a place that already
 //! holds a lock through another token, escape the check. Keep one root token per
-//! task.
+//! task. The [guide page](guide::limits) lists every such case and what covers
+//! it (mostly the `lockdep` feature).
 //!
 //! ## Optional features
 //!
@@ -140,6 +149,13 @@
 //!
 //! Both are off by default, and the default build carries nothing of either.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod guide;
+
+// The README's example is a doc test too, so the pitch cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
 
 /// Gives a struct or enum a level in the lock hierarchy.
 ///

@@ -1,0 +1,48 @@
+//! # Cost
+//!
+//! [Contents](super) · Previous: [What the types cannot see](super::limits) ·
+//! Next: [Cookbook](super::cookbook)
+//!
+//! The right order costs nothing at run time: tokens are zero-sized and the
+//! check is done by the type checker. What remains is the locks themselves,
+//! measured against the locks they replace, in the same run (`BENCHMARKS.md` in
+//! the repository has every table, the machine and the commands; the benchmarks
+//! are the `lockladder-benches` crate).
+//!
+//! | what | against | ratio |
+//! |---|---|---|
+//! | uncontended async `Mutex` lock + unlock | tokio's `Mutex` | 0.31× |
+//! | uncontended async `RwLock` read / write | tokio's `RwLock` | 0.56× / 0.46× |
+//! | async `Mutex` contended by 8 tasks, the lock changing owner on most operations | tokio's `Mutex` (both serve waiters in arrival order) | 0.89× |
+//! | blocking `sync::Mutex` | parking_lot's | 1.00× |
+//! | `lock_all` of 2–8 locks | the same locks taken by hand | 1.02–1.04× |
+//! | `lock_many` | happylock's `LockCollection` | 1.03–1.5× (a known gap) |
+//! | `sync::Condvar` hand-off between two threads, notified after the guard is dropped | parking_lot's `Condvar` | 1.1× |
+//! | the same, notified while the mutex is held | parking_lot's `Condvar` | 2.4–3× (parking_lot moves the waiter onto the mutex's queue there, which takes `unsafe`; notify after the unlock) |
+//! | PostgreSQL lock + unlock through `PgLock` | the same two statements sent by hand | 0.94× |
+//! | `cargo check` of a crate with 500 levels and 1000 lock sites | the same crate on plain tokio | 1.30× (1.29× at 1000 levels: linear) |
+//!
+//! ## The `lockdep` feature
+//!
+//! Zero when off. When on, it multiplies an uncontended blocking lock + unlock
+//! by about 4.4× (about 2.3× with `lockdep::set_timing(false)`; two nested
+//! locks: 4.9× and 2.3×) and an async one by about 2.7× and 2.2× async-lock's
+//! time (a shared 2-core VM at load 3–7, release build). Most of it is the two
+//! clock reads that time each hold; see [the runtime net](super::runtime_net#what-it-costs).
+//!
+//! ## Compile time
+//!
+//! Levels written as literals are expanded straight into their rank;
+//! `above`/`below` with a literal distance add about 0.2 ms of `cargo check`
+//! per type, a constant expression or `between` about 1.4 ms more (see
+//! [levels](super::levels#what-a-level-costs-cargo-check)).
+//!
+//! ## Reproducing
+//!
+//! `cargo bench -p lockladder-benches` runs the criterion groups (`uncontended`,
+//! `contended`, `multi`, `sync`, `sync_wait`, `lockdep`, `postgres`, `condvar`);
+//! `benches/compile-scaling/scaling.py` runs the compile-time study. Timings on a
+//! shared machine are noisy: every ratio above was measured within one run.
+//!
+//! [Contents](super) · Previous: [What the types cannot see](super::limits) ·
+//! Next: [Cookbook](super::cookbook)
