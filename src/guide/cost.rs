@@ -19,16 +19,17 @@
 //! | `lock_many` | happylock's `LockCollection` | 1.03–1.5× (a known gap) |
 //! | `sync::Condvar` hand-off between two threads, notified after the guard is dropped | parking_lot's `Condvar` | 1.1× |
 //! | the same, notified while the mutex is held | parking_lot's `Condvar` | 2.4–3× (parking_lot moves the waiter onto the mutex's queue there, which takes `unsafe`; notify after the unlock) |
-//! | PostgreSQL lock + unlock through `PgLock` | the same two statements sent by hand | 0.94× |
+//! | PostgreSQL lock + unlock through `PgLock` | the same two statements sent by hand, prepared | 0.96× |
 //! | `cargo check` of a crate with 500 levels and 1000 lock sites | the same crate on plain tokio | 1.30× (1.29× at 1000 levels: linear) |
 //!
 //! ## The `lockdep` feature
 //!
-//! Zero when off. When on, it multiplies an uncontended blocking lock + unlock
-//! by about 4.4× (about 2.3× with `lockdep::set_timing(false)`; two nested
-//! locks: 4.9× and 2.3×) and an async one by about 2.7× and 2.2× async-lock's
-//! time (a shared 2-core VM at load 3–7, release build). Most of it is the two
-//! clock reads that time each hold; see [the runtime net](super::runtime_net#what-it-costs).
+//! Zero when off. When on (with the default coarse clock), an uncontended
+//! blocking lock + unlock takes about 2.5× parking_lot's time (281 instructions
+//! by callgrind, against tracing-mutex's 152), two nested blocking locks 2.4× (0.81× tracing-mutex's time), and an
+//! async lock about 1.3× tokio's, one or two nested (a shared 2-core VM at load
+//! 7–10, release build, medians of three runs). See [the runtime
+//! net](super::runtime_net#what-it-costs) and `BENCHMARKS.md`.
 //!
 //! ## Compile time
 //!

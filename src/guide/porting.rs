@@ -10,6 +10,14 @@
 //! the way. The [migration table](super::migration) lists every method of
 //! `tokio::sync` and `parking_lot` with its equivalent.
 //!
+//! **First step: run the tests once with the runtime net on**
+//! (`cargo test --features lockladder/lockdep`, see [below](#run-the-tests-once-with-lockdep)).
+//! It is the check that finds what the types cannot see: a lock taken inside a
+//! method of another crate's trait, a handler, a callback or a spawned task that
+//! starts its own root token while its caller holds a lock. Do it before the
+//! port too: the report names both call sites and both levels of every nesting
+//! it sees, which is the order to give the levels.
+//!
 //! ## Choosing the levels
 //!
 //! Number the locks in the order the code nests them today, outermost lowest,
@@ -203,9 +211,49 @@
 //!   its callers may hold when they call it (the top of the hierarchy), and
 //!   take nothing further inside. The task's locks then still go up in one
 //!   order, whichever token took them.
+//! * When callers do hold locks across the call, start the method from
+//!   [`LockToken::entered_holding::<H>()`](crate::LockToken::entered_holding)
+//!   instead of a root, with `H` the highest level any caller holds there (the
+//!   calling crate's documented contract, or what your own code holds around
+//!   the call). Inside, a lock at or below `H` is a compile error, as anywhere
+//!   else; at the entry, `lockdep` checks that the task really holds nothing
+//!   above `H`. It is the seam made explicit: a claim the types cannot prove,
+//!   checked at run time. `examples/foreign_trait.rs` shows the inversion a
+//!   bare root lets through, lockdep's report of it, and the entry token.
 //! * Run the tests with [`lockdep`](#run-the-tests-once-with-lockdep): it sees
 //!   every token of a task, so a root created inside a trait method while the
 //!   caller holds a higher lock panics at the acquisition with both call sites.
+//!
+//! ```
+//! use lockladder::{lock_level, sync::Mutex, LockToken};
+//!
+//! /// What the other crate's code holds when it calls `append`.
+//! #[lock_level(10)]
+//! struct Core;
+//! #[lock_level(20)]
+//! struct Log(Vec<u64>);
+//!
+//! /// The other crate's trait: its methods take no token.
+//! trait Storage {
+//!     fn append(&self, entry: u64);
+//! }
+//!
+//! struct MemoryStorage {
+//!     log: Mutex<Log>,
+//! }
+//!
+//! impl Storage for MemoryStorage {
+//!     fn append(&self, entry: u64) {
+//!         // Called with `Core` held: start above it, not from a root.
+//!         let mut token = LockToken::entered_holding::<Core>();
+//!         let (mut log, _token) = self.log.lock(&mut token);
+//!         log.0.push(entry);
+//!     }
+//! }
+//! # let storage = MemoryStorage { log: Mutex::new(Log(Vec::new())) };
+//! # storage.append(7);
+//! # assert_eq!(storage.log.lock(&mut LockToken::new()).0 .0, vec![7]);
+//! ```
 //!
 //! ```
 //! use std::fmt;
@@ -290,7 +338,11 @@
 //! `lockdep` sees what the types cannot: a second root token in a task (an entry
 //! point called while its caller holds a lock), a guard moved to another task, a
 //! leaked guard. Each panics at the acquisition, naming both locks and both call
-//! sites. To keep it on for every test run and off in the release build, turn it
+//! sites. In the test suite, `lockdep::set_second_root_policy(SecondRootPolicy::Panic)`
+//! (at the start of each test binary) turns the second root's warning into a
+//! panic too, so a stray root fails loudly even before it nests anything. The
+//! net costs little enough to leave on in every test run (see [the runtime
+//! net](super::runtime_net)). To keep it on for every test run and off in the release build, turn it
 //! on in the dev-dependencies (cargo enables a dev-dependency's features only
 //! for tests, examples and benches):
 //!

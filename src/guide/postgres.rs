@@ -56,13 +56,31 @@
 //! | `guard.lost().await` | resolves when the session ends while the lock is held |
 //! | errors | `PgLockError`: the key, the level, the holder's backend pid where `pg_locks` (or the deadlock report) tells it, `WouldBlock` / `TimedOut` (`55P03`) / `Deadlock` (`40P01`) / `Cancelled` / `NotHeld` / `SessionLost`; a still usable session comes back inside the error |
 //!
-//! ## Connecting over TLS
+//! ## Connecting over TLS, and what is bounded
 //!
 //! `PgSession::connect(url, tls)` takes any `tokio-postgres` TLS connector
-//! (`MakeTlsConnect`): `NoTls`, or one from `postgres-native-tls` /
-//! `tokio-postgres-rustls`; `PgSession::new(client, connection)` takes a
-//! connection made any other way. The cancel request a dropped wait sends is
-//! sent without TLS (`NoTls`) today.
+//! (`MakeTlsConnect`): `NoTls`, `tokio_postgres_rustls::MakeRustlsConnect` with
+//! your CA for `sslmode=verify-full`, or one from `postgres-native-tls`; put
+//! `sslmode=require` (or `verify-full`) in the connection string. The session
+//! keeps that connector and sends its cancel requests (a dropped waiting
+//! `lock()`) over the same TLS, so managed servers and TLS-only proxies see
+//! them. A session made elsewhere (`PgSession::new`, `PgSession::from_pool`)
+//! gets its connector for cancels with `.with_cancel_tls(tls)`. The crate adds
+//! no TLS dependency of its own: your stack, your features.
+//!
+//! | wait | bounded by |
+//! |---|---|
+//! | the whole connect: TCP, TLS handshake, startup | `connect_timeout` per host of the connection string, 10 s when unset (`DEFAULT_CONNECT_TIMEOUT`); a server that accepts and never answers fails with `PgConnectError` |
+//! | `lock_within`, `lock_xact_within` | their timeout, rounded up to whole milliseconds |
+//! | `lock`, `lock_xact` | nothing: until granted, or until you drop the future, which cancels the wait on the server |
+//! | a key this process already holds (another session, any level, form or scope) | refused at once, `HeldByThisProcess`, naming the key, both levels and where the first hold was taken (shared + shared is allowed); as with `FileLock`, tasks of one process that take turns on a key take turns on a `Mutex` first |
+//!
+//! A connection a cancel request was sent to is never handed to another caller:
+//! a pooled one is closed instead of going back to its pool, since the server
+//! acts on a cancel whenever it gets to it and would otherwise cancel the next
+//! user's statement. Connection errors say where and why (`PgConnectError`:
+//! the host, the server's message and SQLSTATE, such as a role that may not log
+//! in), not a bare "db error".
 //!
 //! ## What it promises
 //!
@@ -115,9 +133,10 @@
 //! the same: without PostgreSQL's server binaries each prints one `skipped:`
 //! line, and under `CI=true` a missing server is a failure instead.
 //!
-//! The cost: lock + unlock through `PgLock` is 0.94× the same two statements
-//! sent by hand (median of six runs on a loaded machine, where the loopback
-//! round trip dominates; `BENCHMARKS.md`, "PostgreSQL advisory locks").
+//! The cost: lock + unlock through `PgLock` is 0.96× the same two statements
+//! sent by hand as prepared statements (median of five runs on a loaded
+//! machine, where the loopback round trip dominates; `PgLock` prepares its
+//! statements once per connection; `BENCHMARKS.md`, "PostgreSQL advisory locks").
 //!
 //! [Contents](super) · Previous: [Across processes and around teardown](super::processes) ·
 //! Next: [The runtime net](super::runtime_net)

@@ -120,7 +120,7 @@
 //! ## Reliability
 //!
 //! The Gate's handshake is model-checked with loom (every interleaving of two
-//! or three threads):
+//! or three threads), beside the models of the locks (see [reliability](super::getting_started#reliability)):
 //! `RUSTFLAGS="--cfg lockladder_loom" CARGO_TARGET_DIR=target/loom cargo test -p lockladder-runtime --test gate_loom --release`.
 //! `tests/file_lock_processes.rs` runs contending OS processes against one lock
 //! file and kills holders.
