@@ -52,7 +52,9 @@ impl Wake {
     #[inline(always)]
     pub(crate) fn released(&self) {
         // Orders the unlock before the read of the count; pairs with the fence
-        // in `Waiter::register`.
+        // in `Waiter::register`. On x86-64 rustc emits a locked no-op on the stack
+        // for it, not `mfence`; one RMW of the count instead is a locked
+        // instruction too and measured no faster (BENCHMARKS.md, issue 21).
         #[cfg(not(lockladder_mutant = "wake_release_fence"))]
         fence(Ordering::SeqCst);
         if self.waiters.load(Ordering::Relaxed) != 0 {
