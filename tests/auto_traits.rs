@@ -162,6 +162,14 @@ mod multi_lock {
     assert_impl_all!(sync::Condvar: Send, Sync, Default);
     assert_impl_all!(sync::WaitTimeoutResult: Send, Sync, Copy);
 
+    // The guards of a set taken at once follow their guards: async ones are
+    // sent with the task, blocking ones stay on the thread that took them.
+    assert_impl_all!(lockladder::ManyGuards<lockladder::MutexGuard<'static, u8>>: Send, Sync);
+    assert_not_impl_any!(lockladder::ManyGuards<lockladder::MutexGuard<'static, Rc<u8>>>: Send, Sync);
+    assert_impl_all!(lockladder::ManyGuards<sync::MutexGuard<'static, u8>>: Sync);
+    assert_not_impl_any!(lockladder::ManyGuards<sync::MutexGuard<'static, u8>>: Send);
+    assert_not_impl_any!(lockladder::ManyGuardsIntoIter<sync::MutexGuard<'static, u8>>: Send);
+
     // The wrappers are plain references.
     assert_impl_all!(Read<&'static RwLock<u8, Level10>>: Send, Sync, Copy);
     assert_impl_all!(Write<&'static sync::RwLock<u8, Level10>>: Send, Sync, Copy);
