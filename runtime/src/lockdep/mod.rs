@@ -11,7 +11,14 @@
 //!   any token, naming both locks, both levels and both call sites. The check
 //!   runs when `lock`/`read`/`write` is called, before waiting, so the would-be
 //!   deadlock is reported instead of hanging (and again when the lock is
-//!   granted, for futures polled together);
+//!   granted, for futures polled together). Every public method that can wait
+//!   for a lock is checked this way, upgrades and `Condvar` waits included;
+//! * sends a `tracing` warning when a second root token is created while the
+//!   task holds a lock, or panics under
+//!   [`set_second_root_policy`]`(`[`SecondRootPolicy::Panic`]`)`; a method that
+//!   is entered holding locks starts from
+//!   [`LockToken::entered_holding`](crate::LockToken::entered_holding) instead,
+//!   which this net checks at the entry;
 //! * counts acquisitions, contended acquisitions, wait and hold times per level
 //!   and per call site, read with [`stats::report`](crate::stats::report);
 //! * sends a `tracing` warning when a guard was held for at least
