@@ -141,9 +141,8 @@ impl Pending {
         location: &'static Location<'static>,
         in_set: bool,
     ) -> Pending {
-        let site = site::site(level, name, location);
-        let task = TaskKey::current_task();
-        let (key, conflict) = match task {
+        let pending = Pending::unchecked(level, name, location, in_set);
+        let (key, conflict) = match pending.task {
             Some(task) => (task, held_set::check(task, level, in_set).err()),
             None => {
                 let (owner, conflict) = thread_held::check(level, in_set);
@@ -151,8 +150,35 @@ impl Pending {
             }
         };
         if let Some(holding) = conflict {
-            report(key, site.site, holding);
+            report(key, pending.site.site, holding);
         }
+        pending
+    }
+
+    /// An acquisition whose lock was taken at its first attempt, nothing
+    /// waited for: the order is checked once, by [`granted`](Pending::granted),
+    /// with one look at the holder's table instead of two. On a violation the
+    /// caller's guard drops while the report unwinds, so the lock is released.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn granted_at_once(
+        level: u32,
+        name: &'static str,
+        location: &'static Location<'static>,
+        in_set: bool,
+    ) -> Active {
+        Pending::unchecked(level, name, location, in_set).granted()
+    }
+
+    #[inline(always)]
+    fn unchecked(
+        level: u32,
+        name: &'static str,
+        location: &'static Location<'static>,
+        in_set: bool,
+    ) -> Pending {
+        let site = site::site(level, name, location);
+        let task = TaskKey::current_task();
         Pending { site, task, in_set, waiting_since: timing::WaitStart::NONE }
     }
 
