@@ -67,23 +67,36 @@ impl LocalSite {
 /// (where the grant counted) still holds them, else into the shared ones.
 #[inline]
 pub(crate) fn hold(site: u32, slot: u8, nanos: u64) {
-    let owned = if slot == NO_SLOT {
-        None
-    } else {
-        CACHE
-            .try_with(|cache| {
-                cache[usize::from(slot)]
-                    .get()
-                    .filter(|cached| cached.site.id == site)
-                    .map(|cached| cached.counters)
-            })
-            .ok()
-            .flatten()
-    };
-    match owned {
+    match owned_counters(site, slot) {
         Some(counters) => counters.hold_owned(nanos),
         None => hold_shared(site, nanos),
     }
+}
+
+/// Counts a zero-length hold (by the coarse clock, the common one) into this
+/// thread's counters, if they are where the grant counted (see [`hold`]);
+/// `false` if not, for [`hold`] to count it where it belongs.
+#[inline(always)]
+pub(crate) fn zero_hold_here(site: u32, slot: u8) -> bool {
+    let counters = owned_counters(site, slot);
+    if let Some(counters) = counters {
+        counters.hold_owned(0);
+    }
+    counters.is_some()
+}
+
+/// This thread's counters for the site numbered `site`, if its cache `slot`
+/// still holds them (`NO_SLOT`, or a slot given to another site since, or a
+/// hold released on another thread: `None`).
+#[inline(always)]
+fn owned_counters(site: u32, slot: u8) -> Option<&'static Counters> {
+    CACHE
+        .try_with(|cache| {
+            let cached = cache.get(usize::from(slot))?.get()?;
+            (cached.site.id == site).then_some(cached.counters)
+        })
+        .ok()
+        .flatten()
 }
 
 #[cold]

@@ -129,6 +129,14 @@ impl Stamp {
         }
     }
 
+    /// A coarse stamp of the coarse clock's current tick: the hold it started
+    /// is zero ticks long. One load, one comparison (a stopped coarse clock,
+    /// zero, matches no stamp).
+    #[inline(always)]
+    pub(crate) fn in_current_tick(self) -> bool {
+        self.0 == COARSE_NOW.load(Ordering::Relaxed).wrapping_sub(1) << 2 | COARSE
+    }
+
     /// How many nanoseconds ago this was, by the clock it was read with;
     /// `None` if untimed.
     #[inline]
