@@ -155,20 +155,21 @@ const _: () =
     assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0 && size_of::<CallSite>() == 0);
 
 #[cfg(all(test, feature = "lockdep"))]
-mod tests {
+pub(crate) mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
     use super::*;
     use crate::level::DeclareLevel;
     use crate::rank::{Rank, X0, X1, X2};
 
-    enum Account {}
+    /// Two levels for the net's unit tests: `Registry` below `Account`.
+    pub(crate) enum Account {}
     impl DeclareLevel for Account {
         const DECLARED_NAME: &'static str = "Account";
         type DeclaredRank = Rank<X0, X0, X2, X0>;
     }
 
-    enum Registry {}
+    pub(crate) enum Registry {}
     impl DeclareLevel for Registry {
         const DECLARED_NAME: &'static str = "Registry";
         type DeclaredRank = Rank<X0, X0, X1, X0>;

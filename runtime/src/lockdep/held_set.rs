@@ -81,6 +81,17 @@ pub(crate) struct Table {
     next: OnceLock<&'static Table>,
 }
 
+/// A hold about to be recorded: the site taken, the cache slot of the
+/// holder's counters for it, whether it is a later member of a same-level set
+/// taken together, and when it started.
+#[derive(Clone, Copy)]
+pub(crate) struct Claim {
+    pub(crate) site: &'static Site,
+    pub(crate) slot: u8,
+    pub(crate) in_set: bool,
+    pub(crate) since: Stamp,
+}
+
 /// The highest level an owner holds, and its site's id.
 #[derive(Clone, Copy)]
 pub(crate) struct Highest {
@@ -132,6 +143,82 @@ impl Table {
                 _ => return highest,
             }
         }
+    }
+
+    /// Checks that `owner` may take `site` and claims an entry for it, in one
+    /// pass over the table, for a table only `owner` claims in (its thread's
+    /// own); returns the entry and the highest site held before. Entries
+    /// another thread released are seen free (the scan's acquire loads).
+    #[inline(always)]
+    pub(crate) fn enter_alone(
+        &'static self,
+        owner: u64,
+        claim: Claim,
+    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+        // Only the owner writes `used`.
+        let used = self.used.load(Ordering::Relaxed);
+        let Some(scanned) = self.entries.get(..used).filter(|_| used < CHUNK) else {
+            return self.check_and_claim_beyond_a_chunk(owner, &claim);
+        };
+        let mut highest: Option<Highest> = None;
+        let mut free = used;
+        for (index, entry) in scanned.iter().enumerate() {
+            let holder = entry.owner.load(Ordering::Acquire);
+            if holder == owner {
+                let level = entry.level.load(Ordering::Relaxed);
+                if highest.is_none_or(|highest| level > highest.level) {
+                    highest = Some(Highest { level, site: entry.site.load(Ordering::Relaxed) });
+                }
+            } else if holder == 0 && free == used {
+                free = index;
+            }
+        }
+        let Claim { site, slot, in_set, since } = claim;
+        if let Some(conflict) = conflict(highest, site.level, in_set) {
+            return Err(conflict);
+        }
+        let Some(entry) = self.entries.get(free) else {
+            return self.check_and_claim_beyond_a_chunk(owner, &claim);
+        };
+        entry.owner.store(owner, Ordering::Relaxed);
+        if free == used {
+            // Release: a scan that sees the new `used` sees the owner.
+            self.used.store(used + 1, Ordering::Release);
+        }
+        entry.fill(site.level, site, slot, since);
+        Ok((entry, highest))
+    }
+
+    /// Checks that `owner` may take `site`, then claims an entry for it
+    /// (`shared` as for [`claim`](Table::claim)); returns the entry and the
+    /// highest site held before. Scans every chunk: for task shards, the
+    /// table of an exiting thread, and a thread's table once its first chunk
+    /// has been full.
+    #[inline]
+    pub(crate) fn check_and_claim(
+        &'static self,
+        owner: u64,
+        shared: bool,
+        claim: Claim,
+    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+        let Claim { site, slot, in_set, since } = claim;
+        let highest = self.highest(owner);
+        if let Some(conflict) = conflict(highest, site.level, in_set) {
+            return Err(conflict);
+        }
+        Ok((self.claim(owner, shared, site.level, site, slot, since), highest))
+    }
+
+    /// [`check_and_claim`](Table::check_and_claim) out of line, for a
+    /// thread's table whose first chunk has been full (rare: a thread that
+    /// once held 16 locks at once).
+    #[inline(never)]
+    fn check_and_claim_beyond_a_chunk(
+        &'static self,
+        owner: u64,
+        claim: &Claim,
+    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+        self.check_and_claim(owner, false, *claim)
     }
 
     /// Claims a free entry for `owner`. `shared`: other owners claim in this
@@ -216,17 +303,9 @@ pub(crate) fn check(task: TaskKey, level: u32, in_set: bool) -> Result<(), Confl
 #[inline]
 pub(crate) fn enter(
     task: TaskKey,
-    site: &'static Site,
-    slot: u8,
-    in_set: bool,
-    since: Stamp,
+    claim: Claim,
 ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
-    let table = shard(task);
-    let parent = table.highest(task.bits());
-    if let Some(conflict) = conflict(parent, site.level, in_set) {
-        return Err(conflict);
-    }
-    Ok((table.claim(task.bits(), true, site.level, site, slot, since), parent))
+    shard(task).check_and_claim(task.bits(), true, claim)
 }
 
 #[cfg(test)]

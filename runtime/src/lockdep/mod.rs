@@ -109,7 +109,7 @@ pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
 pub use root::{SecondRootPolicy, second_root_policy, set_second_root_policy};
 pub use timing::{COARSE_TICK, TimingMode, set_timing, timing};
 
-use held_set::{Conflict, Entry};
+use held_set::{Claim, Conflict, Entry};
 use site::LocalSite;
 use task::TaskKey;
 use timing::Stamp;
@@ -199,10 +199,10 @@ impl Pending {
         let LocalSite { site, .. } = self.site;
         let since = Stamp::hold_start();
         let slot = self.site.slot();
+        let claim = Claim { site, slot, in_set: self.in_set, since };
         let entered = match self.task {
-            Some(task) => held_set::enter(task, site, slot, self.in_set, since)
-                .map_err(|conflict| (task, conflict)),
-            None => thread_held::enter(site, slot, self.in_set, since)
+            Some(task) => held_set::enter(task, claim).map_err(|conflict| (task, conflict)),
+            None => thread_held::enter(claim)
                 .map_err(|(owner, conflict)| (TaskKey::from_bits(owner), conflict)),
         };
         let (entry, parent) = match entered {

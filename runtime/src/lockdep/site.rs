@@ -138,15 +138,18 @@ pub(crate) fn site(
     name: &'static str,
     location: &'static Location<'static>,
 ) -> LocalSite {
-    let key = CacheKey { location, name, level };
-    let slot = key.slot();
+    let slot = CacheKey::slot_of(location, level);
     let cached = CACHE.try_with(|cache| {
+        // The hit compares the key's fields where they are; the key is only
+        // built on a miss.
         if let Some(cached) = cache[slot].get()
-            && cached.key == key
+            && core::ptr::eq(cached.key.location, location)
+            && cached.key.level == level
+            && core::ptr::eq(cached.key.name, name)
         {
             return LocalSite { site: cached.site, counters: cached.counters, slot: slot as u8 };
         }
-        miss(cache, slot, key)
+        miss(cache, slot, CacheKey { location, name, level })
     });
     cached.unwrap_or_else(|_| {
         let site = register(level, name, location);
@@ -218,18 +221,11 @@ struct CacheKey {
 }
 
 impl CacheKey {
-    fn slot(&self) -> usize {
-        let address = core::ptr::from_ref(self.location) as usize as u64;
-        let mixed = (address ^ u64::from(self.level)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    #[inline(always)]
+    fn slot_of(location: &'static Location<'static>, level: u32) -> usize {
+        let address = core::ptr::from_ref(location) as usize as u64;
+        let mixed = (address ^ u64::from(level)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> 57) as usize % CACHE_SLOTS
-    }
-}
-
-impl PartialEq for CacheKey {
-    fn eq(&self, other: &Self) -> bool {
-        core::ptr::eq(self.location, other.location)
-            && core::ptr::eq(self.name, other.name)
-            && self.level == other.level
     }
 }
 

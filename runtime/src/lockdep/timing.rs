@@ -124,17 +124,17 @@ impl Stamp {
     pub(crate) fn hold_start() -> Stamp {
         match TIMING.load(Ordering::Relaxed) {
             0 => Stamp::NONE,
-            1 => Stamp(coarse_nanos() << 2 | COARSE),
+            1 => Stamp(coarse_stamp()),
             _ => Stamp(precise_nanos() << 2 | PRECISE),
         }
     }
 
     /// A coarse stamp of the coarse clock's current tick: the hold it started
-    /// is zero ticks long. One load, one comparison (a stopped coarse clock,
-    /// zero, matches no stamp).
+    /// is zero ticks long. One load, one comparison (a coarse clock that
+    /// has not started reads [`NOT_STARTED`], which is no stamp).
     #[inline(always)]
     pub(crate) fn in_current_tick(self) -> bool {
-        self.0 == COARSE_NOW.load(Ordering::Relaxed).wrapping_sub(1) << 2 | COARSE
+        self.0 == COARSE_NOW.load(Ordering::Relaxed)
     }
 
     /// How many nanoseconds ago this was, by the clock it was read with;
@@ -185,16 +185,32 @@ fn precise_nanos() -> u64 {
     u64::try_from(Instant::now().duration_since(origin()).as_nanos()).unwrap_or(u64::MAX >> 2)
 }
 
-/// The coarse clock: nanoseconds since `origin()` at the last tick, plus one so
-/// that zero means "not started yet".
-static COARSE_NOW: AtomicU64 = AtomicU64::new(0);
+/// The coarse clock: nanoseconds since `origin()` at the last tick, as the
+/// coarse [`Stamp`] of that moment (so a hold's start is this word as read),
+/// or [`NOT_STARTED`].
+static COARSE_NOW: AtomicU64 = AtomicU64::new(NOT_STARTED);
+
+/// The coarse clock's word before it starts, or when its thread could not be
+/// started: no stamp has both low bits set, so no hold matches it.
+const NOT_STARTED: u64 = 3;
+
+/// Now by the coarse clock, as a stamp.
+#[inline]
+fn coarse_stamp() -> u64 {
+    match COARSE_NOW.load(Ordering::Relaxed) {
+        NOT_STARTED => start_coarse_clock() << 2 | COARSE,
+        now => now,
+    }
+}
 
 #[inline]
 pub(crate) fn coarse_nanos() -> u64 {
-    match COARSE_NOW.load(Ordering::Relaxed) {
-        0 => start_coarse_clock(),
-        now => now - 1,
-    }
+    coarse_stamp() >> 2
+}
+
+/// Now by the precise clock, as the coarse clock's word.
+fn coarse_now_from_precise() -> u64 {
+    precise_nanos() << 2 | COARSE
 }
 
 /// Starts the thread that advances the coarse clock, once; if no thread can be
@@ -203,23 +219,23 @@ pub(crate) fn coarse_nanos() -> u64 {
 fn start_coarse_clock() -> u64 {
     static STARTED: OnceLock<bool> = OnceLock::new();
     let ticking = *STARTED.get_or_init(|| {
-        COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+        COARSE_NOW.store(coarse_now_from_precise(), Ordering::Relaxed);
         std::thread::Builder::new()
             .name("lockladder-lockdep-clock".to_owned())
             .spawn(|| {
                 loop {
                     std::thread::sleep(COARSE_TICK);
-                    COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+                    COARSE_NOW.store(coarse_now_from_precise(), Ordering::Relaxed);
                 }
             })
             .is_ok()
     });
     if !ticking {
         // Every later read comes here too: the precise clock stands in.
-        COARSE_NOW.store(0, Ordering::Relaxed);
+        COARSE_NOW.store(NOT_STARTED, Ordering::Relaxed);
         return precise_nanos();
     }
-    COARSE_NOW.load(Ordering::Relaxed).saturating_sub(1)
+    COARSE_NOW.load(Ordering::Relaxed) >> 2
 }
 
 #[cfg(test)]

@@ -120,20 +120,7 @@ mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
     use super::*;
-    use crate::level::DeclareLevel;
-    use crate::rank::{Rank, X0, X1, X2};
-
-    enum Account {}
-    impl DeclareLevel for Account {
-        const DECLARED_NAME: &'static str = "Account";
-        type DeclaredRank = Rank<X0, X0, X2, X0>;
-    }
-
-    enum Registry {}
-    impl DeclareLevel for Registry {
-        const DECLARED_NAME: &'static str = "Registry";
-        type DeclaredRank = Rank<X0, X0, X1, X0>;
-    }
+    use crate::held::tests::{Account, Registry};
 
     fn violation(caught: std::thread::Result<impl Sized>) -> String {
         let payload = caught.err().expect("`Registry` is below `Account`: a violation");
