@@ -1,7 +1,7 @@
 //! The holds of every task and thread, as entries of atomics in tables, and the
 //! order check against them.
 //!
-//! An entry is four words (owner, level, site, start) in a table: a thread's
+//! An entry is three words (owner, level and site, start) in a table: a thread's
 //! own table for code outside any task (`thread_held`), or one of the shards
 //! shared by tokio tasks, chosen by task. A guard keeps `&'static Entry`, one
 //! word, and its release clears the entry with one store from whatever thread
@@ -10,14 +10,17 @@
 //! thread's table (plain stores); tasks claim shard entries with one
 //! compare-and-swap, uncontended unless two tasks of one shard claim at once.
 //!
-//! An acquisition is checked twice. When it begins, before any waiting, so a
-//! would-be deadlock is reported instead of hanging. And when it is granted,
-//! which is when its entry is claimed: `lock_all` begins all its members at the
-//! call, in the caller's order, and grants them in ascending order; and futures
-//! polled together (`join!`) may be granted in another order than they began.
+//! An acquisition that may wait is checked twice. When it begins, before any
+//! waiting, so a would-be deadlock is reported instead of hanging. And when it
+//! is granted, which is when its entry is claimed: `lock_all` begins all its
+//! members at the call, in the caller's order, and grants them in ascending
+//! order; and futures polled together (`join!`) may be granted in another
+//! order than they began. A blocking lock that was free at its first attempt
+//! waited for nothing and is checked once, at its grant; in a thread's own
+//! table the check and the claim are one pass ([`Table::enter_alone`]).
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use super::site::{self, Site};
 use super::task::TaskKey;
@@ -26,10 +29,10 @@ use super::timing::Stamp;
 /// One hold: who holds which site's level since when. `owner == 0`: free.
 pub(crate) struct Entry {
     owner: AtomicU64,
-    level: AtomicU32,
-    /// The site's id in the high 24 bits, the holder's cache slot for it (where
-    /// its counters are) in the low 8.
-    site: AtomicU32,
+    /// The level in the high 32 bits; in the low 32, the site's id in the high
+    /// 24 and the holder's cache slot for it (where its counters are) in the
+    /// low 8. One word, written with one store.
+    what: AtomicU64,
     since: AtomicU64,
 }
 
@@ -44,19 +47,14 @@ pub(crate) struct Released {
 
 impl Entry {
     const fn free() -> Entry {
-        Entry {
-            owner: AtomicU64::new(0),
-            level: AtomicU32::new(0),
-            site: AtomicU32::new(0),
-            since: AtomicU64::new(0),
-        }
+        Entry { owner: AtomicU64::new(0), what: AtomicU64::new(0), since: AtomicU64::new(0) }
     }
 
     /// Ends the hold, from whatever thread or task. Only the guard that holds
     /// the entry calls this, once.
     #[inline(always)]
     pub(crate) fn release(&self) -> Released {
-        let site = self.site.load(Ordering::Relaxed);
+        let site = self.what.load(Ordering::Relaxed) as u32;
         let since = Stamp::from_bits(self.since.load(Ordering::Relaxed));
         // Release: the fields above are read before the owner may reuse it.
         self.owner.store(0, Ordering::Release);
@@ -65,9 +63,16 @@ impl Entry {
 
     #[inline(always)]
     fn fill(&self, level: u32, site: &Site, slot: u8, since: Stamp) {
-        self.level.store(level, Ordering::Relaxed);
-        self.site.store(site.id << 8 | u32::from(slot), Ordering::Relaxed);
+        let site = site.id << 8 | u32::from(slot);
+        self.what.store(u64::from(level) << 32 | u64::from(site), Ordering::Relaxed);
         self.since.store(since.to_bits(), Ordering::Relaxed);
+    }
+
+    /// The level and site word this entry holds.
+    #[inline(always)]
+    fn held(&self) -> Highest {
+        let what = self.what.load(Ordering::Relaxed);
+        Highest { level: (what >> 32) as u32, site: what as u32 }
     }
 }
 
@@ -79,6 +84,26 @@ pub(crate) struct Table {
     /// One past the highest entry of this chunk ever claimed: scans stop there.
     used: AtomicUsize,
     next: OnceLock<&'static Table>,
+}
+
+/// The site of the highest level held before a grant, if any, as one word
+/// (so that it is passed in a register: a pair of `u32`s written apart and
+/// read as one word stalls the load that reads it, a fifth of a lock + unlock
+/// by `perf`).
+#[derive(Clone, Copy)]
+pub(crate) struct Parent(u64);
+
+impl Parent {
+    #[inline(always)]
+    fn of(highest: Option<Highest>) -> Parent {
+        Parent(highest.map_or(u64::MAX, |highest| u64::from(highest.site)))
+    }
+
+    /// The site's id (see [`site::by_id`]), if something was held.
+    #[inline(always)]
+    pub(crate) fn site_id(self) -> Option<u32> {
+        (self.0 != u64::MAX).then_some(self.0 as u32 >> 8)
+    }
 }
 
 /// A hold about to be recorded: the site taken, the cache slot of the
@@ -130,10 +155,9 @@ impl Table {
             for entry in &chunk.entries[..used.min(CHUNK)] {
                 // Acquire: an entry of ours released elsewhere is seen free.
                 if entry.owner.load(Ordering::Acquire) == owner {
-                    let level = entry.level.load(Ordering::Relaxed);
-                    if highest.is_none_or(|highest| level > highest.level) {
-                        let site = entry.site.load(Ordering::Relaxed);
-                        highest = Some(Highest { level, site });
+                    let held = entry.held();
+                    if highest.is_none_or(|highest| held.level > highest.level) {
+                        highest = Some(held);
                     }
                 }
             }
@@ -154,7 +178,7 @@ impl Table {
         &'static self,
         owner: u64,
         claim: Claim,
-    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+    ) -> Result<(&'static Entry, Parent), Conflict> {
         // Only the owner writes `used`.
         let used = self.used.load(Ordering::Relaxed);
         let Some(scanned) = self.entries.get(..used).filter(|_| used < CHUNK) else {
@@ -165,9 +189,9 @@ impl Table {
         for (index, entry) in scanned.iter().enumerate() {
             let holder = entry.owner.load(Ordering::Acquire);
             if holder == owner {
-                let level = entry.level.load(Ordering::Relaxed);
-                if highest.is_none_or(|highest| level > highest.level) {
-                    highest = Some(Highest { level, site: entry.site.load(Ordering::Relaxed) });
+                let held = entry.held();
+                if highest.is_none_or(|highest| held.level > highest.level) {
+                    highest = Some(held);
                 }
             } else if holder == 0 && free == used {
                 free = index;
@@ -186,7 +210,7 @@ impl Table {
             self.used.store(used + 1, Ordering::Release);
         }
         entry.fill(site.level, site, slot, since);
-        Ok((entry, highest))
+        Ok((entry, Parent::of(highest)))
     }
 
     /// Checks that `owner` may take `site`, then claims an entry for it
@@ -200,13 +224,13 @@ impl Table {
         owner: u64,
         shared: bool,
         claim: Claim,
-    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+    ) -> Result<(&'static Entry, Parent), Conflict> {
         let Claim { site, slot, in_set, since } = claim;
         let highest = self.highest(owner);
         if let Some(conflict) = conflict(highest, site.level, in_set) {
             return Err(conflict);
         }
-        Ok((self.claim(owner, shared, site.level, site, slot, since), highest))
+        Ok((self.claim(owner, shared, site.level, site, slot, since), Parent::of(highest)))
     }
 
     /// [`check_and_claim`](Table::check_and_claim) out of line, for a
@@ -217,7 +241,7 @@ impl Table {
         &'static self,
         owner: u64,
         claim: &Claim,
-    ) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+    ) -> Result<(&'static Entry, Parent), Conflict> {
         self.check_and_claim(owner, false, *claim)
     }
 
@@ -301,10 +325,7 @@ pub(crate) fn check(task: TaskKey, level: u32, in_set: bool) -> Result<(), Confl
 /// Checks as [`check`] does, then records that `task` holds `site` since
 /// `since`; returns the entry and the highest site the task held before.
 #[inline]
-pub(crate) fn enter(
-    task: TaskKey,
-    claim: Claim,
-) -> Result<(&'static Entry, Option<Highest>), Conflict> {
+pub(crate) fn enter(task: TaskKey, claim: Claim) -> Result<(&'static Entry, Parent), Conflict> {
     shard(task).check_and_claim(task.bits(), true, claim)
 }
 

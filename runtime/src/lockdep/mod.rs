@@ -11,8 +11,11 @@
 //!   any token, naming both locks, both levels and both call sites. The check
 //!   runs when `lock`/`read`/`write` is called, before waiting, so the would-be
 //!   deadlock is reported instead of hanging (and again when the lock is
-//!   granted, for futures polled together). Every public method that can wait
-//!   for a lock is checked this way, upgrades and `Condvar` waits included;
+//!   granted, for futures polled together). A blocking lock that is free at
+//!   its first attempt is checked once, at its grant, and released again while
+//!   the report unwinds; one that is not is checked before its wait. Every
+//!   public method that can wait for a lock is checked this way, upgrades and
+//!   `Condvar` waits included;
 //! * sends a `tracing` warning when a second root token is created while the
 //!   task holds a lock, or panics under
 //!   [`set_second_root_policy`]`(`[`SecondRootPolicy::Panic`]`)`; a method that
@@ -34,16 +37,21 @@
 //!   (owner, level, site, start) and its guard keeps a reference to it, one
 //!   word. Code outside any tokio task (plain threads, `block_on`) keeps its
 //!   entries in its thread's own table, claimed and scanned with plain loads
-//!   and stores; a tokio task, which moves between threads, claims an entry in
-//!   one of 256 shared shards with one compare-and-swap. A release clears the
-//!   entry with one store, from whatever thread drops the guard. Counters are
-//!   per thread (plain stores), summed when a report is read; a nesting (a
-//!   lock taken while another is held) adds one atomic increment to that
-//!   nesting's count.
+//!   and stores, checked and claimed in one pass; a tokio task, which moves
+//!   between threads, claims an entry in one of 256 shared shards with one
+//!   compare-and-swap. A release clears the entry with one store, from
+//!   whatever thread drops the guard. Counters are per thread (plain stores),
+//!   summed when a report is read; a nesting (a lock taken while another is
+//!   held) adds one atomic increment to that nesting's count. On a thread, an
+//!   uncontended lock + unlock adds no atomic read-modify-write and no fence
+//!   to the lock's own, and about 180 plain instructions (measured with
+//!   callgrind; BENCHMARKS.md, issue 17).
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,
 //!   started at the first timed hold) advances every [`COARSE_TICK`] (1 ms):
-//!   one load at the grant and one at the release, where a precise clock read
+//!   one load at the grant and one at the release (a hold that ends in the
+//!   tick it started in, the common case, is counted inline with that load and
+//!   one count; anything else is counted out of line), where a precise clock read
 //!   costs ~20 ns on a VM, more than an uncontended lock. The trade-off: the
 //!   long-hold warning still sees every hold, to within a tick (later if the
 //!   clock's thread is starved of CPU), but hold times in the statistics are
@@ -209,8 +217,8 @@ impl Pending {
             Ok(entered) => entered,
             Err((holder, holding)) => report(holder, site, holding),
         };
-        if let Some(parent) = parent {
-            edges::observe(parent.site_id(), site);
+        if let Some(parent) = parent.site_id() {
+            edges::observe(parent, site);
         }
         self.site.grant(self.waiting_since.elapsed());
         Active { entry }

@@ -10,7 +10,7 @@
 use core::cell::Cell;
 use std::sync::{Mutex, PoisonError};
 
-use super::held_set::{Claim, Conflict, Entry, Highest, Table, conflict};
+use super::held_set::{Claim, Conflict, Entry, Parent, Table, conflict};
 use super::task::{TaskKey, thread_number};
 
 thread_local! {
@@ -47,7 +47,7 @@ pub(crate) fn check(level: u32, in_set: bool) -> (u64, Option<Conflict>) {
 /// `site` since `since`; returns the entry and the highest site held before,
 /// or the thread's key and the conflict.
 #[inline(always)]
-pub(crate) fn enter(claim: Claim) -> Result<(&'static Entry, Option<Highest>), (u64, Conflict)> {
+pub(crate) fn enter(claim: Claim) -> Result<(&'static Entry, Parent), (u64, Conflict)> {
     let (table, owner, shared) = mine();
     let entered = if shared {
         table.check_and_claim(owner, shared, claim)
