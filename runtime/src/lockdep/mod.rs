@@ -41,10 +41,10 @@
 //!   between threads, claims an entry in one of 256 shared shards with one
 //!   compare-and-swap. A release clears the entry with one store, from
 //!   whatever thread drops the guard. Counters are per thread (plain stores),
-//!   summed when a report is read; a nesting (a lock taken while another is
-//!   held) adds one atomic increment to that nesting's count. On a thread, an
-//!   uncontended lock + unlock adds no atomic read-modify-write and no fence
-//!   to the lock's own, and about 180 plain instructions (measured with
+//!   summed when a report is read, and so are the counts of each nesting (a
+//!   lock taken while another is held). On a thread, an uncontended lock +
+//!   unlock adds no atomic read-modify-write and no fence to the lock's own,
+//!   nested or not, and about 180 plain instructions (measured with
 //!   callgrind; BENCHMARKS.md, issue 17).
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,

@@ -201,14 +201,17 @@ struct FlushOnExit;
 
 impl Drop for FlushOnExit {
     fn drop(&mut self) {
-        let _ = CACHE.try_with(|cache| {
-            for slot in cache {
-                if let Some(slot) = slot.take() {
-                    slot.site.counters.detach(slot.counters);
-                }
-            }
-        });
+        hand_back(&CACHE, |slot| slot.site.counters.detach(slot.counters));
     }
+}
+
+/// Empties an exiting thread's cache of counts of its own, handing each to
+/// `detach` (which adds it to the shared count).
+pub(crate) fn hand_back<T: Copy, const SLOTS: usize>(
+    cache: &'static std::thread::LocalKey<[Cell<Option<T>>; SLOTS]>,
+    detach: impl Fn(T),
+) {
+    let _ = cache.try_with(|cache| cache.iter().filter_map(Cell::take).for_each(&detach));
 }
 
 /// Identifies a site by address, which is cheap; the registry compares contents,
