@@ -182,7 +182,13 @@ impl Table {
         // Only the owner writes `used`.
         let used = self.used.load(Ordering::Relaxed);
         let Some(scanned) = self.entries.get(..used).filter(|_| used < CHUNK) else {
-            return self.check_and_claim_beyond_a_chunk(owner, &claim);
+            return self.check_and_claim_beyond_a_chunk(
+                owner,
+                claim.site,
+                claim.slot,
+                claim.in_set,
+                claim.since,
+            );
         };
         let mut highest: Option<Highest> = None;
         let mut free = used;
@@ -202,7 +208,13 @@ impl Table {
             return Err(conflict);
         }
         let Some(entry) = self.entries.get(free) else {
-            return self.check_and_claim_beyond_a_chunk(owner, &claim);
+            return self.check_and_claim_beyond_a_chunk(
+                owner,
+                claim.site,
+                claim.slot,
+                claim.in_set,
+                claim.since,
+            );
         };
         entry.owner.store(owner, Ordering::Relaxed);
         if free == used {
@@ -218,7 +230,7 @@ impl Table {
     /// highest site held before. Scans every chunk: for task shards, the
     /// table of an exiting thread, and a thread's table once its first chunk
     /// has been full.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn check_and_claim(
         &'static self,
         owner: u64,
@@ -237,12 +249,17 @@ impl Table {
     /// thread's table whose first chunk has been full (rare: a thread that
     /// once held 16 locks at once).
     #[inline(never)]
+    // The claim's fields apart, in registers: a `Claim` passed here is built
+    // in memory on the common path too.
     fn check_and_claim_beyond_a_chunk(
         &'static self,
         owner: u64,
-        claim: &Claim,
+        site: &'static Site,
+        slot: u8,
+        in_set: bool,
+        since: Stamp,
     ) -> Result<(&'static Entry, Parent), Conflict> {
-        self.check_and_claim(owner, false, *claim)
+        self.check_and_claim(owner, false, Claim { site, slot, in_set, since })
     }
 
     /// Claims a free entry for `owner`. `shared`: other owners claim in this
@@ -324,7 +341,7 @@ pub(crate) fn check(task: TaskKey, level: u32, in_set: bool) -> Result<(), Confl
 
 /// Checks as [`check`] does, then records that `task` holds `site` since
 /// `since`; returns the entry and the highest site the task held before.
-#[inline]
+#[inline(always)]
 pub(crate) fn enter(task: TaskKey, claim: Claim) -> Result<(&'static Entry, Parent), Conflict> {
     shard(task).check_and_claim(task.bits(), true, claim)
 }
