@@ -207,15 +207,8 @@ impl Table {
         if let Some(conflict) = conflict(highest, site.level, in_set) {
             return Err(conflict);
         }
-        let Some(entry) = self.entries.get(free) else {
-            return self.check_and_claim_beyond_a_chunk(
-                owner,
-                claim.site,
-                claim.slot,
-                claim.in_set,
-                claim.since,
-            );
-        };
+        // `free <= used < CHUNK`: the `min` only spares a bounds check.
+        let entry = &self.entries[free.min(CHUNK - 1)];
         entry.owner.store(owner, Ordering::Relaxed);
         if free == used {
             // Release: a scan that sees the new `used` sees the owner.
