@@ -90,19 +90,31 @@ pub(crate) struct Table {
 /// (so that it is passed in a register: a pair of `u32`s written apart and
 /// read as one word stalls the load that reads it, a fifth of a lock + unlock
 /// by `perf`).
-#[derive(Clone, Copy)]
+/// Its entry's level and site word plus one (levels are at most 65535, so
+/// this never overflows), zero for none.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Parent(u64);
 
 impl Parent {
+    const NONE: Parent = Parent(0);
+
     #[inline(always)]
     fn of(highest: Option<Highest>) -> Parent {
-        Parent(highest.map_or(u64::MAX, |highest| u64::from(highest.site)))
+        highest.map_or(Parent::NONE, |highest| {
+            Parent((u64::from(highest.level) << 32 | u64::from(highest.site)) + 1)
+        })
+    }
+
+    #[inline(always)]
+    fn held(self) -> Option<Highest> {
+        let what = self.0.checked_sub(1)?;
+        Some(Highest { level: (what >> 32) as u32, site: what as u32 })
     }
 
     /// The site's id (see [`site::by_id`]), if something was held.
     #[inline(always)]
     pub(crate) fn site_id(self) -> Option<u32> {
-        (self.0 != u64::MAX).then_some(self.0 as u32 >> 8)
+        self.held().map(Highest::site_id)
     }
 }
 
@@ -190,21 +202,20 @@ impl Table {
                 claim.since,
             );
         };
-        let mut highest: Option<Highest> = None;
+        // The highest entry held, as a `Parent`: its level and site word plus
+        // one (the level in the high bits orders them), zero for none.
+        let mut highest = Parent::NONE;
         let mut free = used;
         for (index, entry) in scanned.iter().enumerate() {
             let holder = entry.owner.load(Ordering::Acquire);
             if holder == owner {
-                let held = entry.held();
-                if highest.is_none_or(|highest| held.level > highest.level) {
-                    highest = Some(held);
-                }
+                highest = highest.max(Parent(entry.what.load(Ordering::Relaxed) + 1));
             } else if holder == 0 && free == used {
                 free = index;
             }
         }
         let Claim { site, slot, in_set, since } = claim;
-        if let Some(conflict) = conflict(highest, site.level, in_set) {
+        if let Some(conflict) = conflict(highest.held(), site.level, in_set) {
             return Err(conflict);
         }
         // `free <= used < CHUNK`: the `min` only spares a bounds check.
@@ -215,7 +226,7 @@ impl Table {
             self.used.store(used + 1, Ordering::Release);
         }
         entry.fill(site.level, site, slot, since);
-        Ok((entry, Parent::of(highest)))
+        Ok((entry, highest))
     }
 
     /// Checks that `owner` may take `site`, then claims an entry for it
