@@ -44,7 +44,7 @@
 //!   summed when a report is read, and so are the counts of each nesting (a
 //!   lock taken while another is held). On a thread, an uncontended lock +
 //!   unlock adds no atomic read-modify-write and no fence to the lock's own,
-//!   nested or not, and about 180 plain instructions (measured with
+//!   nested or not, and about 165 plain instructions (measured with
 //!   callgrind; BENCHMARKS.md, issue 17).
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,
