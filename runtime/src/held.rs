@@ -114,6 +114,26 @@ pub(crate) struct Hold {
 }
 
 impl Hold {
+    /// A lock at level `L` taken by the current task at its first attempt,
+    /// without waiting: with `lockdep`, checks the order and records the hold
+    /// in one step (panics, as [`Acquisition::begin`] does, on a violation;
+    /// the caller's guard then drops while unwinding). An acquisition that may
+    /// wait must [`begin`](Acquisition::begin) before it does, so that a
+    /// would-be deadlock is reported instead of hanging.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn granted_at_once<L: Level>() -> Hold {
+        Hold {
+            #[cfg(feature = "lockdep")]
+            active: Some(Pending::granted_at_once(
+                L::LEVEL,
+                L::NAME,
+                core::panic::Location::caller(),
+                false,
+            )),
+        }
+    }
+
     /// No hold: what a guard keeps while its lock is released inside it (a
     /// `Condvar` wait ends the hold, then starts a new one once re-taken).
     #[inline(always)]
@@ -135,20 +155,21 @@ const _: () =
     assert!(size_of::<Acquisition>() == 0 && size_of::<Hold>() == 0 && size_of::<CallSite>() == 0);
 
 #[cfg(all(test, feature = "lockdep"))]
-mod tests {
+pub(crate) mod tests {
     use std::panic::{AssertUnwindSafe, catch_unwind};
 
     use super::*;
     use crate::level::DeclareLevel;
     use crate::rank::{Rank, X0, X1, X2};
 
-    enum Account {}
+    /// Two levels for the net's unit tests: `Registry` below `Account`.
+    pub(crate) enum Account {}
     impl DeclareLevel for Account {
         const DECLARED_NAME: &'static str = "Account";
         type DeclaredRank = Rank<X0, X0, X2, X0>;
     }
 
-    enum Registry {}
+    pub(crate) enum Registry {}
     impl DeclareLevel for Registry {
         const DECLARED_NAME: &'static str = "Registry";
         type DeclaredRank = Rank<X0, X0, X1, X0>;

@@ -1,7 +1,7 @@
 //! The holds of every task and thread, as entries of atomics in tables, and the
 //! order check against them.
 //!
-//! An entry is four words (owner, level, site, start) in a table: a thread's
+//! An entry is three words (owner, level and site, start) in a table: a thread's
 //! own table for code outside any task (`thread_held`), or one of the shards
 //! shared by tokio tasks, chosen by task. A guard keeps `&'static Entry`, one
 //! word, and its release clears the entry with one store from whatever thread
@@ -10,14 +10,17 @@
 //! thread's table (plain stores); tasks claim shard entries with one
 //! compare-and-swap, uncontended unless two tasks of one shard claim at once.
 //!
-//! An acquisition is checked twice. When it begins, before any waiting, so a
-//! would-be deadlock is reported instead of hanging. And when it is granted,
-//! which is when its entry is claimed: `lock_all` begins all its members at the
-//! call, in the caller's order, and grants them in ascending order; and futures
-//! polled together (`join!`) may be granted in another order than they began.
+//! An acquisition that may wait is checked twice. When it begins, before any
+//! waiting, so a would-be deadlock is reported instead of hanging. And when it
+//! is granted, which is when its entry is claimed: `lock_all` begins all its
+//! members at the call, in the caller's order, and grants them in ascending
+//! order; and futures polled together (`join!`) may be granted in another
+//! order than they began. A blocking lock that was free at its first attempt
+//! waited for nothing and is checked once, at its grant; in a thread's own
+//! table the check and the claim are one pass ([`Table::enter_alone`]).
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use super::site::{self, Site};
 use super::task::TaskKey;
@@ -26,10 +29,10 @@ use super::timing::Stamp;
 /// One hold: who holds which site's level since when. `owner == 0`: free.
 pub(crate) struct Entry {
     owner: AtomicU64,
-    level: AtomicU32,
-    /// The site's id in the high 24 bits, the holder's cache slot for it (where
-    /// its counters are) in the low 8.
-    site: AtomicU32,
+    /// The level in the high 32 bits; in the low 32, the site's id in the high
+    /// 24 and the holder's cache slot for it (where its counters are) in the
+    /// low 8. One word, written with one store.
+    what: AtomicU64,
     since: AtomicU64,
 }
 
@@ -44,19 +47,14 @@ pub(crate) struct Released {
 
 impl Entry {
     const fn free() -> Entry {
-        Entry {
-            owner: AtomicU64::new(0),
-            level: AtomicU32::new(0),
-            site: AtomicU32::new(0),
-            since: AtomicU64::new(0),
-        }
+        Entry { owner: AtomicU64::new(0), what: AtomicU64::new(0), since: AtomicU64::new(0) }
     }
 
     /// Ends the hold, from whatever thread or task. Only the guard that holds
     /// the entry calls this, once.
     #[inline(always)]
     pub(crate) fn release(&self) -> Released {
-        let site = self.site.load(Ordering::Relaxed);
+        let site = self.what.load(Ordering::Relaxed) as u32;
         let since = Stamp::from_bits(self.since.load(Ordering::Relaxed));
         // Release: the fields above are read before the owner may reuse it.
         self.owner.store(0, Ordering::Release);
@@ -65,9 +63,16 @@ impl Entry {
 
     #[inline(always)]
     fn fill(&self, level: u32, site: &Site, slot: u8, since: Stamp) {
-        self.level.store(level, Ordering::Relaxed);
-        self.site.store(site.id << 8 | u32::from(slot), Ordering::Relaxed);
+        let site = site.id << 8 | u32::from(slot);
+        self.what.store(u64::from(level) << 32 | u64::from(site), Ordering::Relaxed);
         self.since.store(since.to_bits(), Ordering::Relaxed);
+    }
+
+    /// The level and site word this entry holds.
+    #[inline(always)]
+    fn held(&self) -> Highest {
+        let what = self.what.load(Ordering::Relaxed);
+        Highest { level: (what >> 32) as u32, site: what as u32 }
     }
 }
 
@@ -79,6 +84,49 @@ pub(crate) struct Table {
     /// One past the highest entry of this chunk ever claimed: scans stop there.
     used: AtomicUsize,
     next: OnceLock<&'static Table>,
+}
+
+/// The site of the highest level held before a grant, if any, as one word
+/// (so that it is passed in a register: a pair of `u32`s written apart and
+/// read as one word stalls the load that reads it, a fifth of a lock + unlock
+/// by `perf`).
+/// Its entry's level and site word plus one (levels are at most 65535, so
+/// this never overflows), zero for none.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Parent(u64);
+
+impl Parent {
+    const NONE: Parent = Parent(0);
+
+    #[inline(always)]
+    fn of(highest: Option<Highest>) -> Parent {
+        highest.map_or(Parent::NONE, |highest| {
+            Parent((u64::from(highest.level) << 32 | u64::from(highest.site)) + 1)
+        })
+    }
+
+    #[inline(always)]
+    fn held(self) -> Option<Highest> {
+        let what = self.0.checked_sub(1)?;
+        Some(Highest { level: (what >> 32) as u32, site: what as u32 })
+    }
+
+    /// The site's id (see [`site::by_id`]), if something was held.
+    #[inline(always)]
+    pub(crate) fn site_id(self) -> Option<u32> {
+        self.held().map(Highest::site_id)
+    }
+}
+
+/// A hold about to be recorded: the site taken, the cache slot of the
+/// holder's counters for it, whether it is a later member of a same-level set
+/// taken together, and when it started.
+#[derive(Clone, Copy)]
+pub(crate) struct Claim {
+    pub(crate) site: &'static Site,
+    pub(crate) slot: u8,
+    pub(crate) in_set: bool,
+    pub(crate) since: Stamp,
 }
 
 /// The highest level an owner holds, and its site's id.
@@ -119,10 +167,9 @@ impl Table {
             for entry in &chunk.entries[..used.min(CHUNK)] {
                 // Acquire: an entry of ours released elsewhere is seen free.
                 if entry.owner.load(Ordering::Acquire) == owner {
-                    let level = entry.level.load(Ordering::Relaxed);
-                    if highest.is_none_or(|highest| level > highest.level) {
-                        let site = entry.site.load(Ordering::Relaxed);
-                        highest = Some(Highest { level, site });
+                    let held = entry.held();
+                    if highest.is_none_or(|highest| held.level > highest.level) {
+                        highest = Some(held);
                     }
                 }
             }
@@ -132,6 +179,91 @@ impl Table {
                 _ => return highest,
             }
         }
+    }
+
+    /// Checks that `owner` may take `site` and claims an entry for it, in one
+    /// pass over the table, for a table only `owner` claims in (its thread's
+    /// own); returns the entry and the highest site held before. Entries
+    /// another thread released are seen free (the scan's acquire loads).
+    #[inline(always)]
+    pub(crate) fn enter_alone(
+        &'static self,
+        owner: u64,
+        claim: Claim,
+    ) -> Result<(&'static Entry, Parent), Conflict> {
+        // Only the owner writes `used`.
+        let used = self.used.load(Ordering::Relaxed);
+        let Some(scanned) = self.entries.get(..used).filter(|_| used < CHUNK) else {
+            return self.check_and_claim_beyond_a_chunk(
+                owner,
+                claim.site,
+                claim.slot,
+                claim.in_set,
+                claim.since,
+            );
+        };
+        // The highest entry held, as a `Parent`: its level and site word plus
+        // one (the level in the high bits orders them), zero for none.
+        let mut highest = Parent::NONE;
+        let mut free = used;
+        for (index, entry) in scanned.iter().enumerate() {
+            let holder = entry.owner.load(Ordering::Acquire);
+            if holder == owner {
+                highest = highest.max(Parent(entry.what.load(Ordering::Relaxed) + 1));
+            } else if holder == 0 && free == used {
+                free = index;
+            }
+        }
+        let Claim { site, slot, in_set, since } = claim;
+        if let Some(conflict) = conflict(highest.held(), site.level, in_set) {
+            return Err(conflict);
+        }
+        // `free <= used < CHUNK`: the `min` only spares a bounds check.
+        let entry = &self.entries[free.min(CHUNK - 1)];
+        entry.owner.store(owner, Ordering::Relaxed);
+        if free == used {
+            // Release: a scan that sees the new `used` sees the owner.
+            self.used.store(used + 1, Ordering::Release);
+        }
+        entry.fill(site.level, site, slot, since);
+        Ok((entry, highest))
+    }
+
+    /// Checks that `owner` may take `site`, then claims an entry for it
+    /// (`shared` as for [`claim`](Table::claim)); returns the entry and the
+    /// highest site held before. Scans every chunk: for task shards, the
+    /// table of an exiting thread, and a thread's table once its first chunk
+    /// has been full.
+    #[inline(always)]
+    pub(crate) fn check_and_claim(
+        &'static self,
+        owner: u64,
+        shared: bool,
+        claim: Claim,
+    ) -> Result<(&'static Entry, Parent), Conflict> {
+        let Claim { site, slot, in_set, since } = claim;
+        let highest = self.highest(owner);
+        if let Some(conflict) = conflict(highest, site.level, in_set) {
+            return Err(conflict);
+        }
+        Ok((self.claim(owner, shared, site.level, site, slot, since), Parent::of(highest)))
+    }
+
+    /// [`check_and_claim`](Table::check_and_claim) out of line, for a
+    /// thread's table whose first chunk has been full (rare: a thread that
+    /// once held 16 locks at once).
+    #[inline(never)]
+    // The claim's fields apart, in registers: a `Claim` passed here is built
+    // in memory on the common path too.
+    fn check_and_claim_beyond_a_chunk(
+        &'static self,
+        owner: u64,
+        site: &'static Site,
+        slot: u8,
+        in_set: bool,
+        since: Stamp,
+    ) -> Result<(&'static Entry, Parent), Conflict> {
+        self.check_and_claim(owner, false, Claim { site, slot, in_set, since })
     }
 
     /// Claims a free entry for `owner`. `shared`: other owners claim in this
@@ -213,20 +345,9 @@ pub(crate) fn check(task: TaskKey, level: u32, in_set: bool) -> Result<(), Confl
 
 /// Checks as [`check`] does, then records that `task` holds `site` since
 /// `since`; returns the entry and the highest site the task held before.
-#[inline]
-pub(crate) fn enter(
-    task: TaskKey,
-    site: &'static Site,
-    slot: u8,
-    in_set: bool,
-    since: Stamp,
-) -> Result<(&'static Entry, Option<Highest>), Conflict> {
-    let table = shard(task);
-    let parent = table.highest(task.bits());
-    if let Some(conflict) = conflict(parent, site.level, in_set) {
-        return Err(conflict);
-    }
-    Ok((table.claim(task.bits(), true, site.level, site, slot, since), parent))
+#[inline(always)]
+pub(crate) fn enter(task: TaskKey, claim: Claim) -> Result<(&'static Entry, Parent), Conflict> {
+    shard(task).check_and_claim(task.bits(), true, claim)
 }
 
 #[cfg(test)]

@@ -53,6 +53,13 @@ pub fn long_hold_threshold() -> Option<Duration> {
     }
 }
 
+/// Whether a zero-length hold is below the threshold (it is unless the
+/// threshold is zero): such a hold needs no [`check`].
+#[inline(always)]
+pub(crate) fn zero_is_below() -> bool {
+    THRESHOLD_NANOS.load(Ordering::Relaxed) != 0
+}
+
 /// Warns once if a hold of the site numbered `site` that just ended lasted
 /// `nanos`, at least the threshold.
 #[inline]

@@ -11,8 +11,11 @@
 //!   any token, naming both locks, both levels and both call sites. The check
 //!   runs when `lock`/`read`/`write` is called, before waiting, so the would-be
 //!   deadlock is reported instead of hanging (and again when the lock is
-//!   granted, for futures polled together). Every public method that can wait
-//!   for a lock is checked this way, upgrades and `Condvar` waits included;
+//!   granted, for futures polled together). A blocking lock that is free at
+//!   its first attempt is checked once, at its grant, and released again while
+//!   the report unwinds; one that is not is checked before its wait. Every
+//!   public method that can wait for a lock is checked this way, upgrades and
+//!   `Condvar` waits included;
 //! * sends a `tracing` warning when a second root token is created while the
 //!   task holds a lock, or panics under
 //!   [`set_second_root_policy`]`(`[`SecondRootPolicy::Panic`]`)`; a method that
@@ -34,16 +37,21 @@
 //!   (owner, level, site, start) and its guard keeps a reference to it, one
 //!   word. Code outside any tokio task (plain threads, `block_on`) keeps its
 //!   entries in its thread's own table, claimed and scanned with plain loads
-//!   and stores; a tokio task, which moves between threads, claims an entry in
-//!   one of 256 shared shards with one compare-and-swap. A release clears the
-//!   entry with one store, from whatever thread drops the guard. Counters are
-//!   per thread (plain stores), summed when a report is read; a nesting (a
-//!   lock taken while another is held) adds one atomic increment to that
-//!   nesting's count.
+//!   and stores, checked and claimed in one pass; a tokio task, which moves
+//!   between threads, claims an entry in one of 256 shared shards with one
+//!   compare-and-swap. A release clears the entry with one store, from
+//!   whatever thread drops the guard. Counters are per thread (plain stores),
+//!   summed when a report is read, and so are the counts of each nesting (a
+//!   lock taken while another is held). On a thread, an uncontended lock +
+//!   unlock adds no atomic read-modify-write and no fence to the lock's own,
+//!   nested or not, and about 165 plain instructions (measured with
+//!   callgrind; BENCHMARKS.md, issue 17).
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,
 //!   started at the first timed hold) advances every [`COARSE_TICK`] (1 ms):
-//!   one load at the grant and one at the release, where a precise clock read
+//!   one load at the grant and one at the release (a hold that ends in the
+//!   tick it started in, the common case, is counted inline with that load and
+//!   one count; anything else is counted out of line), where a precise clock read
 //!   costs ~20 ns on a VM, more than an uncontended lock. The trade-off: the
 //!   long-hold warning still sees every hold, to within a tick (later if the
 //!   clock's thread is starved of CPU), but hold times in the statistics are
@@ -109,7 +117,7 @@ pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
 pub use root::{SecondRootPolicy, second_root_policy, set_second_root_policy};
 pub use timing::{COARSE_TICK, TimingMode, set_timing, timing};
 
-use held_set::{Conflict, Entry};
+use held_set::{Claim, Conflict, Entry};
 use site::LocalSite;
 use task::TaskKey;
 use timing::Stamp;
@@ -141,9 +149,8 @@ impl Pending {
         location: &'static Location<'static>,
         in_set: bool,
     ) -> Pending {
-        let site = site::site(level, name, location);
-        let task = TaskKey::current_task();
-        let (key, conflict) = match task {
+        let pending = Pending::unchecked(level, name, location, in_set);
+        let (key, conflict) = match pending.task {
             Some(task) => (task, held_set::check(task, level, in_set).err()),
             None => {
                 let (owner, conflict) = thread_held::check(level, in_set);
@@ -151,8 +158,35 @@ impl Pending {
             }
         };
         if let Some(holding) = conflict {
-            report(key, site.site, holding);
+            report(key, pending.site.site, holding);
         }
+        pending
+    }
+
+    /// An acquisition whose lock was taken at its first attempt, nothing
+    /// waited for: the order is checked once, by [`granted`](Pending::granted),
+    /// with one look at the holder's table instead of two. On a violation the
+    /// caller's guard drops while the report unwinds, so the lock is released.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn granted_at_once(
+        level: u32,
+        name: &'static str,
+        location: &'static Location<'static>,
+        in_set: bool,
+    ) -> Active {
+        Pending::unchecked(level, name, location, in_set).granted()
+    }
+
+    #[inline(always)]
+    fn unchecked(
+        level: u32,
+        name: &'static str,
+        location: &'static Location<'static>,
+        in_set: bool,
+    ) -> Pending {
+        let site = site::site(level, name, location);
+        let task = TaskKey::current_task();
         Pending { site, task, in_set, waiting_since: timing::WaitStart::NONE }
     }
 
@@ -173,18 +207,18 @@ impl Pending {
         let LocalSite { site, .. } = self.site;
         let since = Stamp::hold_start();
         let slot = self.site.slot();
+        let claim = Claim { site, slot, in_set: self.in_set, since };
         let entered = match self.task {
-            Some(task) => held_set::enter(task, site, slot, self.in_set, since)
-                .map_err(|conflict| (task, conflict)),
-            None => thread_held::enter(site, slot, self.in_set, since)
+            Some(task) => held_set::enter(task, claim).map_err(|conflict| (task, conflict)),
+            None => thread_held::enter(claim)
                 .map_err(|(owner, conflict)| (TaskKey::from_bits(owner), conflict)),
         };
         let (entry, parent) = match entered {
             Ok(entered) => entered,
             Err((holder, holding)) => report(holder, site, holding),
         };
-        if let Some(parent) = parent {
-            edges::observe(parent.site_id(), site);
+        if let Some(parent) = parent.site_id() {
+            edges::observe(parent, site);
         }
         self.site.grant(self.waiting_since.elapsed());
         Active { entry }
@@ -209,10 +243,28 @@ impl Drop for Active {
     #[inline]
     fn drop(&mut self) {
         let released = self.entry.release();
-        if let Some(nanos) = released.since.elapsed_nanos() {
-            site::hold(released.site, released.slot, nanos);
-            long_hold::check(released.site, nanos);
+        // The common hold, by the default (coarse) clock: it ended in the tick
+        // it started in, on the thread that took it. One clock load and one
+        // count, no call: everything else is out of line.
+        if released.since.in_current_tick()
+            && long_hold::zero_is_below()
+            && site::zero_hold_here(released.site, released.slot)
+        {
+            return;
         }
+        end_hold(released.site, released.slot, released.since);
+    }
+}
+
+/// Counts and checks a hold that was timed and is not the common case of
+/// [`Active::drop`].
+#[inline(never)]
+// The fields apart, in registers: a `Released` passed here is written to
+// memory on the common path too.
+fn end_hold(site: u32, slot: u8, since: timing::Stamp) {
+    if let Some(nanos) = since.elapsed_nanos() {
+        site::hold(site, slot, nanos);
+        long_hold::check(site, nanos);
     }
 }
 

@@ -67,23 +67,36 @@ impl LocalSite {
 /// (where the grant counted) still holds them, else into the shared ones.
 #[inline]
 pub(crate) fn hold(site: u32, slot: u8, nanos: u64) {
-    let owned = if slot == NO_SLOT {
-        None
-    } else {
-        CACHE
-            .try_with(|cache| {
-                cache[usize::from(slot)]
-                    .get()
-                    .filter(|cached| cached.site.id == site)
-                    .map(|cached| cached.counters)
-            })
-            .ok()
-            .flatten()
-    };
-    match owned {
+    match owned_counters(site, slot) {
         Some(counters) => counters.hold_owned(nanos),
         None => hold_shared(site, nanos),
     }
+}
+
+/// Counts a zero-length hold (by the coarse clock, the common one) into this
+/// thread's counters, if they are where the grant counted (see [`hold`]);
+/// `false` if not, for [`hold`] to count it where it belongs.
+#[inline(always)]
+pub(crate) fn zero_hold_here(site: u32, slot: u8) -> bool {
+    let counters = owned_counters(site, slot);
+    if let Some(counters) = counters {
+        counters.hold_owned(0);
+    }
+    counters.is_some()
+}
+
+/// This thread's counters for the site numbered `site`, if its cache `slot`
+/// still holds them (`NO_SLOT`, or a slot given to another site since, or a
+/// hold released on another thread: `None`).
+#[inline(always)]
+fn owned_counters(site: u32, slot: u8) -> Option<&'static Counters> {
+    CACHE
+        .try_with(|cache| {
+            let cached = cache.get(usize::from(slot))?.get()?;
+            (cached.site.id == site).then_some(cached.counters)
+        })
+        .ok()
+        .flatten()
 }
 
 #[cold]
@@ -125,15 +138,18 @@ pub(crate) fn site(
     name: &'static str,
     location: &'static Location<'static>,
 ) -> LocalSite {
-    let key = CacheKey { location, name, level };
-    let slot = key.slot();
+    let slot = CacheKey::slot_of(location, level);
     let cached = CACHE.try_with(|cache| {
+        // The hit compares the key's fields where they are; the key is only
+        // built on a miss.
         if let Some(cached) = cache[slot].get()
-            && cached.key == key
+            && core::ptr::eq(cached.key.location, location)
+            && cached.key.level == level
+            && core::ptr::eq(cached.key.name, name)
         {
             return LocalSite { site: cached.site, counters: cached.counters, slot: slot as u8 };
         }
-        miss(cache, slot, key)
+        miss(cache, slot, CacheKey { location, name, level })
     });
     cached.unwrap_or_else(|_| {
         let site = register(level, name, location);
@@ -185,14 +201,17 @@ struct FlushOnExit;
 
 impl Drop for FlushOnExit {
     fn drop(&mut self) {
-        let _ = CACHE.try_with(|cache| {
-            for slot in cache {
-                if let Some(slot) = slot.take() {
-                    slot.site.counters.detach(slot.counters);
-                }
-            }
-        });
+        hand_back(&CACHE, |slot| slot.site.counters.detach(slot.counters));
     }
+}
+
+/// Empties an exiting thread's cache of counts of its own, handing each to
+/// `detach` (which adds it to the shared count).
+pub(crate) fn hand_back<T: Copy, const SLOTS: usize>(
+    cache: &'static std::thread::LocalKey<[Cell<Option<T>>; SLOTS]>,
+    detach: impl Fn(T),
+) {
+    let _ = cache.try_with(|cache| cache.iter().filter_map(Cell::take).for_each(&detach));
 }
 
 /// Identifies a site by address, which is cheap; the registry compares contents,
@@ -205,18 +224,11 @@ struct CacheKey {
 }
 
 impl CacheKey {
-    fn slot(&self) -> usize {
-        let address = core::ptr::from_ref(self.location) as usize as u64;
-        let mixed = (address ^ u64::from(self.level)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    #[inline(always)]
+    fn slot_of(location: &'static Location<'static>, level: u32) -> usize {
+        let address = core::ptr::from_ref(location) as usize as u64;
+        let mixed = (address ^ u64::from(level)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (mixed >> 57) as usize % CACHE_SLOTS
-    }
-}
-
-impl PartialEq for CacheKey {
-    fn eq(&self, other: &Self) -> bool {
-        core::ptr::eq(self.location, other.location)
-            && core::ptr::eq(self.name, other.name)
-            && self.level == other.level
     }
 }
 

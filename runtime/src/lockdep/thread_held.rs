@@ -10,18 +10,21 @@
 use core::cell::Cell;
 use std::sync::{Mutex, PoisonError};
 
-use super::held_set::{Conflict, Entry, Highest, Table, conflict};
-use super::site::Site;
+use super::held_set::{Claim, Conflict, Entry, Parent, Table, conflict};
 use super::task::{TaskKey, thread_number};
-use super::timing::Stamp;
 
 thread_local! {
-    static HELD: ThreadTable = const { ThreadTable(Cell::new(None)) };
+    /// The calling thread's table, taken from the pool at its first
+    /// acquisition, and the thread's key (as a number: the owner of its
+    /// entries). No destructor of its own, so reaching it costs no check of
+    /// whether it is alive: [`ReturnOnExit`] gives the table back.
+    static HELD: Cell<Option<(&'static Table, u64)>> = const { Cell::new(None) };
+    static RETURN_ON_EXIT: ReturnOnExit = const { ReturnOnExit };
 }
 
-/// The calling thread's table, taken from the pool at its first acquisition,
-/// and the thread's key (as a number: the owner of its entries).
-struct ThreadTable(Cell<Option<(&'static Table, u64)>>);
+/// Gives the thread's table back to the pool when the thread exits; from then
+/// on a lock taken (in another thread-local's destructor) claims in `EXITING`.
+struct ReturnOnExit;
 
 /// Tables of exited threads, for reuse (an entry still held by a guard that
 /// outlived its thread stays claimed by that thread's key, which no thread
@@ -44,18 +47,14 @@ pub(crate) fn check(level: u32, in_set: bool) -> (u64, Option<Conflict>) {
 /// `site` since `since`; returns the entry and the highest site held before,
 /// or the thread's key and the conflict.
 #[inline(always)]
-pub(crate) fn enter(
-    site: &'static Site,
-    slot: u8,
-    in_set: bool,
-    since: Stamp,
-) -> Result<(&'static Entry, Option<Highest>), (u64, Conflict)> {
+pub(crate) fn enter(claim: Claim) -> Result<(&'static Entry, Parent), (u64, Conflict)> {
     let (table, owner, shared) = mine();
-    let parent = table.highest(owner);
-    if let Some(conflict) = conflict(parent, site.level, in_set) {
-        return Err((owner, conflict));
-    }
-    Ok((table.claim(owner, shared, site.level, site, slot, since), parent))
+    let entered = if shared {
+        table.check_and_claim(owner, shared, claim)
+    } else {
+        table.enter_alone(owner, claim)
+    };
+    entered.map_err(|held| (owner, held))
 }
 
 /// The calling thread's table, its key, and whether others claim in that
@@ -63,38 +62,82 @@ pub(crate) fn enter(
 /// thread-local's destructor claims in one table shared by all such threads).
 #[inline(always)]
 fn mine() -> (&'static Table, u64, bool) {
-    HELD.try_with(|held| {
-        let (table, owner) = held.table();
-        (table, owner, false)
-    })
-    .unwrap_or_else(|_| (&EXITING, TaskKey::of_thread(thread_number()).bits(), true))
-}
-
-impl ThreadTable {
-    #[inline(always)]
-    fn table(&self) -> (&'static Table, u64) {
-        match self.0.get() {
-            Some(mine) => mine,
-            None => self.first_table(),
-        }
-    }
-
-    #[cold]
-    fn first_table(&self) -> (&'static Table, u64) {
-        let table = SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        // Leaked on purpose and reused: at most as many as threads alive at
-        // once, and a guard released late must find its entry.
-        let table = table.unwrap_or_else(|| Box::leak(Box::new(Table::new())));
-        let mine = (table, TaskKey::of_thread(thread_number()).bits());
-        self.0.set(Some(mine));
-        mine
+    match HELD.with(Cell::get) {
+        Some((table, owner)) => (table, owner, false),
+        None => first_table(),
     }
 }
 
-impl Drop for ThreadTable {
+/// The thread's first acquisition takes a table from the pool (or a new one);
+/// a thread that is exiting, whose table went back, claims in `EXITING`.
+#[cold]
+fn first_table() -> (&'static Table, u64, bool) {
+    let owner = TaskKey::of_thread(thread_number()).bits();
+    // Registers the table's return at exit; fails once that has run.
+    if RETURN_ON_EXIT.try_with(|_| ()).is_err() {
+        return (&EXITING, owner, true);
+    }
+    let table = SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).pop();
+    // Leaked on purpose and reused: at most as many as threads alive at
+    // once, and a guard released late must find its entry.
+    let table = table.unwrap_or_else(|| Box::leak(Box::new(Table::new())));
+    HELD.with(|held| held.set(Some((table, owner))));
+    (table, owner, false)
+}
+
+impl Drop for ReturnOnExit {
     fn drop(&mut self) {
-        if let Some((table, _)) = self.0.take() {
+        if let Some((table, _)) = HELD.with(Cell::take) {
             SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).push(table);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::cell::RefCell;
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::held::Acquisition;
+    use crate::held::tests::{Account, Registry};
+    use crate::level::Level;
+
+    /// What a thread-local's destructor saw: whether it claimed in the
+    /// shared `EXITING` table, whether a lower level conflicted while it held
+    /// `Account`, and after it released it.
+    struct TakesLocksAtExit(mpsc::Sender<(bool, bool, bool)>);
+
+    impl Drop for TakesLocksAtExit {
+        fn drop(&mut self) {
+            let exiting = mine().2;
+            let hold = Acquisition::begin::<Account>().granted();
+            let while_held = check(Registry::LEVEL, false).1.is_some();
+            drop(hold);
+            let after = check(Registry::LEVEL, false).1.is_some();
+            let _ = self.0.send((exiting, while_held, after));
+        }
+    }
+
+    thread_local! {
+        static TAKES_LOCKS_AT_EXIT: RefCell<Option<TakesLocksAtExit>> =
+            const { RefCell::new(None) };
+    }
+
+    #[test]
+    fn a_lock_taken_in_a_thread_local_destructor_after_the_table_went_back_is_checked() {
+        let (report, seen) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Registered before the thread's first lock, so destroyed after
+            // the table's return (thread-locals are destroyed in reverse).
+            TAKES_LOCKS_AT_EXIT.with(|slot| *slot.borrow_mut() = Some(TakesLocksAtExit(report)));
+            drop(Acquisition::begin::<Account>().granted());
+        })
+        .join()
+        .expect("the thread");
+        let (exiting, while_held, after) = seen.recv().expect("the destructor ran");
+        assert!(exiting, "the table had gone back: the shared `EXITING` table");
+        assert!(while_held, "`Registry` below the `Account` held");
+        assert!(!after, "released");
     }
 }

@@ -77,6 +77,12 @@ static TIMING: AtomicU8 = AtomicU8::new(TimingMode::Coarse as u8);
 /// ```
 pub fn set_timing(timing: TimingMode) {
     TIMING.store(timing as u8, Ordering::Relaxed);
+    let start = match timing {
+        TimingMode::Off => UNTIMED,
+        TimingMode::Coarse => COARSE_NOW.load(Ordering::Relaxed),
+        TimingMode::Precise => PRECISE,
+    };
+    HOLD_START.store(start, Ordering::Relaxed);
 }
 
 /// How holds and waits are timed now (see [`set_timing`]).
@@ -106,6 +112,7 @@ const COARSE: u64 = 1;
 const PRECISE: u64 = 2;
 
 impl Stamp {
+    #[cfg(test)]
     pub(crate) const NONE: Stamp = Stamp(UNTIMED);
 
     /// The word, to keep in a hold's entry.
@@ -119,14 +126,23 @@ impl Stamp {
         Stamp(bits)
     }
 
-    /// The start of a hold, by the clock chosen now.
-    #[inline]
+    /// The start of a hold, by the clock chosen now: one load while timing
+    /// is off or coarse (the default).
+    #[inline(always)]
     pub(crate) fn hold_start() -> Stamp {
-        match TIMING.load(Ordering::Relaxed) {
-            0 => Stamp::NONE,
-            1 => Stamp(coarse_nanos() << 2 | COARSE),
-            _ => Stamp(precise_nanos() << 2 | PRECISE),
+        match HOLD_START.load(Ordering::Relaxed) {
+            start if start & PRECISE == 0 => Stamp(start),
+            PRECISE => Stamp(precise_nanos() << 2 | PRECISE),
+            _ => Stamp(coarse_stamp()),
         }
+    }
+
+    /// A coarse stamp of the coarse clock's current tick: the hold it started
+    /// is zero ticks long. One load, one comparison (a coarse clock that
+    /// has not started reads [`NOT_STARTED`], which is no stamp).
+    #[inline(always)]
+    pub(crate) fn in_current_tick(self) -> bool {
+        self.0 == COARSE_NOW.load(Ordering::Relaxed)
     }
 
     /// How many nanoseconds ago this was, by the clock it was read with;
@@ -177,16 +193,47 @@ fn precise_nanos() -> u64 {
     u64::try_from(Instant::now().duration_since(origin()).as_nanos()).unwrap_or(u64::MAX >> 2)
 }
 
-/// The coarse clock: nanoseconds since `origin()` at the last tick, plus one so
-/// that zero means "not started yet".
-static COARSE_NOW: AtomicU64 = AtomicU64::new(0);
+/// The coarse clock: nanoseconds since `origin()` at the last tick, as the
+/// coarse [`Stamp`] of that moment (so a hold's start is this word as read),
+/// or [`NOT_STARTED`].
+static COARSE_NOW: AtomicU64 = AtomicU64::new(NOT_STARTED);
+
+/// The coarse clock's word before it starts, or when its thread could not be
+/// started: no stamp has both low bits set, so no hold matches it.
+const NOT_STARTED: u64 = 3;
+
+/// What a hold's start reads, so that it is one load: the coarse clock's word
+/// while timing is coarse (kept so by the clock's thread; [`NOT_STARTED`] until
+/// it runs), [`UNTIMED`] while timing is off, [`PRECISE`] while it is precise
+/// (then the precise clock is read).
+static HOLD_START: AtomicU64 = AtomicU64::new(NOT_STARTED);
+
+/// The coarse clock's thread moved it: holds that start now start at `now`,
+/// unless timing is off or precise.
+fn coarse_moved(now: u64) {
+    COARSE_NOW.store(now, Ordering::Relaxed);
+    let _ = HOLD_START.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |start| {
+        (start & 3 == COARSE || start == NOT_STARTED).then_some(now)
+    });
+}
+
+/// Now by the coarse clock, as a stamp.
+#[inline]
+fn coarse_stamp() -> u64 {
+    match COARSE_NOW.load(Ordering::Relaxed) {
+        NOT_STARTED => start_coarse_clock() << 2 | COARSE,
+        now => now,
+    }
+}
 
 #[inline]
 pub(crate) fn coarse_nanos() -> u64 {
-    match COARSE_NOW.load(Ordering::Relaxed) {
-        0 => start_coarse_clock(),
-        now => now - 1,
-    }
+    coarse_stamp() >> 2
+}
+
+/// Now by the precise clock, as the coarse clock's word.
+fn coarse_now_from_precise() -> u64 {
+    precise_nanos() << 2 | COARSE
 }
 
 /// Starts the thread that advances the coarse clock, once; if no thread can be
@@ -195,23 +242,26 @@ pub(crate) fn coarse_nanos() -> u64 {
 fn start_coarse_clock() -> u64 {
     static STARTED: OnceLock<bool> = OnceLock::new();
     let ticking = *STARTED.get_or_init(|| {
-        COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+        coarse_moved(coarse_now_from_precise());
         std::thread::Builder::new()
             .name("lockladder-lockdep-clock".to_owned())
             .spawn(|| {
                 loop {
                     std::thread::sleep(COARSE_TICK);
-                    COARSE_NOW.store(precise_nanos() + 1, Ordering::Relaxed);
+                    coarse_moved(coarse_now_from_precise());
                 }
             })
             .is_ok()
     });
     if !ticking {
         // Every later read comes here too: the precise clock stands in.
-        COARSE_NOW.store(0, Ordering::Relaxed);
+        COARSE_NOW.store(NOT_STARTED, Ordering::Relaxed);
+        let _ = HOLD_START.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |start| {
+            (start & 3 == COARSE).then_some(NOT_STARTED)
+        });
         return precise_nanos();
     }
-    COARSE_NOW.load(Ordering::Relaxed).saturating_sub(1)
+    COARSE_NOW.load(Ordering::Relaxed) >> 2
 }
 
 #[cfg(test)]
@@ -225,6 +275,21 @@ mod tests {
         assert!(coarse.elapsed_nanos().is_some() && precise.elapsed_nanos().is_some());
         assert_eq!(Stamp::NONE.elapsed_nanos(), None);
         assert_eq!(Stamp::from_bits(coarse.to_bits()).0 & 3, COARSE);
+    }
+
+    #[test]
+    fn a_hold_starts_at_the_coarse_clock_as_it_moves() {
+        let first = Stamp::hold_start();
+        assert_eq!(first.0 & 3, COARSE, "the default is the coarse clock");
+        // A watchdog, not a measurement: the clock's thread may be starved.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while COARSE_NOW.load(Ordering::Relaxed) == first.0 {
+            assert!(std::time::Instant::now() < deadline, "the coarse clock never advanced");
+            std::thread::sleep(COARSE_TICK);
+        }
+        // A tick may pass between the two loads: a few tries.
+        let follows = (0..100).any(|_| Stamp::hold_start().in_current_tick());
+        assert!(follows, "a hold's start follows the coarse clock");
     }
 
     #[test]
