@@ -116,6 +116,42 @@ impl<D3: Digit, D2: Digit, D1: Digit, D0: Digit> IsRank for Rank<D3, D2, D1, D0>
 /// The rank of [`Unlocked`](crate::Unlocked): below every level.
 pub type Zero = Rank<X0, X0, X0, X0>;
 
+/// A rank a level may have: one of this crate's digits in every place, and not
+/// all of them [`X0`] (rank zero is [`Unlocked`](crate::Unlocked)'s).
+///
+/// The bound on every declared rank, so it is proved once per `#[lock_level]`:
+/// one impl per position and value of the first non-zero digit, 60 in all,
+/// selects in one step. The comparison `RankCmp<Zero, Ordering = Above>` says
+/// the same and costs four digit lookups, three folds and a projection per
+/// declaration (a quarter of the compile time a literal declaration adds).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is no level's rank",
+    label = "levels are `1..=65535`, written as four digits `X0`..=`XF` of this crate",
+    note = "rank zero, `Rank<X0, X0, X0, X0>`, is `Unlocked`'s: below every level, never a lock's"
+)]
+pub trait LevelRank: IsRank {}
+
+// Generates the impls of `LevelRank`: for each position of the first non-zero
+// digit, one impl per value `X1..=XF`, with the digits after it free (and
+// bounded to be digits) and the ones before it `X0`. `do_not_recommend`: an
+// error about a rank that is not one says so with the message above, without
+// a list of 60 ranks that are.
+macro_rules! level_rank {
+    (@each $zeros:tt $free:tt) => {};
+    (@each [$($zero:ident)*] [$($free:ident)*] $digit:ident $($rest:ident)*) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($free: Digit),*> LevelRank for Rank<$($zero,)* $digit $(, $free)*> {}
+        level_rank!(@each [$($zero)*] [$($free)*] $($rest)*);
+    };
+    ($($digit:ident)*) => {
+        level_rank!(@each [] [D2 D1 D0] $($digit)*);
+        level_rank!(@each [X0] [D1 D0] $($digit)*);
+        level_rank!(@each [X0 X0] [D0] $($digit)*);
+        level_rank!(@each [X0 X0 X0] [] $($digit)*);
+    };
+}
+level_rank!(X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
+
 /// The rank of the level `N`, for a level computed by a constant expression:
 /// `RankOf<N>` cannot be written on stable Rust, so `#[lock_level]` spells it
 /// as two bytes, `Bytes<Byte<{ N >> 8 }>, Byte<{ N & 0xFF }>>`.
@@ -516,6 +552,27 @@ mod tests {
         assert_eq!(below::<Minus<r!(20), r!(0x10000 - 10)>>(), 10);
         assert_eq!(below::<Minus<r!(0xFFFF), r!(0x10000 - 0xFFFE)>>(), 1);
         assert_eq!(below::<Minus<r!(2), r!(0x10000 - 1)>>(), 1);
+    }
+
+    fn level_rank<R: LevelRank>() -> u32 {
+        R::VALUE
+    }
+
+    #[test]
+    fn a_first_non_zero_digit_in_every_place_makes_a_level_rank() {
+        // Rank zero has no impl: `ui-tests/fail/rank_zero_is_no_level.rs`.
+        for (value, expected) in [
+            (level_rank::<r!(0x0001)>(), 0x0001),
+            (level_rank::<r!(0x000F)>(), 0x000F),
+            (level_rank::<r!(0x0010)>(), 0x0010),
+            (level_rank::<r!(0x00FF)>(), 0x00FF),
+            (level_rank::<r!(0x0100)>(), 0x0100),
+            (level_rank::<r!(0x0A0F)>(), 0x0A0F),
+            (level_rank::<r!(0x1000)>(), 0x1000),
+            (level_rank::<r!(0xFFFF)>(), 0xFFFF),
+        ] {
+            assert_eq!(value, expected);
+        }
     }
 
     /// Whether a computed rank is out of range: the two markers, never a rank.
