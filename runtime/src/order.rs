@@ -1,7 +1,7 @@
 //! [`LockBefore`]: the one relation every acquisition is checked against.
 
 use crate::level::{Level, TokenLevel, Unlocked};
-use crate::rank::{IsBelow, RankCmp};
+use crate::rank::RankBelow;
 
 /// `H: LockBefore<M>` means "while holding level `H`, level `M` may be acquired",
 /// which is true exactly when `M`'s level is strictly above `H`'s.
@@ -78,7 +78,6 @@ impl<H, M> LockBefore<M> for H
 where
     H: Level,
     M: Level,
-    H::Rank: RankCmp<M::Rank>,
-    <H::Rank as RankCmp<M::Rank>>::Ordering: IsBelow,
+    H::Rank: RankBelow<M::Rank>,
 {
 }

@@ -1,9 +1,10 @@
 //! Type-level level numbers and their comparison.
 //!
 //! A level `N` in `1..=65535` is written as four hexadecimal digit *types*,
-//! `Rank<X0, X0, X1, X4>` for 20. "Is `A` below `B`" is then a chain of concrete
-//! trait impls: one [`DigitCmp`] lookup per digit (256 impls, indexed by the digit
-//! type, so each lookup is direct) and a lexicographic fold. Resolution depth is
+//! `Rank<X0, X0, X1, X4>` for 20. "Is `A` below `B`" ([`RankBelow`]) is then a
+//! chain of concrete trait impls: one [`DigitCmp`] lookup per digit (256 impls,
+//! indexed by the digit type, so each lookup is direct) and one lexicographic
+//! fold of the four results ([`LexBelow`]). Resolution depth is
 //! constant, and nothing needs to know every level in the program, which a single
 //! declaration per type requires.
 //!
@@ -425,29 +426,13 @@ macro_rules! digit_cmp {
 }
 digit_cmp!(@walk [] X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
 
-/// Lexicographic fold: an unequal higher digit decides; `Same` defers to `Next`.
-pub trait Then<Next>: Sealed {
-    /// The ordering of the whole rank so far.
-    type Ordering;
-}
-impl<Next> Then<Next> for Below {
-    type Ordering = Below;
-}
-impl<Next> Then<Next> for Above {
-    type Ordering = Above;
-}
-impl<Next> Then<Next> for Same {
-    type Ordering = Next;
-}
+type Cmp<A, B> = <A as DigitCmp<B>>::Ordering;
 
-/// Compares two ranks.
+/// Compares two ranks (for the higher of two levels, [`Select`]).
 pub trait RankCmp<Rhs>: Sealed {
     /// [`Below`], [`Same`] or [`Above`].
     type Ordering;
 }
-
-type Cmp<A, B> = <A as DigitCmp<B>>::Ordering;
-type Fold<Hi, Lo> = <Hi as Then<Lo>>::Ordering;
 
 impl<A3, A2, A1, A0, B3, B2, B1, B0> RankCmp<Rank<B3, B2, B1, B0>> for Rank<A3, A2, A1, A0>
 where
@@ -455,16 +440,96 @@ where
     A2: DigitCmp<B2>,
     A1: DigitCmp<B1>,
     A0: DigitCmp<B0>,
-    Cmp<A1, B1>: Then<Cmp<A0, B0>>,
-    Cmp<A2, B2>: Then<Fold<Cmp<A1, B1>, Cmp<A0, B0>>>,
-    Cmp<A3, B3>: Then<Fold<Cmp<A2, B2>, Fold<Cmp<A1, B1>, Cmp<A0, B0>>>>,
+    Cmp<A3, B3>: Lex<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>,
 {
-    type Ordering = Fold<Cmp<A3, B3>, Fold<Cmp<A2, B2>, Fold<Cmp<A1, B1>, Cmp<A0, B0>>>>;
+    type Ordering = <Cmp<A3, B3> as Lex<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>>::Ordering;
 }
 
-/// Implemented by [`Below`] alone: the bound that says "strictly lower".
-pub trait IsBelow: Sealed {}
-impl IsBelow for Below {}
+// The folds below take the four digit orderings at once, highest as `Self`:
+// one lookup among a handful of impls. A pairwise fold (`Then<Next>`, three
+// nested projections) and an ordering tested afterwards (`IsBelow`) made the
+// order check cost rustc about twice as many instructions (BENCHMARKS.md,
+// issue 21).
+
+/// Lexicographic fold of four digit orderings: the first unequal one decides.
+pub trait Lex<O2, O1, O0>: Sealed {
+    /// The ordering of the whole rank.
+    type Ordering;
+}
+impl<O2, O1, O0> Lex<O2, O1, O0> for Below {
+    type Ordering = Below;
+}
+impl<O2, O1, O0> Lex<O2, O1, O0> for Above {
+    type Ordering = Above;
+}
+impl<O1, O0> Lex<Below, O1, O0> for Same {
+    type Ordering = Below;
+}
+impl<O1, O0> Lex<Above, O1, O0> for Same {
+    type Ordering = Above;
+}
+impl<O0> Lex<Same, Below, O0> for Same {
+    type Ordering = Below;
+}
+impl<O0> Lex<Same, Above, O0> for Same {
+    type Ordering = Above;
+}
+impl<O0> Lex<Same, Same, O0> for Same {
+    type Ordering = O0;
+}
+
+/// `Self` is strictly below `Rhs`: the order check every acquisition proves
+/// (`LockBefore`). The same fold as [`RankCmp`], but it ends in an impl that
+/// exists or not ([`LexBelow`]) instead of an ordering type to compute and
+/// then test.
+///
+/// Not below: an equal rank, and a rank above in any digit that decides,
+/// even when a lower digit is below.
+///
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X1, X2, X3>, Rank<X0, X1, X2, X3>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X1, X0, X0, X0>, Rank<X0, XF, XF, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X2, X0, X0>, Rank<X0, X1, XF, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X0, X2, X0>, Rank<X0, X0, X1, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X0, X0, X2>, Rank<X0, X0, X0, X1>>();
+/// ```
+pub trait RankBelow<Rhs>: Sealed {}
+
+impl<A3, A2, A1, A0, B3, B2, B1, B0> RankBelow<Rank<B3, B2, B1, B0>> for Rank<A3, A2, A1, A0>
+where
+    A3: DigitCmp<B3>,
+    A2: DigitCmp<B2>,
+    A1: DigitCmp<B1>,
+    A0: DigitCmp<B0>,
+    Cmp<A3, B3>: LexBelow<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>,
+{
+}
+
+/// Four digit orderings, highest as `Self`, whose lexicographic fold is
+/// [`Below`]: implemented for exactly those.
+pub trait LexBelow<O2, O1, O0>: Sealed {}
+impl<O2, O1, O0> LexBelow<O2, O1, O0> for Below {}
+impl<O1, O0> LexBelow<Below, O1, O0> for Same {}
+impl<O0> LexBelow<Same, Below, O0> for Same {}
+impl LexBelow<Same, Same, Below> for Same {}
 
 /// Picks one of two types by a comparison result: `Left` unless the left side
 /// is [`Below`]. `<<A as RankCmp<B>>::Ordering as Select<A, B>>::Output` is the
@@ -573,6 +638,59 @@ mod tests {
         ] {
             assert_eq!(value, expected);
         }
+    }
+
+    fn rank_below<A: RankBelow<B>, B>() {}
+
+    #[test]
+    fn a_rank_is_below_one_that_is_higher_in_the_first_digit_that_differs() {
+        // Each place decides, whatever the places after it hold; the cases
+        // that are not below are `compile_fail` examples on `RankBelow`.
+        rank_below::<r!(0x0FFF), r!(0x1000)>();
+        rank_below::<r!(0x10FF), r!(0x1100)>();
+        rank_below::<r!(0x110F), r!(0x1110)>();
+        rank_below::<r!(0x1110), r!(0x1111)>();
+        rank_below::<r!(0x0000), r!(0x0001)>();
+        rank_below::<r!(0xFFFE), r!(0xFFFF)>();
+    }
+
+    trait OrderingValue {
+        const VALUE: core::cmp::Ordering;
+    }
+    impl OrderingValue for Below {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Less;
+    }
+    impl OrderingValue for Same {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Equal;
+    }
+    impl OrderingValue for Above {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Greater;
+    }
+    fn cmp<A: RankCmp<B, Ordering: OrderingValue>, B>() -> core::cmp::Ordering {
+        <A::Ordering as OrderingValue>::VALUE
+    }
+
+    macro_rules! check_cmp {
+        ($(($a:expr, $b:expr)),*) => {
+            $(
+                assert_eq!(cmp::<r!($a), r!($b)>(), u32::cmp(&$a, &$b), "{:#x} vs {:#x}", $a, $b);
+                assert_eq!(cmp::<r!($b), r!($a)>(), u32::cmp(&$b, &$a), "{:#x} vs {:#x}", $b, $a);
+            )*
+        };
+    }
+
+    #[test]
+    fn rank_comparison_agrees_with_the_numbers_in_every_place() {
+        check_cmp!(
+            (0x0FFFu32, 0x1000u32),
+            (0x10FFu32, 0x1100u32),
+            (0x110Fu32, 0x1110u32),
+            (0x1110u32, 0x1111u32),
+            (0x1234u32, 0x1234u32),
+            (0x0000u32, 0x0000u32),
+            (0x0000u32, 0xFFFFu32),
+            (0x2001u32, 0x1FFFu32)
+        );
     }
 
     /// Whether a computed rank is out of range: the two markers, never a rank.
