@@ -37,6 +37,14 @@ in the same alternation, so its ratio to tokio and to the all-literal crate come
 from one run: the cost of composable levels, which evaluate a constant per
 declaration.
 
+``--instructions`` counts instead of timing: the ``rustc`` invocation that
+``cargo check`` makes for each crate (read from ``cargo check -v``) runs once under
+``valgrind --tool=cachegrind --cache-sim=no``, and the rows give its instructions
+(``I refs``) and their ratio. Instruction counts do not depend on the machine's
+load, so a change of a few percent is visible on a shared machine where CPU time
+swings by tens of percent; CPU time (cache misses, memory) can still differ
+from them.
+
 Stdlib only. Run from anywhere:
 
     python3 benches/compile-scaling/scaling.py --levels 10 100 500 --runs 3
@@ -314,6 +322,42 @@ def cargo_check(crate):
     return elapsed, cpu
 
 
+def rustc_command(crate):
+    """The `rustc` command line `cargo check` runs for the crate itself."""
+    env = dict(os.environ, CARGO_TARGET_DIR=str(WORK / "target"), CARGO_INCREMENTAL="0")
+    env.pop("RUSTFLAGS", None)
+    (crate / "src" / "lib.rs").touch()
+    done = subprocess.run(
+        ["cargo", "check", "-v", "--manifest-path", str(crate / "Cargo.toml")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.exit(f"cargo check failed for {crate.name}:\n{done.stderr}")
+    for line in done.stderr.splitlines():
+        line = line.strip()
+        if line.startswith("Running `") and f"--crate-name {crate.name.replace('-', '_')} " in line:
+            return line[len("Running `"):-1]
+    sys.exit(f"no rustc command for {crate.name} in `cargo check -v`")
+
+
+def instructions(crate):
+    """Instructions rustc executes to check the crate (cachegrind's `I refs`)."""
+    done = subprocess.run(
+        "valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "
+        + rustc_command(crate),
+        shell=True,
+        cwd=crate,
+        capture_output=True,
+        text=True,
+    )
+    for line in done.stderr.splitlines():
+        if "I" in line and "refs:" in line:
+            return int(line.split("refs:")[1].replace(",", ""))
+    sys.exit(f"no instruction count for {crate.name}:\n{done.stderr[-2000:]}")
+
+
 def load():
     return os.getloadavg()[0]
 
@@ -331,6 +375,11 @@ def main():
         default=ROOT / "benches" / "results" / "compile-scaling.csv",
     )
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count rustc's instructions under cachegrind (one run each) instead of timing",
+    )
     parser.add_argument(
         "--lockladder",
         type=pathlib.Path,
@@ -371,6 +420,25 @@ def main():
                 continue
             for crate in crates.values():
                 cargo_check(crate)  # builds the dependencies once; not measured
+            if args.instructions:
+                counts = {f: instructions(crate) for f, crate in crates.items()}
+                row = {
+                    "construct": construct,
+                    "shape": shape,
+                    "levels": n,
+                    "sites": SITES[construct] * n,
+                    "ladder_instructions": counts["ladder"],
+                    "tokio_instructions": counts["tokio"],
+                    "ratio": f"{counts['ladder'] / counts['tokio']:.3f}",
+                }
+                rows.append(row)
+                print(
+                    f"{shape:8} {construct:13} N={n:4}  instructions: lockladder "
+                    f"{counts['ladder'] / 1e6:9.1f}M tokio {counts['tokio'] / 1e6:9.1f}M "
+                    f"ratio {row['ratio']}",
+                    flush=True,
+                )
+                continue
             wall = {f: [] for f in crates}
             cpu = {f: [] for f in crates}
             loads = []

@@ -1,6 +1,6 @@
 //! The [`Level`] trait, the levels a token can hold, and the root level [`Unlocked`].
 
-use crate::rank::{Above, IsRank, RankCmp, Zero};
+use crate::rank::{IsRank, LevelRank, Zero};
 
 /// A position in the lock hierarchy: the level of a lock.
 ///
@@ -72,7 +72,7 @@ pub trait DeclareLevel {
     const DECLARED_NAME: &'static str;
     /// Four digit types of `crate::rank`; above [`Unlocked`]'s rank, which is
     /// what makes `Unlocked: LockBefore<L>` true for every level `L`.
-    type DeclaredRank: IsRank + RankCmp<Zero, Ordering = Above>;
+    type DeclaredRank: LevelRank;
 }
 
 // `do_not_recommend`: a type without a level is reported as lacking `Level`

@@ -1,9 +1,10 @@
 //! Type-level level numbers and their comparison.
 //!
 //! A level `N` in `1..=65535` is written as four hexadecimal digit *types*,
-//! `Rank<X0, X0, X1, X4>` for 20. "Is `A` below `B`" is then a chain of concrete
-//! trait impls: one [`DigitCmp`] lookup per digit (256 impls, indexed by the digit
-//! type, so each lookup is direct) and a lexicographic fold. Resolution depth is
+//! `Rank<X0, X0, X1, X4>` for 20. "Is `A` below `B`" ([`RankBelow`]) is then a
+//! chain of concrete trait impls: one [`DigitCmp`] lookup per digit (256 impls,
+//! indexed by the digit type, so each lookup is direct) and one lexicographic
+//! fold of the four results ([`LexBelow`]). Resolution depth is
 //! constant, and nothing needs to know every level in the program, which a single
 //! declaration per type requires.
 //!
@@ -115,6 +116,42 @@ impl<D3: Digit, D2: Digit, D1: Digit, D0: Digit> IsRank for Rank<D3, D2, D1, D0>
 
 /// The rank of [`Unlocked`](crate::Unlocked): below every level.
 pub type Zero = Rank<X0, X0, X0, X0>;
+
+/// A rank a level may have: one of this crate's digits in every place, and not
+/// all of them [`X0`] (rank zero is [`Unlocked`](crate::Unlocked)'s).
+///
+/// The bound on every declared rank, so it is proved once per `#[lock_level]`:
+/// one impl per position and value of the first non-zero digit, 60 in all,
+/// selects in one step. The comparison `RankCmp<Zero, Ordering = Above>` says
+/// the same and costs four digit lookups, three folds and a projection per
+/// declaration (a quarter of the compile time a literal declaration adds).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is no level's rank",
+    label = "levels are `1..=65535`, written as four digits `X0`..=`XF` of this crate",
+    note = "rank zero, `Rank<X0, X0, X0, X0>`, is `Unlocked`'s: below every level, never a lock's"
+)]
+pub trait LevelRank: IsRank {}
+
+// Generates the impls of `LevelRank`: for each position of the first non-zero
+// digit, one impl per value `X1..=XF`, with the digits after it free (and
+// bounded to be digits) and the ones before it `X0`. `do_not_recommend`: an
+// error about a rank that is not one says so with the message above, without
+// a list of 60 ranks that are.
+macro_rules! level_rank {
+    (@each $zeros:tt $free:tt) => {};
+    (@each [$($zero:ident)*] [$($free:ident)*] $digit:ident $($rest:ident)*) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($free: Digit),*> LevelRank for Rank<$($zero,)* $digit $(, $free)*> {}
+        level_rank!(@each [$($zero)*] [$($free)*] $($rest)*);
+    };
+    ($($digit:ident)*) => {
+        level_rank!(@each [] [D2 D1 D0] $($digit)*);
+        level_rank!(@each [X0] [D1 D0] $($digit)*);
+        level_rank!(@each [X0 X0] [D0] $($digit)*);
+        level_rank!(@each [X0 X0 X0] [] $($digit)*);
+    };
+}
+level_rank!(X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
 
 /// The rank of the level `N`, for a level computed by a constant expression:
 /// `RankOf<N>` cannot be written on stable Rust, so `#[lock_level]` spells it
@@ -389,29 +426,13 @@ macro_rules! digit_cmp {
 }
 digit_cmp!(@walk [] X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
 
-/// Lexicographic fold: an unequal higher digit decides; `Same` defers to `Next`.
-pub trait Then<Next>: Sealed {
-    /// The ordering of the whole rank so far.
-    type Ordering;
-}
-impl<Next> Then<Next> for Below {
-    type Ordering = Below;
-}
-impl<Next> Then<Next> for Above {
-    type Ordering = Above;
-}
-impl<Next> Then<Next> for Same {
-    type Ordering = Next;
-}
+type Cmp<A, B> = <A as DigitCmp<B>>::Ordering;
 
-/// Compares two ranks.
+/// Compares two ranks (for the higher of two levels, [`Select`]).
 pub trait RankCmp<Rhs>: Sealed {
     /// [`Below`], [`Same`] or [`Above`].
     type Ordering;
 }
-
-type Cmp<A, B> = <A as DigitCmp<B>>::Ordering;
-type Fold<Hi, Lo> = <Hi as Then<Lo>>::Ordering;
 
 impl<A3, A2, A1, A0, B3, B2, B1, B0> RankCmp<Rank<B3, B2, B1, B0>> for Rank<A3, A2, A1, A0>
 where
@@ -419,16 +440,96 @@ where
     A2: DigitCmp<B2>,
     A1: DigitCmp<B1>,
     A0: DigitCmp<B0>,
-    Cmp<A1, B1>: Then<Cmp<A0, B0>>,
-    Cmp<A2, B2>: Then<Fold<Cmp<A1, B1>, Cmp<A0, B0>>>,
-    Cmp<A3, B3>: Then<Fold<Cmp<A2, B2>, Fold<Cmp<A1, B1>, Cmp<A0, B0>>>>,
+    Cmp<A3, B3>: Lex<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>,
 {
-    type Ordering = Fold<Cmp<A3, B3>, Fold<Cmp<A2, B2>, Fold<Cmp<A1, B1>, Cmp<A0, B0>>>>;
+    type Ordering = <Cmp<A3, B3> as Lex<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>>::Ordering;
 }
 
-/// Implemented by [`Below`] alone: the bound that says "strictly lower".
-pub trait IsBelow: Sealed {}
-impl IsBelow for Below {}
+// The folds below take the four digit orderings at once, highest as `Self`:
+// one lookup among a handful of impls. A pairwise fold (`Then<Next>`, three
+// nested projections) and an ordering tested afterwards (`IsBelow`) made the
+// order check cost rustc about twice as many instructions (BENCHMARKS.md,
+// issue 21).
+
+/// Lexicographic fold of four digit orderings: the first unequal one decides.
+pub trait Lex<O2, O1, O0>: Sealed {
+    /// The ordering of the whole rank.
+    type Ordering;
+}
+impl<O2, O1, O0> Lex<O2, O1, O0> for Below {
+    type Ordering = Below;
+}
+impl<O2, O1, O0> Lex<O2, O1, O0> for Above {
+    type Ordering = Above;
+}
+impl<O1, O0> Lex<Below, O1, O0> for Same {
+    type Ordering = Below;
+}
+impl<O1, O0> Lex<Above, O1, O0> for Same {
+    type Ordering = Above;
+}
+impl<O0> Lex<Same, Below, O0> for Same {
+    type Ordering = Below;
+}
+impl<O0> Lex<Same, Above, O0> for Same {
+    type Ordering = Above;
+}
+impl<O0> Lex<Same, Same, O0> for Same {
+    type Ordering = O0;
+}
+
+/// `Self` is strictly below `Rhs`: the order check every acquisition proves
+/// (`LockBefore`). The same fold as [`RankCmp`], but it ends in an impl that
+/// exists or not ([`LexBelow`]) instead of an ordering type to compute and
+/// then test.
+///
+/// Not below: an equal rank, and a rank above in any digit that decides,
+/// even when a lower digit is below.
+///
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X1, X2, X3>, Rank<X0, X1, X2, X3>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X1, X0, X0, X0>, Rank<X0, XF, XF, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X2, X0, X0>, Rank<X0, X1, XF, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X0, X2, X0>, Rank<X0, X0, X1, XF>>();
+/// ```
+/// ```compile_fail,E0277
+/// use lockladder::__private::rank::*;
+/// fn below<A: RankBelow<B>, B>() {}
+/// below::<Rank<X0, X0, X0, X2>, Rank<X0, X0, X0, X1>>();
+/// ```
+pub trait RankBelow<Rhs>: Sealed {}
+
+impl<A3, A2, A1, A0, B3, B2, B1, B0> RankBelow<Rank<B3, B2, B1, B0>> for Rank<A3, A2, A1, A0>
+where
+    A3: DigitCmp<B3>,
+    A2: DigitCmp<B2>,
+    A1: DigitCmp<B1>,
+    A0: DigitCmp<B0>,
+    Cmp<A3, B3>: LexBelow<Cmp<A2, B2>, Cmp<A1, B1>, Cmp<A0, B0>>,
+{
+}
+
+/// Four digit orderings, highest as `Self`, whose lexicographic fold is
+/// [`Below`]: implemented for exactly those.
+pub trait LexBelow<O2, O1, O0>: Sealed {}
+impl<O2, O1, O0> LexBelow<O2, O1, O0> for Below {}
+impl<O1, O0> LexBelow<Below, O1, O0> for Same {}
+impl<O0> LexBelow<Same, Below, O0> for Same {}
+impl LexBelow<Same, Same, Below> for Same {}
 
 /// Picks one of two types by a comparison result: `Left` unless the left side
 /// is [`Below`]. `<<A as RankCmp<B>>::Ordering as Select<A, B>>::Output` is the
@@ -516,6 +617,80 @@ mod tests {
         assert_eq!(below::<Minus<r!(20), r!(0x10000 - 10)>>(), 10);
         assert_eq!(below::<Minus<r!(0xFFFF), r!(0x10000 - 0xFFFE)>>(), 1);
         assert_eq!(below::<Minus<r!(2), r!(0x10000 - 1)>>(), 1);
+    }
+
+    fn level_rank<R: LevelRank>() -> u32 {
+        R::VALUE
+    }
+
+    #[test]
+    fn a_first_non_zero_digit_in_every_place_makes_a_level_rank() {
+        // Rank zero has no impl: `ui-tests/fail/rank_zero_is_no_level.rs`.
+        for (value, expected) in [
+            (level_rank::<r!(0x0001)>(), 0x0001),
+            (level_rank::<r!(0x000F)>(), 0x000F),
+            (level_rank::<r!(0x0010)>(), 0x0010),
+            (level_rank::<r!(0x00FF)>(), 0x00FF),
+            (level_rank::<r!(0x0100)>(), 0x0100),
+            (level_rank::<r!(0x0A0F)>(), 0x0A0F),
+            (level_rank::<r!(0x1000)>(), 0x1000),
+            (level_rank::<r!(0xFFFF)>(), 0xFFFF),
+        ] {
+            assert_eq!(value, expected);
+        }
+    }
+
+    fn rank_below<A: RankBelow<B>, B>() {}
+
+    #[test]
+    fn a_rank_is_below_one_that_is_higher_in_the_first_digit_that_differs() {
+        // Each place decides, whatever the places after it hold; the cases
+        // that are not below are `compile_fail` examples on `RankBelow`.
+        rank_below::<r!(0x0FFF), r!(0x1000)>();
+        rank_below::<r!(0x10FF), r!(0x1100)>();
+        rank_below::<r!(0x110F), r!(0x1110)>();
+        rank_below::<r!(0x1110), r!(0x1111)>();
+        rank_below::<r!(0x0000), r!(0x0001)>();
+        rank_below::<r!(0xFFFE), r!(0xFFFF)>();
+    }
+
+    trait OrderingValue {
+        const VALUE: core::cmp::Ordering;
+    }
+    impl OrderingValue for Below {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Less;
+    }
+    impl OrderingValue for Same {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Equal;
+    }
+    impl OrderingValue for Above {
+        const VALUE: core::cmp::Ordering = core::cmp::Ordering::Greater;
+    }
+    fn cmp<A: RankCmp<B, Ordering: OrderingValue>, B>() -> core::cmp::Ordering {
+        <A::Ordering as OrderingValue>::VALUE
+    }
+
+    macro_rules! check_cmp {
+        ($(($a:expr, $b:expr)),*) => {
+            $(
+                assert_eq!(cmp::<r!($a), r!($b)>(), u32::cmp(&$a, &$b), "{:#x} vs {:#x}", $a, $b);
+                assert_eq!(cmp::<r!($b), r!($a)>(), u32::cmp(&$b, &$a), "{:#x} vs {:#x}", $b, $a);
+            )*
+        };
+    }
+
+    #[test]
+    fn rank_comparison_agrees_with_the_numbers_in_every_place() {
+        check_cmp!(
+            (0x0FFFu32, 0x1000u32),
+            (0x10FFu32, 0x1100u32),
+            (0x110Fu32, 0x1110u32),
+            (0x1110u32, 0x1111u32),
+            (0x1234u32, 0x1234u32),
+            (0x0000u32, 0x0000u32),
+            (0x0000u32, 0xFFFFu32),
+            (0x2001u32, 0x1FFFu32)
+        );
     }
 
     /// Whether a computed rank is out of range: the two markers, never a rank.
