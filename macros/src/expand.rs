@@ -60,7 +60,11 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
         LeveledItem::Struct(syn::ItemStruct { vis: syn::Visibility::Public(_), .. })
             | LeveledItem::Enum(syn::ItemEnum { vis: syn::Visibility::Public(_), .. })
     );
-    document_level(attrs_mut(&mut item), public, &level, &args.level.spec, &written);
+    let type_name = {
+        let (ident, generics) = item.ident_and_generics();
+        if generics.params.is_empty() { ident.to_string() } else { format!("{ident}<..>") }
+    };
+    document_level(attrs_mut(&mut item), public, (&level, &args.level.spec), &type_name, &written);
 
     let (ident, generics) = match &item {
         LeveledItem::Struct(item) => (&item.ident, &item.generics),
@@ -195,24 +199,32 @@ fn renamed_error(renamed: &str) -> syn::Error {
     )
 }
 
-/// Adds the level to the type's docs, so hovering it shows the level: the
-/// number for a literal, what the macro knows of it otherwise (the base and
-/// the distance; the number is computed by rustc). An undocumented `pub`
-/// type gets no doc line: it would silence `missing_docs`, which checks only
-/// `pub` items; any other type gets one.
+/// Adds the level to the type's docs, so hovering it (rust-analyzer) and its
+/// rustdoc page show the level: the number for a literal; for any other level,
+/// what the macro knows of it (the base and the distance, or the expression)
+/// and where the number is shown, since only rustc computes it.
+///
+/// An undocumented `pub` type gets its line under `cfg(doc)` only: a doc
+/// line in a normal build would silence `missing_docs` (which checks only
+/// `pub` items), and rust-analyzer's own `cfg(rust_analyzer)` would make
+/// rustc warn `unexpected_cfgs` in the user's crate. So rustdoc shows its
+/// level, rust-analyzer's hover does not until the type has docs.
 fn document_level(
     attrs: &mut Vec<Attribute>,
     public: bool,
-    level: &Level,
-    spec: &LevelSpec,
+    (level, spec): (&Level, &LevelSpec),
+    type_name: &str,
     written: &str,
 ) {
     let documented = attrs
         .iter()
         .any(|attr| attr.path().is_ident("doc") && matches!(attr.meta, syn::Meta::NameValue(_)));
-    if !documented && public {
-        return;
-    }
+    let computed = format!(
+        "Only rustc computes its number: it is \
+         `<{type_name} as lockladder::Level>::LEVEL`, listed by `lockladder::hierarchy()` \
+         (feature `hierarchy`) and printed in `lockdep` reports. Acquire it only while \
+         holding levels below it."
+    );
     let doc = match (level, spec) {
         (Level::Known(level), _) => format!(
             " **Lock level {level}** (`#[lock_level({written})]`): acquire it only while \
@@ -225,25 +237,22 @@ fn document_level(
                 |distance| text::compact(&distance.to_token_stream()),
             );
             format!(
-                " **Lock level `{written}`**: {distance} {} the level of `{base}` (rustc \
-                 computes the number; `lockdep` reports print it). Acquire it only while \
-                 holding levels below it.",
+                " **Lock level `{written}`**: {distance} {} the level of `{base}`. {computed}",
                 direction.keyword()
             )
         }
         (_, LevelSpec::Between { low, high }) => format!(
             " **Lock level `{written}`**: the middle of the free levels strictly between \
-             `{}` and `{}` (rustc computes the number; `lockdep` reports print it). Acquire \
-             it only while holding levels below it.",
+             `{}` and `{}`. {computed}",
             text::compact(&low.to_token_stream()),
             text::compact(&high.to_token_stream())
         ),
-        _ => format!(
-            " **Lock level `{written}`** (`#[lock_level({written})]`, a constant rustc \
-             evaluates; `lockdep` reports print the number): acquire it only while holding \
-             levels below it."
-        ),
+        _ => format!(" **Lock level `{written}`**: a constant expression. {computed}"),
     };
+    if !documented && public {
+        attrs.push(syn::parse_quote!(#[cfg_attr(doc, doc = #doc)]));
+        return;
+    }
     attrs.push(syn::parse_quote!(#[doc = ""]));
     attrs.push(syn::parse_quote!(#[doc = #doc]));
 }

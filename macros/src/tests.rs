@@ -59,7 +59,7 @@ fn extremes_of_the_range_map_to_their_digits() {
 }
 
 #[test]
-fn doc_line_is_added_to_documented_types_only() {
+fn documented_types_get_a_doc_line_and_undocumented_public_ones_one_for_rustdoc_only() {
     let documented = expand(
         quote!(7),
         quote!(
@@ -69,14 +69,19 @@ fn doc_line_is_added_to_documented_types_only() {
     );
     assert!(documented.contains("\" Coins.\""), "existing docs are kept: {documented}");
     assert!(documented.contains("Lock level 7"), "{documented}");
-    // No docs of its own: a doc line would silence `missing_docs`.
+    // No docs of its own: a doc line in a normal build would silence
+    // `missing_docs`; under `cfg(doc)` it is seen by rustdoc alone.
     let undocumented = expand(
         quote!(20),
         quote!(
             pub struct CoinManager;
         ),
     );
-    assert!(!undocumented.contains("doc"), "{undocumented}");
+    assert!(!undocumented.contains("# [doc"), "{undocumented}");
+    assert!(
+        undocumented.contains("# [cfg_attr (doc , doc = \" **Lock level 20**"),
+        "{undocumented}"
+    );
     // `#[doc(hidden)]` and `#[doc(alias)]` are not documentation either.
     let hidden = expand(
         quote!(20),
@@ -85,7 +90,8 @@ fn doc_line_is_added_to_documented_types_only() {
             pub struct CoinManager;
         ),
     );
-    assert!(!hidden.contains("Lock level"), "{hidden}");
+    assert!(!hidden.contains("# [doc = "), "{hidden}");
+    assert!(hidden.contains("# [cfg_attr (doc , doc ="), "{hidden}");
     let computed = expand(
         quote!(above(db::Pool)),
         quote!(
@@ -93,7 +99,47 @@ fn doc_line_is_added_to_documented_types_only() {
             pub struct Cache;
         ),
     );
-    assert!(computed.contains("Lock level `above(db::Pool)`"), "{computed}");
+    assert!(computed.contains("# [doc = \" **Lock level `above(db::Pool)`**"), "{computed}");
+}
+
+#[test]
+fn a_level_the_macro_cannot_number_says_where_its_number_is_shown() {
+    for (args, item, level) in [
+        (
+            quote!(above(db::Pool)),
+            quote!(
+                struct Cache;
+            ),
+            "<Cache as lockladder::Level>::LEVEL",
+        ),
+        (
+            quote!(between(db::Pool, db::Conn)),
+            quote!(
+                struct Shard<K>(K);
+            ),
+            "<Shard<..> as lockladder::Level>::LEVEL",
+        ),
+        (
+            quote!(BASE * 3),
+            quote!(
+                enum Marker {}
+            ),
+            "<Marker as lockladder::Level>::LEVEL",
+        ),
+    ] {
+        let out = expand(args, item);
+        assert!(out.contains(&format!("Only rustc computes its number: it is `{level}`")), "{out}");
+        assert!(out.contains("lockladder::hierarchy()"), "{out}");
+    }
+    // A literal's number is in the docs; nothing is left to look up.
+    let literal = expand(
+        quote!(20),
+        quote!(
+            struct Pool;
+        ),
+    );
+    assert!(literal.contains("**Lock level 20**"), "{literal}");
+    assert!(!literal.contains("Only rustc"), "{literal}");
 }
 
 #[test]
