@@ -723,3 +723,43 @@ fn a_private_type_shows_its_level_in_its_docs_and_a_relative_one_says_from_what(
     );
     assert!(between.contains("strictly between `db::Pool` and `db::Conn`"), "{between}");
 }
+
+#[test]
+fn a_relative_level_requires_its_bases_not_to_be_in_a_cycle() {
+    let bound = |base: &str| {
+        format!(
+            "for < '__lockladder > {base} : :: lockladder :: __private :: LevelNotDefinedInACycle"
+        )
+    };
+    let above = expand(
+        quote!(above(db::Pool)),
+        quote!(
+            struct Cache;
+        ),
+    );
+    assert!(above.contains(&bound("db :: Pool")), "{above}");
+    let generic = expand(
+        quote!(below(db::Pool, 2)),
+        quote!(
+            struct Shard<K>(K);
+        ),
+    );
+    assert!(generic.contains(&bound("db :: Pool")), "{generic}");
+    let between = expand(
+        quote!(between(Low, High)),
+        quote!(
+            enum Middle {}
+        ),
+    );
+    assert!(between.contains(&bound("Low")) && between.contains(&bound("High")), "{between}");
+    // A literal or an expression names no base.
+    for args in [quote!(20), quote!(BASE + 1)] {
+        let out = expand(
+            args,
+            quote!(
+                struct Pool;
+            ),
+        );
+        assert!(!out.contains("LevelNotDefinedInACycle"), "{out}");
+    }
+}
