@@ -416,19 +416,4 @@ pub mod __private {
     pub use lockladder_runtime::rank;
     // Registers a level for `hierarchy()`, or nothing without that feature.
     pub use lockladder_runtime::__register_level as register_level;
-
-    /// What a relative level requires of the type it names (`above(B)`: `B`),
-    /// on its `DeclareLevel` impl. Proving it proves `B`'s impl, and so `B`'s
-    /// own base: levels defined from each other around a loop are then a cycle
-    /// of this trait, which rustc reports at each attribute of the loop as
-    /// "overflow evaluating the requirement `B: LevelNotDefinedInACycle`",
-    /// required for the type of that attribute.
-    pub trait LevelNotDefinedInACycle {}
-
-    // `do_not_recommend`: nothing reports this trait as unimplemented (the
-    // bound has a binder, which rustc does not check at the impl; a base
-    // without a level fails in the rank, as lacking `Level`), and should it
-    // ever, the error names the hidden `DeclareLevel` with its own message.
-    #[diagnostic::do_not_recommend]
-    impl<T: DeclareLevel + ?Sized> LevelNotDefinedInACycle for T {}
 }

@@ -137,8 +137,7 @@ impl Expansion<'_> {
         };
         let name = ident.to_string();
         if generics.params.is_empty() {
-            let bounds = base_bounds(krate, &[base]);
-            let level_impl = level_impl_spanned(krate, ident, generics, (&rank, span), &bounds);
+            let level_impl = level_impl_spanned(krate, ident, generics, &rank, span);
             // The registration (evaluated with the `hierarchy` feature only)
             // reads the type's own `LEVEL`: if the rank is in error, that has
             // no value, and no second error is reported.
@@ -152,13 +151,10 @@ impl Expansion<'_> {
         // type's impl takes it from there, and the registration reads the
         // marker's `LEVEL`, as above.
         let marker = Ident::new("__LockladderLevelMarker", span);
-        let bounds = base_bounds(krate, &[base]);
-        let marker_impl =
-            level_impl_spanned(krate, &marker, &Generics::default(), (&rank, span), &bounds);
+        let marker_impl = level_impl_spanned(krate, &marker, &Generics::default(), &rank, span);
         let type_rank =
             quote_spanned!(span=> <#marker as #krate::__private::DeclareLevel>::DeclaredRank);
-        let level_impl =
-            level_impl_spanned(krate, ident, generics, (&type_rank, span), &TokenStream::new());
+        let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
         quote! {
             const _: () = {
                 // `pub`: it appears in the impl of a type that may be public;
@@ -178,18 +174,7 @@ impl Expansion<'_> {
     fn computed(&self, arg: &parse::LevelArg) -> TokenStream {
         let Expansion { krate, ident, generics, written } = self;
         let value = computed_level(krate, arg, written);
-        let bases = match &arg.spec {
-            LevelSpec::Relative { base, .. } => vec![&**base],
-            LevelSpec::Between { low, high } => vec![&**low, &**high],
-            LevelSpec::Literal(_) | LevelSpec::Expr(_) => Vec::new(),
-        };
-        let level_impl = level_impl_spanned(
-            krate,
-            ident,
-            generics,
-            (&computed_rank(krate), Span::call_site()),
-            &base_bounds(krate, &bases),
-        );
+        let level_impl = level_impl(krate, ident, generics, &computed_rank(krate));
         let name = ident.to_string();
         quote! {
             const _: () = {
@@ -272,25 +257,6 @@ fn document_level(
     attrs.push(syn::parse_quote!(#[doc = #doc]));
 }
 
-/// `for<'l> Base: LevelNotDefinedInACycle,` for each base of a relative level,
-/// for the `DeclareLevel` impl's where clause: rustc then proves a base's
-/// `DeclareLevel`, where clauses included, while it computes the rank, so a
-/// cycle of relative levels (`A` above `B`, `B` above `A`) is a cycle of trait
-/// obligations, reported at each attribute as "overflow evaluating the
-/// requirement `B: LevelNotDefinedInACycle`", required for `A`: the types and
-/// the word. Without it rustc finds the cycle in the hidden rank and reports
-/// `<A as DeclareLevel>::DeclaredRank == _`, or a constant-evaluation cycle.
-///
-/// The binder is what keeps a base without a level reported once: rustc
-/// checks a where clause without parameters at the impl ("trivially false"),
-/// which would say "`B` has no lock level" a second time, but skips those
-/// with a binder. Its lifetime has the macro's span, so `unused_lifetimes`
-/// does not take it for the user's.
-fn base_bounds(krate: &TokenStream, bases: &[&Type]) -> TokenStream {
-    let binder = syn::Lifetime::new("'__lockladder", Span::call_site());
-    quote!(#(for<#binder> #bases: #krate::__private::LevelNotDefinedInACycle,)*)
-}
-
 /// `impl DeclareLevel` with the name and the rank. `Level` follows from it, and
 /// `Level::LEVEL` is computed from the rank, so whatever the rank says is the level.
 fn level_impl(
@@ -299,7 +265,7 @@ fn level_impl(
     generics: &Generics,
     rank: &TokenStream,
 ) -> TokenStream {
-    level_impl_spanned(krate, ident, generics, (rank, Span::call_site()), &TokenStream::new())
+    level_impl_spanned(krate, ident, generics, rank, Span::call_site())
 }
 
 /// [`level_impl`] with the rank's item at `span`: an error in a computed rank
@@ -310,20 +276,12 @@ fn level_impl_spanned(
     krate: &TokenStream,
     ident: &Ident,
     generics: &Generics,
-    (rank, span): (&TokenStream, Span),
-    base_bounds: &TokenStream,
+    rank: &TokenStream,
+    span: Span,
 ) -> TokenStream {
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let name = ident.to_string();
     let rank_item = quote_spanned!(span=> type DeclaredRank = #rank;);
-    let where_clause = match (where_clause, base_bounds.is_empty()) {
-        (where_clause, true) => quote!(#where_clause),
-        (None, false) => quote!(where #base_bounds),
-        (Some(clause), false) => {
-            let predicates = clause.predicates.iter();
-            quote!(where #(#predicates,)* #base_bounds)
-        }
-    };
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::__private::DeclareLevel for #ident #type_generics #where_clause {

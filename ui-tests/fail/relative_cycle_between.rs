@@ -1,5 +1,7 @@
 // A cycle through a computed level (`between`, or a distance that is not a
-// literal) is rejected in the same words, once for the loop.
+// literal) is rejected too. Those levels are constants, so rustc reports a
+// constant-evaluation cycle (E0391, "cycle detected"), once for the loop,
+// naming the type whose rank closes it (`Outbox`) in its notes.
 use lockladder::lock_level;
 
 #[lock_level(10)]
