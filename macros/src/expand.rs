@@ -66,16 +66,16 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
     };
     document_level(attrs_mut(&mut item), public, (&level, &args.level.spec), &type_name, &written);
 
-    let (ident, generics) = match &item {
-        LeveledItem::Struct(item) => (&item.ident, &item.generics),
-        LeveledItem::Enum(item) => (&item.ident, &item.generics),
+    let (ident, generics, vis) = match &item {
+        LeveledItem::Struct(item) => (&item.ident, &item.generics, &item.vis),
+        LeveledItem::Enum(item) => (&item.ident, &item.generics, &item.vis),
     };
     let item_tokens = item_tokens(&item);
     let expansion = Expansion { krate: &krate, ident, generics, written: &written };
     let level_and_registration = match (level, &args.level.spec) {
         (Level::Known(level), _) => expansion.literal(level),
         (Level::Relative(distance), LevelSpec::Relative { direction, base, .. }) => {
-            expansion.relative(&args.level.tokens, *direction, base, distance)
+            expansion.relative(&args.level.tokens, *direction, (base, distance), vis)
         }
         // Every spelling has a value; the constant path computes any of them.
         _ => expansion.computed(&args.level),
@@ -114,8 +114,8 @@ impl Expansion<'_> {
         &self,
         tokens: &TokenStream,
         direction: Direction,
-        base: &Type,
-        distance: u16,
+        (base, distance): (&Type, u16),
+        vis: &syn::Visibility,
     ) -> TokenStream {
         let Expansion { krate, ident, generics, written } = self;
         // Every token of the rank and of its item at the argument's first
@@ -157,9 +157,11 @@ impl Expansion<'_> {
         let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
         quote! {
             const _: () = {
-                // `pub`: it appears in the impl of a type that may be public;
-                // inside this block nothing outside can name it.
-                pub enum #marker {}
+                // As visible as the type: it appears in the type's impl (a
+                // less visible marker there is E0446), and its own impl
+                // names the base (a marker more visible than the base is
+                // E0446 too). Inside this block nothing outside can name it.
+                #vis enum #marker {}
                 #marker_impl
                 #level_impl
                 #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);

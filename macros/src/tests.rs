@@ -680,7 +680,7 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
             }
         ),
     );
-    assert!(out.contains("const _ : () = { pub enum __LockladderLevelMarker { }"), "{out}");
+    assert!(out.contains("const _ : () = { enum __LockladderLevelMarker { }"), "{out}");
     assert!(
         out.contains("impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker"),
         "{out}"
@@ -722,4 +722,31 @@ fn a_private_type_shows_its_level_in_its_docs_and_a_relative_one_says_from_what(
         ),
     );
     assert!(between.contains("strictly between `db::Pool` and `db::Conn`"), "{between}");
+}
+
+#[test]
+fn a_generic_type_s_level_marker_is_as_visible_as_the_type() {
+    // More visible than a private base, the marker's impl would be E0446;
+    // less visible than the type, the type's impl would be.
+    let private = expand(
+        quote!(below(Pool)),
+        quote!(
+            struct Shard<K>(K);
+        ),
+    );
+    assert!(private.contains("{ enum __LockladderLevelMarker"), "{private}");
+    let crate_visible = expand(
+        quote!(above(Log, 2)),
+        quote!(
+            pub(crate) struct Index<T>(T);
+        ),
+    );
+    assert!(crate_visible.contains("pub (crate) enum __LockladderLevelMarker"), "{crate_visible}");
+    let public = expand(
+        quote!(above(Log)),
+        quote!(
+            pub struct Index<T>(T);
+        ),
+    );
+    assert!(public.contains("pub enum __LockladderLevelMarker"), "{public}");
 }
