@@ -160,10 +160,12 @@ mod readme {}
 /// Gives a struct or enum a level in the lock hierarchy.
 ///
 /// `#[lock_level(LEVEL)]` implements [`Level`] for the type (`LEVEL` is the
-/// number, `NAME` the type's name) and, on a documented type, adds a line with
-/// its level to the docs, so hovering it shows the level. Structs and enums,
-/// generic or not; an empty enum is a pure level marker for
-/// [`Mutex::with_level`].
+/// number, `NAME` the type's name) and adds a line with its level to the
+/// type's docs, so rustdoc and the IDE's hover show it: the number for a
+/// literal, and for any other level where to read the number (only rustc
+/// computes it). An undocumented `pub` type gets the line in rustdoc only, so
+/// that `missing_docs` still reports it. Structs and enums, generic or not; an
+/// empty enum is a pure level marker for [`Mutex::with_level`].
 ///
 /// ```
 /// use lockladder::{lock_level, Level};

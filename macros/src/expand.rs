@@ -60,18 +60,22 @@ fn leveled(mut item: LeveledItem, args: &Args, level: Level) -> TokenStream {
         LeveledItem::Struct(syn::ItemStruct { vis: syn::Visibility::Public(_), .. })
             | LeveledItem::Enum(syn::ItemEnum { vis: syn::Visibility::Public(_), .. })
     );
-    document_level(attrs_mut(&mut item), public, &level, &args.level.spec, &written);
+    let type_name = {
+        let (ident, generics) = item.ident_and_generics();
+        if generics.params.is_empty() { ident.to_string() } else { format!("{ident}<..>") }
+    };
+    document_level(attrs_mut(&mut item), public, (&level, &args.level.spec), &type_name, &written);
 
-    let (ident, generics) = match &item {
-        LeveledItem::Struct(item) => (&item.ident, &item.generics),
-        LeveledItem::Enum(item) => (&item.ident, &item.generics),
+    let (ident, generics, vis) = match &item {
+        LeveledItem::Struct(item) => (&item.ident, &item.generics, &item.vis),
+        LeveledItem::Enum(item) => (&item.ident, &item.generics, &item.vis),
     };
     let item_tokens = item_tokens(&item);
     let expansion = Expansion { krate: &krate, ident, generics, written: &written };
     let level_and_registration = match (level, &args.level.spec) {
         (Level::Known(level), _) => expansion.literal(level),
         (Level::Relative(distance), LevelSpec::Relative { direction, base, .. }) => {
-            expansion.relative(&args.level.tokens, *direction, base, distance)
+            expansion.relative(&args.level.tokens, *direction, (base, distance), vis)
         }
         // Every spelling has a value; the constant path computes any of them.
         _ => expansion.computed(&args.level),
@@ -110,8 +114,8 @@ impl Expansion<'_> {
         &self,
         tokens: &TokenStream,
         direction: Direction,
-        base: &Type,
-        distance: u16,
+        (base, distance): (&Type, u16),
+        vis: &syn::Visibility,
     ) -> TokenStream {
         let Expansion { krate, ident, generics, written } = self;
         // Every token of the rank and of its item at the argument's first
@@ -153,9 +157,11 @@ impl Expansion<'_> {
         let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
         quote! {
             const _: () = {
-                // `pub`: it appears in the impl of a type that may be public;
-                // inside this block nothing outside can name it.
-                pub enum #marker {}
+                // As visible as the type: it appears in the type's impl (a
+                // less visible marker there is E0446), and its own impl
+                // names the base (a marker more visible than the base is
+                // E0446 too). Inside this block nothing outside can name it.
+                #vis enum #marker {}
                 #marker_impl
                 #level_impl
                 #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);
@@ -195,24 +201,32 @@ fn renamed_error(renamed: &str) -> syn::Error {
     )
 }
 
-/// Adds the level to the type's docs, so hovering it shows the level: the
-/// number for a literal, what the macro knows of it otherwise (the base and
-/// the distance; the number is computed by rustc). An undocumented `pub`
-/// type gets no doc line: it would silence `missing_docs`, which checks only
-/// `pub` items; any other type gets one.
+/// Adds the level to the type's docs, so hovering it (rust-analyzer) and its
+/// rustdoc page show the level: the number for a literal; for any other level,
+/// what the macro knows of it (the base and the distance, or the expression)
+/// and where the number is shown, since only rustc computes it.
+///
+/// An undocumented `pub` type gets its line under `cfg(doc)` only: a doc
+/// line in a normal build would silence `missing_docs` (which checks only
+/// `pub` items), and rust-analyzer's own `cfg(rust_analyzer)` would make
+/// rustc warn `unexpected_cfgs` in the user's crate. So rustdoc shows its
+/// level, rust-analyzer's hover does not until the type has docs.
 fn document_level(
     attrs: &mut Vec<Attribute>,
     public: bool,
-    level: &Level,
-    spec: &LevelSpec,
+    (level, spec): (&Level, &LevelSpec),
+    type_name: &str,
     written: &str,
 ) {
     let documented = attrs
         .iter()
         .any(|attr| attr.path().is_ident("doc") && matches!(attr.meta, syn::Meta::NameValue(_)));
-    if !documented && public {
-        return;
-    }
+    let computed = format!(
+        "Only rustc computes its number: it is \
+         `<{type_name} as lockladder::Level>::LEVEL`, listed by `lockladder::hierarchy()` \
+         (feature `hierarchy`) and printed in `lockdep` reports. Acquire it only while \
+         holding levels below it."
+    );
     let doc = match (level, spec) {
         (Level::Known(level), _) => format!(
             " **Lock level {level}** (`#[lock_level({written})]`): acquire it only while \
@@ -225,25 +239,22 @@ fn document_level(
                 |distance| text::compact(&distance.to_token_stream()),
             );
             format!(
-                " **Lock level `{written}`**: {distance} {} the level of `{base}` (rustc \
-                 computes the number; `lockdep` reports print it). Acquire it only while \
-                 holding levels below it.",
+                " **Lock level `{written}`**: {distance} {} the level of `{base}`. {computed}",
                 direction.keyword()
             )
         }
         (_, LevelSpec::Between { low, high }) => format!(
             " **Lock level `{written}`**: the middle of the free levels strictly between \
-             `{}` and `{}` (rustc computes the number; `lockdep` reports print it). Acquire \
-             it only while holding levels below it.",
+             `{}` and `{}`. {computed}",
             text::compact(&low.to_token_stream()),
             text::compact(&high.to_token_stream())
         ),
-        _ => format!(
-            " **Lock level `{written}`** (`#[lock_level({written})]`, a constant rustc \
-             evaluates; `lockdep` reports print the number): acquire it only while holding \
-             levels below it."
-        ),
+        _ => format!(" **Lock level `{written}`**: a constant expression. {computed}"),
     };
+    if !documented && public {
+        attrs.push(syn::parse_quote!(#[cfg_attr(doc, doc = #doc)]));
+        return;
+    }
     attrs.push(syn::parse_quote!(#[doc = ""]));
     attrs.push(syn::parse_quote!(#[doc = #doc]));
 }

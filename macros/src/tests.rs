@@ -59,7 +59,7 @@ fn extremes_of_the_range_map_to_their_digits() {
 }
 
 #[test]
-fn doc_line_is_added_to_documented_types_only() {
+fn documented_types_get_a_doc_line_and_undocumented_public_ones_one_for_rustdoc_only() {
     let documented = expand(
         quote!(7),
         quote!(
@@ -69,14 +69,19 @@ fn doc_line_is_added_to_documented_types_only() {
     );
     assert!(documented.contains("\" Coins.\""), "existing docs are kept: {documented}");
     assert!(documented.contains("Lock level 7"), "{documented}");
-    // No docs of its own: a doc line would silence `missing_docs`.
+    // No docs of its own: a doc line in a normal build would silence
+    // `missing_docs`; under `cfg(doc)` it is seen by rustdoc alone.
     let undocumented = expand(
         quote!(20),
         quote!(
             pub struct CoinManager;
         ),
     );
-    assert!(!undocumented.contains("doc"), "{undocumented}");
+    assert!(!undocumented.contains("# [doc"), "{undocumented}");
+    assert!(
+        undocumented.contains("# [cfg_attr (doc , doc = \" **Lock level 20**"),
+        "{undocumented}"
+    );
     // `#[doc(hidden)]` and `#[doc(alias)]` are not documentation either.
     let hidden = expand(
         quote!(20),
@@ -85,7 +90,8 @@ fn doc_line_is_added_to_documented_types_only() {
             pub struct CoinManager;
         ),
     );
-    assert!(!hidden.contains("Lock level"), "{hidden}");
+    assert!(!hidden.contains("# [doc = "), "{hidden}");
+    assert!(hidden.contains("# [cfg_attr (doc , doc ="), "{hidden}");
     let computed = expand(
         quote!(above(db::Pool)),
         quote!(
@@ -93,7 +99,47 @@ fn doc_line_is_added_to_documented_types_only() {
             pub struct Cache;
         ),
     );
-    assert!(computed.contains("Lock level `above(db::Pool)`"), "{computed}");
+    assert!(computed.contains("# [doc = \" **Lock level `above(db::Pool)`**"), "{computed}");
+}
+
+#[test]
+fn a_level_the_macro_cannot_number_says_where_its_number_is_shown() {
+    for (args, item, level) in [
+        (
+            quote!(above(db::Pool)),
+            quote!(
+                struct Cache;
+            ),
+            "<Cache as lockladder::Level>::LEVEL",
+        ),
+        (
+            quote!(between(db::Pool, db::Conn)),
+            quote!(
+                struct Shard<K>(K);
+            ),
+            "<Shard<..> as lockladder::Level>::LEVEL",
+        ),
+        (
+            quote!(BASE * 3),
+            quote!(
+                enum Marker {}
+            ),
+            "<Marker as lockladder::Level>::LEVEL",
+        ),
+    ] {
+        let out = expand(args, item);
+        assert!(out.contains(&format!("Only rustc computes its number: it is `{level}`")), "{out}");
+        assert!(out.contains("lockladder::hierarchy()"), "{out}");
+    }
+    // A literal's number is in the docs; nothing is left to look up.
+    let literal = expand(
+        quote!(20),
+        quote!(
+            struct Pool;
+        ),
+    );
+    assert!(literal.contains("**Lock level 20**"), "{literal}");
+    assert!(!literal.contains("Only rustc"), "{literal}");
 }
 
 #[test]
@@ -634,7 +680,7 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
             }
         ),
     );
-    assert!(out.contains("const _ : () = { pub enum __LockladderLevelMarker { }"), "{out}");
+    assert!(out.contains("const _ : () = { enum __LockladderLevelMarker { }"), "{out}");
     assert!(
         out.contains("impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker"),
         "{out}"
@@ -676,4 +722,31 @@ fn a_private_type_shows_its_level_in_its_docs_and_a_relative_one_says_from_what(
         ),
     );
     assert!(between.contains("strictly between `db::Pool` and `db::Conn`"), "{between}");
+}
+
+#[test]
+fn a_generic_type_s_level_marker_is_as_visible_as_the_type() {
+    // More visible than a private base, the marker's impl would be E0446;
+    // less visible than the type, the type's impl would be.
+    let private = expand(
+        quote!(below(Pool)),
+        quote!(
+            struct Shard<K>(K);
+        ),
+    );
+    assert!(private.contains("{ enum __LockladderLevelMarker"), "{private}");
+    let crate_visible = expand(
+        quote!(above(Log, 2)),
+        quote!(
+            pub(crate) struct Index<T>(T);
+        ),
+    );
+    assert!(crate_visible.contains("pub (crate) enum __LockladderLevelMarker"), "{crate_visible}");
+    let public = expand(
+        quote!(above(Log)),
+        quote!(
+            pub struct Index<T>(T);
+        ),
+    );
+    assert!(public.contains("pub enum __LockladderLevelMarker"), "{public}");
 }

@@ -44,7 +44,10 @@ use crate::rank::{IsRank, LevelRank, Zero};
     note = "add `#[lock_level(N)]` to the declaration of `{Self}`, or give the lock a marker level: `Mutex::<{Self}, MyLevel>::with_level(value)`; `Unlocked` is never a lock's level"
 )]
 pub trait Level: DeclareLevel {
-    /// The level number, `1..=65535`.
+    /// The level number, `1..=65535`. The type's own docs (its hover in the
+    /// IDE) state it for a literal level; for a relative or computed one,
+    /// only rustc computes it, and `lockladder::hierarchy()` (feature
+    /// `hierarchy`) lists it.
     const LEVEL: u32;
     /// The type's name as written in its declaration, for messages and reports.
     const NAME: &'static str;
