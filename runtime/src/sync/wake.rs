@@ -5,26 +5,34 @@
 //! `lock_all`/`lock_many` must not park its executor thread, so it registers
 //! with the lock's [`Wake`] instead and sleeps until a guard of that lock is
 //! dropped. The release checks one counter, so the uncontended unlock stays a
-//! parking_lot unlock plus a load.
+//! parking_lot unlock plus a load (and, on Linux, no fence: see below).
 //!
 //! No wake-up is lost: the waiter counts itself, registers its listener and
 //! only then tries the lock once more before it sleeps; the release unlocks and
-//! only then reads the count. A full fence on both sides orders each one's
-//! write before its read, so at least one of them sees the other: either the
-//! retry finds the lock free, or the release sees the waiter and notifies it.
+//! only then reads the count. Each side's write must be ordered before its
+//! read, so that at least one of them sees the other: either the retry finds
+//! the lock free, or the release sees the waiter and notifies it. The order
+//! comes from an asymmetric barrier (`shim::barrier`): the release runs its
+//! light side (a compiler fence where the kernel gives the waiter a
+//! process-wide barrier, `membarrier` on Linux; a `fence(SeqCst)` elsewhere),
+//! the waiter its heavy side (that process-wide barrier, or a
+//! `fence(SeqCst)`). Should the heavy side fail, the waiter polls again
+//! instead of sleeping.
 //!
 //! Invariant, checked by the loom model in `wake_loom.rs` (`.ci/run`): no
 //! async waiter sleeps while the lock is free, one waiter or two in a row
 //! (`an_async_waiter_never_sleeps_on_a_free_lock`,
-//! `async_waiters_on_a_mutex_are_woken_one_after_another`); the mutant
-//! `wake_release_fence`, the release without its fence, is caught.
+//! `async_waiters_on_a_mutex_are_woken_one_after_another`); the mutants
+//! `wake_release_fence` (the release without its barrier) and
+//! `wake_waiter_barrier` (the waiter without its barrier) are caught.
 
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::shim::atomic::{AtomicUsize, Ordering, fence};
+use crate::shim::atomic::{AtomicUsize, Ordering};
+use crate::shim::barrier;
 use crate::shim::{Event, EventListener};
 
 /// The async waiters of one blocking lock.
@@ -51,12 +59,10 @@ impl Wake {
     /// Called after each release of the lock (the unlock itself is done).
     #[inline(always)]
     pub(crate) fn released(&self) {
-        // Orders the unlock before the read of the count; pairs with the fence
-        // in `Waiter::register`. On x86-64 rustc emits a locked no-op on the stack
-        // for it, not `mfence`; one RMW of the count instead is a locked
-        // instruction too and measured no faster (BENCHMARKS.md, issue 21).
-        #[cfg(not(lockladder_mutant = "wake_release_fence"))]
-        fence(Ordering::SeqCst);
+        // Orders the unlock before the read of the count; pairs with the heavy
+        // barrier in `Waiter::register` (no instruction on Linux, see
+        // `shim::barrier`).
+        barrier::light();
         if self.waiters.load(Ordering::Relaxed) != 0 {
             self.notify();
         }
@@ -162,12 +168,15 @@ pub(crate) struct Waiter<'a> {
     listener: Option<EventListener>,
     /// Counted in `wake.waiters`; uncounted on success or drop.
     counted: bool,
+    /// The last registration's barrier could not be made: a release may have
+    /// missed this waiter, so it polls again instead of sleeping.
+    unordered: bool,
 }
 
 impl<'a> Waiter<'a> {
     /// A wait for the lock behind `wake`.
     pub(crate) fn new(wake: &'a Wake) -> Self {
-        Waiter { wake, listener: None, counted: false }
+        Waiter { wake, listener: None, counted: false, unordered: false }
     }
 
     /// Takes the lock with `try_now` if it is free; else registers for the
@@ -189,6 +198,12 @@ impl<'a> Waiter<'a> {
                 Some(listener) => match Pin::new(listener).poll(cx) {
                     // Released since we listened: try again, listening anew.
                     Poll::Ready(()) => self.listener = None,
+                    Poll::Pending if self.unordered => {
+                        // Try again at the next poll, listening anew.
+                        self.listener = None;
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
                     Poll::Pending => return Poll::Pending,
                 },
             }
@@ -203,8 +218,8 @@ impl<'a> Waiter<'a> {
         }
         self.listener = Some(self.wake.event.listen());
         // Orders the count and the listener before the retry that follows;
-        // pairs with the fence in `Wake::released`.
-        fence(Ordering::SeqCst);
+        // pairs with the light barrier in `Wake::released`.
+        self.unordered = !barrier::heavy();
     }
 
     fn uncount(&mut self) {
@@ -234,3 +249,7 @@ impl fmt::Debug for Waiter<'_> {
 #[cfg(all(test, lockladder_loom))]
 #[path = "wake_loom.rs"]
 mod loom_model;
+
+#[cfg(all(test, not(lockladder_loom)))]
+#[path = "wake_tests.rs"]
+mod tests;
