@@ -32,26 +32,31 @@
 //!
 //! Either way the waiter does not sleep on a free lock. A release of a lock
 //! with no waiter pays a compiler fence (no instruction) and the load of a
-//! process-wide mode word that never changes after the first waiter.
+//! process-wide mode word that changes at most once.
 //!
-//! ## When the kernel refuses
+//! ## Registration, and when the kernel refuses
+//!
+//! The expedited command needs the process to register first. That happens
+//! once per process, in the one-time `REGISTRATION`, run by the first release
+//! or waiter that finds it undone (others wait for it): a release, because a
+//! process whose locks no async task ever waits on must not fence forever.
 //!
 //! `membarrier` may be missing or forbidden (kernels before 4.14, seccomp
 //! filters, `ENOSYS`/`EPERM`/`EINVAL`). The process then stays in the fence
 //! mode: `light` is `fence(SeqCst)`, as before, chosen by a process-wide word
-//! (`MODE`) that `light` reads relaxed. The word is only ever changed once,
-//! from "fence" to "asymmetric", and only inside the one-time registration
-//! (`REGISTRATION`) after the kernel accepted both the registration and one
-//! expedited barrier. Every `heavy` goes through that registration (waiting for
-//! it if another thread is running it) and acts on its one result:
+//! (`MODE`) that `light` reads relaxed. The word changes only once, from
+//! "fence" to "asymmetric", and only inside the registration, after the
+//! kernel accepted both the registration and one expedited barrier. Until
+//! then every `light` fences (and, while the registration is undone, runs it).
+//! Every `heavy` goes through the registration and acts on its one result:
 //!
-//! - result "refused": the word is never changed, every `light` is a
+//! - result "refused": the word never changes, every `light` is a
 //!   `fence(SeqCst)`, and every `heavy` starts with one: the symmetric pair;
-//! - result "accepted": every `heavy`, from the first (which flips the word,
-//!   then makes its barrier) on, makes the process-wide barrier. A `light`
-//!   that still reads "fence" pairs a full fence with the `heavy`'s own
-//!   `fence(SeqCst)`; one that reads "asymmetric" is covered by the argument
-//!   above.
+//! - result "accepted": every `heavy` makes the process-wide barrier, the
+//!   first one after the word flipped. A `light` that still reads "fence"
+//!   pairs its full fence with the `heavy`'s own leading `fence(SeqCst)` (or
+//!   with the kernel's); one that reads "asymmetric" is covered by the
+//!   argument above.
 //!
 //! So no `heavy` is ever a plain fence while some `light` skips its fence:
 //! the flip cannot race with a waiter's barrier, since no waiter's barrier
@@ -127,7 +132,7 @@ mod imp {
     pub(super) static MODE: AtomicBool = AtomicBool::new(false);
 
     /// Whether the kernel accepted the expedited barrier, decided once, by the
-    /// first `heavy`.
+    /// first release or waiter.
     pub(super) static REGISTRATION: OnceLock<bool> = OnceLock::new();
 
     /// The release side, between the unlock and the read of the waiter count.
@@ -136,8 +141,16 @@ mod imp {
         if MODE.load(Ordering::Relaxed) {
             compiler_fence(Ordering::SeqCst);
         } else {
-            fence(Ordering::SeqCst);
+            fenced();
         }
+    }
+
+    /// `light` in the fence mode: registers the process if no one has yet.
+    #[cold]
+    #[inline(never)]
+    fn fenced() {
+        fence(Ordering::SeqCst);
+        REGISTRATION.get_or_init(register);
     }
 
     /// The waiter side, between its count and its retry. `false`: no barrier

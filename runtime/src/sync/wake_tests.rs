@@ -140,16 +140,22 @@ mod kernels {
 
     use rustix::thread::{MembarrierCommand, membarrier_query};
 
-    use super::assert_every_increment_arrives;
+    use super::{Wake, assert_every_increment_arrives};
     use crate::shim::barrier::{self, TEST_KERNEL_VARIABLE};
 
-    /// Where the kernel offers the expedited barrier, releases use it.
+    /// Where the kernel offers the expedited barrier, releases use it from the
+    /// first release on, in a process where no async task ever waited.
     #[test]
-    fn releases_skip_their_fence_where_the_kernel_offers_membarrier() {
-        if std::env::var_os(TEST_KERNEL_VARIABLE).is_some() {
-            return; // a child of another test
+    fn releases_skip_their_fence_from_the_first_where_the_kernel_offers_membarrier() {
+        if !plays("offered") {
+            return in_child(
+                "releases_skip_their_fence_from_the_first_where_the_kernel_offers_membarrier",
+                "offered",
+            );
         }
-        assert!(barrier::heavy());
+        let wake = Wake::one_at_a_time();
+        assert!(!barrier::asymmetric(), "a fresh process starts in the fence mode");
+        wake.released();
         let offered = membarrier_query().contains_command(MembarrierCommand::PrivateExpedited);
         assert_eq!(barrier::asymmetric(), offered);
     }
