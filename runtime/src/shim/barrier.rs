@@ -1,11 +1,10 @@
 //! An asymmetric memory barrier: a side that runs often and costs (almost)
-//! nothing, `light`, and a side that runs rarely and pays for both,
-//! `heavy`.
+//! nothing, `light`, and a side that runs rarely and pays for both, `heavy`.
 //!
-//! The wake-up of `wake.rs` is a Dekker pair. A release of a blocking lock
-//! unlocks, then reads the lock's async-waiter count; a waiter counts itself,
-//! then tries the lock once more before it sleeps. Each side needs its write
-//! ordered before its read, or both can read stale values and the waiter
+//! The wake-up of `sync/wake.rs` is a Dekker pair. A release of a blocking
+//! lock unlocks, then reads the lock's async-waiter count; a waiter counts
+//! itself, then tries the lock once more before it sleeps. Each side needs its
+//! write ordered before its read, or both can read stale values and the waiter
 //! sleeps on a free lock. A `fence(SeqCst)` on both sides does it, but the
 //! release runs at every unlock and the fence is a locked instruction there.
 //! So the release runs `light` and the waiter `heavy`.
@@ -30,59 +29,68 @@
 //!   program order, kept by `light`'s compiler fence): the unlock is ordered
 //!   before `F`, `F` before the retry, so the retry finds the lock free.
 //!
-//! Either way the waiter does not sleep on a free lock. A release of a lock
-//! with no waiter pays a compiler fence (no instruction) and the load of a
-//! process-wide mode word that changes at most once.
+//! Either way the waiter does not sleep on a free lock.
 //!
 //! ## Registration, and when the kernel refuses
 //!
-//! The expedited command needs the process to register first. That happens
-//! once per process, in the one-time `REGISTRATION`, run by the first release
-//! or waiter that finds it undone (others wait for it): a release, because a
-//! process whose locks no async task ever waits on must not fence forever.
-//!
+//! The expedited command needs the process to register first, and
 //! `membarrier` may be missing or forbidden (kernels before 4.14, seccomp
-//! filters, `ENOSYS`/`EPERM`/`EINVAL`). The process then stays in the fence
-//! mode: `light` is `fence(SeqCst)`, as before, chosen by a process-wide word
-//! (`MODE`) that `light` reads relaxed. The word changes only once, from
-//! "fence" to "asymmetric", and only inside the registration, after the
-//! kernel accepted both the registration and one expedited barrier. Until
-//! then every `light` fences (and, while the registration is undone, runs it).
-//! Every `heavy` goes through the registration and acts on its one result:
+//! filters: `ENOSYS`, `EPERM`, `EINVAL`). So the release may skip its fence
+//! only once the kernel has accepted, which [`asymmetric`] says: it runs the
+//! registration once per process (`REGISTRATION`, a `OnceLock`: the first
+//! caller registers and makes one expedited barrier, others wait for the
+//! result) and returns its one result ever after. Every `heavy` goes through
+//! the same registration and acts on that result: a process-wide barrier if
+//! accepted, its leading `fence(SeqCst)` alone if refused.
 //!
-//! - result "refused": the word never changes, every `light` is a
-//!   `fence(SeqCst)`, and every `heavy` starts with one: the symmetric pair;
-//! - result "accepted": every `heavy` makes the process-wide barrier, the
-//!   first one after the word flipped. A `light` that still reads "fence"
-//!   pairs its full fence with the `heavy`'s own leading `fence(SeqCst)` (or
-//!   with the kernel's); one that reads "asymmetric" is covered by the
-//!   argument above.
+//! A release (`Wake::released`) makes `light`, then reads its lock's word: the
+//! waiter count and one flag, "this lock's releases may skip the fence". The
+//! flag is set (once, by a release) only after [`asymmetric`] returned `true`,
+//! and never cleared. A release that reads "flag set, no waiter" is done. Any
+//! other value sends it to a slow path: `fence(SeqCst)`, read the word again,
+//! notify if there is a waiter, set the flag if [`asymmetric`]. So:
 //!
-//! So no `heavy` is ever a plain fence while some `light` skips its fence:
-//! the flip cannot race with a waiter's barrier, since no waiter's barrier
-//! runs before the registration's result is known.
+//! - a release that skipped the fence read the flag, so the registration's
+//!   result is "accepted", so every `heavy` (all go through it) is a
+//!   process-wide barrier: the argument above;
+//! - a release that did not skip it has a full fence between its unlock and
+//!   its second read, which pairs with the `heavy`'s leading
+//!   `fence(SeqCst)`: the symmetric pair, whatever the result.
+//!
+//! The result is decided once and never changes, so no release can skip its
+//! fence while some waiter's barrier is only a fence: there is no window in
+//! which the two modes mix. A release of a lock with no waiter pays the
+//! compiler fence (no instruction) and one load and compare of a word it
+//! already touches; the first release of each lock pays the fence and sets the
+//! flag, and the first in the process the registration (two system calls).
 //!
 //! If the expedited command fails after the registration succeeded (which
-//! membarrier(2) rules out, short of a seccomp filter installed later),
-//! `heavy` tries the global command and, if that fails too, returns `false`:
-//! its caller must not sleep on what it read (the waiter polls again instead,
-//! see `Waiter::poll_try`).
+//! membarrier(2) rules out, short of a seccomp filter installed later, or a
+//! child forked from a registered process on a kernel that does not carry the
+//! registration over), `heavy` tries the global command and, if that fails
+//! too, returns `false`: its caller must not sleep on what it read (the waiter
+//! polls again instead, see `Waiter::poll_try`).
 //!
 //! # Elsewhere
 //!
 //! Other targets have no such system call here: `light` and `heavy` are both
-//! `fence(SeqCst)`, chosen at compile time.
+//! `fence(SeqCst)`, [`asymmetric`] is `false` and no lock's flag is ever set,
+//! chosen at compile time ([`RELEASES_MAY_SKIP_THE_FENCE`] is `false`, and a
+//! release takes the slow path only when a waiter is counted).
 //!
 //! # Under loom
 //!
-//! With `--cfg lockladder_loom` both are loom's `fence(SeqCst)`. That models
-//! the contract above: the case analysis shows the waiter is safe wherever `F`
-//! falls in the release, provided `F` is a full fence ordered after the count
-//! and before the retry; a fence at `light`'s place, between the unlock and the
-//! load, paired with a fence in the waiter, is the case where both sides'
-//! orders matter, and loom explores every outcome of it. The mutants
-//! `wake_release_fence` (no fence in `light`) and `wake_waiter_barrier` (no
-//! fence in `heavy`) must each make the model of `wake_loom.rs` fail.
+//! With `--cfg lockladder_loom` both are loom's `fence(SeqCst)`, as elsewhere.
+//! That models the contract above: the case analysis shows the waiter is safe
+//! wherever `F` falls in the release, provided `F` is a full fence ordered
+//! after the count and before the retry; a fence at `light`'s place, between
+//! the unlock and the load, paired with a fence in the waiter, is the case
+//! where both sides' orders matter, and loom explores every outcome of it. The
+//! mutants `wake_release_fence` (no fence in `light`) and
+//! `wake_waiter_barrier` (no fence in `heavy`) must each make the model of
+//! `sync/wake_loom.rs` fail. The flag's argument is not a race (it follows
+//! from a result decided once), and loom cannot make `membarrier`, so it is
+//! not modelled; `sync/wake_tests.rs` runs real threads in each mode.
 
 #[cfg(lockladder_loom)]
 mod imp {
@@ -101,6 +109,14 @@ mod imp {
         fence(Ordering::SeqCst);
         true
     }
+
+    /// Never: `light` is a fence.
+    pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = false;
+
+    /// Never: `light` is a fence.
+    pub(crate) fn asymmetric() -> bool {
+        false
+    }
 }
 
 #[cfg(all(not(lockladder_loom), not(any(target_os = "linux", target_os = "android"))))]
@@ -118,61 +134,60 @@ mod imp {
         fence(Ordering::SeqCst);
         true
     }
+
+    /// Never on this target: `light` is a fence.
+    pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = false;
+
+    /// Never on this target: `light` is a fence.
+    pub(crate) fn asymmetric() -> bool {
+        false
+    }
 }
 
 #[cfg(all(not(lockladder_loom), any(target_os = "linux", target_os = "android")))]
 mod imp {
-    use core::sync::atomic::{AtomicBool, Ordering, compiler_fence, fence};
+    use core::sync::atomic::{Ordering, compiler_fence, fence};
     use std::sync::OnceLock;
 
     use rustix::thread::{MembarrierCommand, membarrier};
 
-    /// `true` once the kernel accepted the expedited barrier: releases then
-    /// skip their fence. Set once, only by `register` (see the module docs).
-    pub(super) static MODE: AtomicBool = AtomicBool::new(false);
-
     /// Whether the kernel accepted the expedited barrier, decided once, by the
-    /// first release or waiter.
-    pub(super) static REGISTRATION: OnceLock<bool> = OnceLock::new();
+    /// first release or waiter (see the module docs).
+    static REGISTRATION: OnceLock<bool> = OnceLock::new();
 
-    /// The release side, between the unlock and the read of the waiter count.
+    /// The release side, between the unlock and the read of the lock's word:
+    /// a compiler fence (see the module docs for when that is enough).
     #[inline(always)]
     pub(crate) fn light() {
-        if MODE.load(Ordering::Relaxed) {
-            compiler_fence(Ordering::SeqCst);
-        } else {
-            fenced();
-        }
-    }
-
-    /// `light` in the fence mode: registers the process if no one has yet.
-    #[cold]
-    #[inline(never)]
-    fn fenced() {
-        fence(Ordering::SeqCst);
-        REGISTRATION.get_or_init(register);
+        compiler_fence(Ordering::SeqCst);
     }
 
     /// The waiter side, between its count and its retry. `false`: no barrier
     /// could be made, and the caller must not sleep on what it reads next.
     pub(crate) fn heavy() -> bool {
         fence(Ordering::SeqCst);
-        if !*REGISTRATION.get_or_init(register) {
+        if !asymmetric() {
             return true;
         }
         expedited() || global()
     }
 
-    /// Registers the process for expedited barriers and makes one; on success
-    /// flips `MODE`. Runs once (inside `REGISTRATION`).
+    /// This build has the process-wide barrier; whether this process may use
+    /// it is [`asymmetric`].
+    pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = true;
+
+    /// Whether every `heavy` makes the process-wide barrier, so that releases
+    /// may skip their fence: registers the process on the first call, and
+    /// returns the same answer ever after.
+    pub(crate) fn asymmetric() -> bool {
+        *REGISTRATION.get_or_init(register)
+    }
+
+    /// Registers the process for expedited barriers and makes one.
     fn register() -> bool {
-        let accepted = membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok()
+        membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok()
             && membarrier(MembarrierCommand::PrivateExpedited).is_ok()
-            && test_kernel::accepts_registration();
-        if accepted {
-            MODE.store(true, Ordering::Relaxed);
-        }
-        accepted
+            && test_kernel::accepts_registration()
     }
 
     fn expedited() -> bool {
@@ -221,13 +236,7 @@ mod imp {
     }
 }
 
-pub(crate) use imp::{heavy, light};
-
-/// Whether releases run without a fence (the asymmetric mode is on).
-#[cfg(all(test, not(lockladder_loom), any(target_os = "linux", target_os = "android")))]
-pub(crate) fn asymmetric() -> bool {
-    imp::MODE.load(core::sync::atomic::Ordering::Relaxed)
-}
+pub(crate) use imp::{RELEASES_MAY_SKIP_THE_FENCE, asymmetric, heavy, light};
 
 #[cfg(all(test, not(lockladder_loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) use imp::test_kernel::VARIABLE as TEST_KERNEL_VARIABLE;

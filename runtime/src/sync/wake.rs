@@ -4,8 +4,10 @@
 //! A thread that calls `lock` parks inside parking_lot, which wakes it. An async
 //! `lock_all`/`lock_many` must not park its executor thread, so it registers
 //! with the lock's [`Wake`] instead and sleeps until a guard of that lock is
-//! dropped. The release checks one counter, so the uncontended unlock stays a
-//! parking_lot unlock plus a load (and, on Linux, no fence: see below).
+//! dropped. The release checks one word of the lock (its waiter count and a
+//! flag), so the uncontended unlock stays a parking_lot unlock plus a load and
+//! a compare (on Linux and Android, once the kernel's `membarrier` is on;
+//! elsewhere plus a fence: see below).
 //!
 //! No wake-up is lost: the waiter counts itself, registers its listener and
 //! only then tries the lock once more before it sleeps; the release unlocks and
@@ -16,8 +18,11 @@
 //! light side (a compiler fence where the kernel gives the waiter a
 //! process-wide barrier, `membarrier` on Linux; a `fence(SeqCst)` elsewhere),
 //! the waiter its heavy side (that process-wide barrier, or a
-//! `fence(SeqCst)`). Should the heavy side fail, the waiter polls again
-//! instead of sleeping.
+//! `fence(SeqCst)`). A release skips the fence only when the lock's flag says
+//! the kernel accepted the process-wide barrier; otherwise (and whenever a
+//! waiter is counted) it fences and reads again (`shim::barrier` has the
+//! argument). Should the heavy side fail, the waiter polls again instead of
+//! sleeping.
 //!
 //! Invariant, checked by the loom model in `wake_loom.rs` (`.ci/run`): no
 //! async waiter sleeps while the lock is free, one waiter or two in a row
@@ -31,56 +36,80 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::shim::atomic::{AtomicUsize, Ordering};
+use crate::shim::atomic::{AtomicUsize, Ordering, fence};
 use crate::shim::barrier;
 use crate::shim::{Event, EventListener};
 
 /// The async waiters of one blocking lock.
 pub(crate) struct Wake {
-    /// Tasks between their first failed attempt and their acquisition (or
-    /// cancellation).
-    waiters: AtomicUsize,
+    /// The tasks between their first failed attempt and their acquisition (or
+    /// cancellation), counted in steps of [`WAITER`], and the flag
+    /// [`UNFENCED`].
+    state: AtomicUsize,
     event: Event,
     /// A release may let several waiters in (an `RwLock`'s readers).
     wake_all: bool,
 }
 
+/// Set in `Wake::state` once the process-wide barrier is on: releases of this
+/// lock then skip their fence (`shim::barrier`). Never cleared.
+const UNFENCED: usize = 1;
+/// One async waiter in `Wake::state`.
+const WAITER: usize = 2;
+/// The state in which a release has nothing more to do.
+const QUIET: usize = if barrier::RELEASES_MAY_SKIP_THE_FENCE { UNFENCED } else { 0 };
+
 impl Wake {
     /// For a lock that one waiter at a time can take.
     pub(crate) const fn one_at_a_time() -> Self {
-        Wake { waiters: AtomicUsize::new(0), event: Event::new(), wake_all: false }
+        Wake { state: AtomicUsize::new(0), event: Event::new(), wake_all: false }
     }
 
     /// For a lock that a release may open to many waiters at once.
     pub(crate) const fn many_at_once() -> Self {
-        Wake { waiters: AtomicUsize::new(0), event: Event::new(), wake_all: true }
+        Wake { state: AtomicUsize::new(0), event: Event::new(), wake_all: true }
     }
 
     /// Called after each release of the lock (the unlock itself is done).
     #[inline(always)]
     pub(crate) fn released(&self) {
-        // Orders the unlock before the read of the count; pairs with the heavy
+        // Orders the unlock before the read of the state; pairs with the heavy
         // barrier in `Waiter::register` (no instruction on Linux, see
         // `shim::barrier`).
         barrier::light();
-        if self.waiters.load(Ordering::Relaxed) != 0 {
-            self.notify();
+        if self.state.load(Ordering::Relaxed) != QUIET {
+            self.released_slowly();
         }
     }
 
+    /// A release that found a waiter, or a lock whose releases do not skip
+    /// the fence (yet): fences, reads again, and wakes the waiters if any.
     #[cold]
     #[inline(never)]
-    fn notify(&self) {
-        // A woken listener that is dropped before it runs passes its
-        // notification on (event-listener does this), so one is enough for a
-        // mutex.
-        self.event.notify(if self.wake_all { usize::MAX } else { 1 });
+    fn released_slowly(&self) {
+        // The symmetric pair of the waiter's fence in `barrier::heavy`, for the
+        // releases that may not skip it.
+        fence(Ordering::SeqCst);
+        let state = self.state.load(Ordering::Relaxed);
+        if state & UNFENCED == 0 && barrier::asymmetric() {
+            self.state.fetch_or(UNFENCED, Ordering::Relaxed);
+        }
+        if state >= WAITER {
+            // A woken listener that is dropped before it runs passes its
+            // notification on (event-listener does this), so one is enough
+            // for a mutex.
+            self.event.notify(if self.wake_all { usize::MAX } else { 1 });
+        }
     }
 }
 
 impl fmt::Debug for Wake {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wake").field("waiters", &self.waiters.load(Ordering::Relaxed)).finish()
+        let state = self.state.load(Ordering::Relaxed);
+        f.debug_struct("Wake")
+            .field("waiters", &(state / WAITER))
+            .field("unfenced", &(state & UNFENCED != 0))
+            .finish()
     }
 }
 
@@ -166,7 +195,7 @@ pub(crate) struct Waiter<'a> {
     wake: &'a Wake,
     /// Registered after the first failed try; replaced after each wake-up.
     listener: Option<EventListener>,
-    /// Counted in `wake.waiters`; uncounted on success or drop.
+    /// Counted in `wake.state`; uncounted on success or drop.
     counted: bool,
     /// The last registration's barrier could not be made: a release may have
     /// missed this waiter, so it polls again instead of sleeping.
@@ -213,7 +242,7 @@ impl<'a> Waiter<'a> {
     /// Counts this task as a waiter (once) and listens for the next release.
     fn register(&mut self) {
         if !self.counted {
-            self.wake.waiters.fetch_add(1, Ordering::Relaxed);
+            self.wake.state.fetch_add(WAITER, Ordering::Relaxed);
             self.counted = true;
         }
         self.listener = Some(self.wake.event.listen());
@@ -224,7 +253,7 @@ impl<'a> Waiter<'a> {
 
     fn uncount(&mut self) {
         if self.counted {
-            self.wake.waiters.fetch_sub(1, Ordering::Relaxed);
+            self.wake.state.fetch_sub(WAITER, Ordering::Relaxed);
             self.counted = false;
         }
     }

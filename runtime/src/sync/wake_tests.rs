@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::{RawGuard, Waiter, Wake};
+use super::{RawGuard, UNFENCED, Waiter, Wake};
 
 const THREADS: usize = 2;
 const TASKS: usize = 4;
@@ -51,8 +51,16 @@ impl Counter {
     }
 }
 
-/// Runs the threads and tasks; returns the final count and the sleeps.
-fn take_turns() -> (usize, usize) {
+/// What a run of [`take_turns`] ends with.
+struct Outcome {
+    count: usize,
+    sleeps: usize,
+    /// Releases of the lock skip their fence.
+    unfenced: bool,
+}
+
+/// Runs the threads and tasks.
+fn take_turns() -> Outcome {
     let counter = Arc::new(Counter {
         lock: parking_lot::Mutex::new(0),
         wake: Wake::one_at_a_time(),
@@ -119,19 +127,30 @@ fn take_turns() -> (usize, usize) {
     }
     worker.join().unwrap();
     let count = *counter.lock.lock();
-    (count, counter.sleeps.load(Ordering::Relaxed))
+    Outcome {
+        count,
+        sleeps: counter.sleeps.load(Ordering::Relaxed),
+        unfenced: unfenced(&counter.wake),
+    }
 }
 
-fn assert_every_increment_arrives() {
-    let (count, sleeps) = take_turns();
-    assert_eq!(count, (THREADS + TASKS) * ROUNDS);
+fn unfenced(wake: &Wake) -> bool {
+    wake.state.load(Ordering::Relaxed) & UNFENCED != 0
+}
+
+/// Returns whether the releases skipped their fence in the end.
+fn assert_every_increment_arrives() -> bool {
+    let outcome = take_turns();
+    assert_eq!(outcome.count, (THREADS + TASKS) * ROUNDS);
     // Not vacuous: the waiters did wait for the blocking threads.
-    assert!(sleeps > 0, "no async waiter ever waited");
+    assert!(outcome.sleeps > 0, "no async waiter ever waited");
+    outcome.unfenced
 }
 
 #[test]
 fn async_waiters_are_never_left_asleep_on_a_free_lock() {
-    assert_every_increment_arrives();
+    let unfenced = assert_every_increment_arrives();
+    assert_eq!(unfenced, crate::shim::barrier::asymmetric());
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -140,7 +159,7 @@ mod kernels {
 
     use rustix::thread::{MembarrierCommand, membarrier_query};
 
-    use super::{Wake, assert_every_increment_arrives};
+    use super::{Wake, assert_every_increment_arrives, unfenced};
     use crate::shim::barrier::{self, TEST_KERNEL_VARIABLE};
 
     /// Where the kernel offers the expedited barrier, releases use it from the
@@ -154,9 +173,10 @@ mod kernels {
             );
         }
         let wake = Wake::one_at_a_time();
-        assert!(!barrier::asymmetric(), "a fresh process starts in the fence mode");
+        assert!(!unfenced(&wake), "a new lock starts fenced");
         wake.released();
         let offered = membarrier_query().contains_command(MembarrierCommand::PrivateExpedited);
+        assert_eq!(unfenced(&wake), offered);
         assert_eq!(barrier::asymmetric(), offered);
     }
 
@@ -182,8 +202,8 @@ mod kernels {
         if !plays("refused") {
             return in_child("no_wake_up_is_lost_when_the_kernel_refuses_membarrier", "refused");
         }
-        assert_every_increment_arrives();
-        assert!(!barrier::asymmetric(), "the fence mode must stay on");
+        assert!(!assert_every_increment_arrives(), "releases must keep their fence");
+        assert!(!barrier::asymmetric());
     }
 
     /// Registration accepted, every barrier after it refused: releases skip
@@ -193,8 +213,7 @@ mod kernels {
         if !plays("revoked") {
             return in_child("no_wake_up_is_lost_when_the_kernel_revokes_membarrier", "revoked");
         }
-        assert_every_increment_arrives();
-        assert!(barrier::asymmetric(), "the registration was accepted");
+        assert!(assert_every_increment_arrives(), "the registration was accepted");
         assert!(!barrier::heavy(), "every barrier is refused");
     }
 }
