@@ -92,18 +92,20 @@
 //! from a result decided once), and loom cannot make `membarrier`, so it is
 //! not modelled; `sync/wake_tests.rs` runs real threads in each mode.
 
-#[cfg(lockladder_loom)]
+/// Fences on both sides: targets without `membarrier`, and loom (whose fences
+/// these are under `--cfg lockladder_loom`, and where the mutants apply).
+#[cfg(any(lockladder_loom, not(any(target_os = "linux", target_os = "android"))))]
 mod imp {
     use crate::shim::atomic::{Ordering, fence};
 
-    /// The release side: a `fence(SeqCst)` (see the module docs).
+    /// The release side: a `fence(SeqCst)`.
     #[inline(always)]
     pub(crate) fn light() {
         #[cfg(not(lockladder_mutant = "wake_release_fence"))]
         fence(Ordering::SeqCst);
     }
 
-    /// The waiter side: a `fence(SeqCst)` (see the module docs).
+    /// The waiter side: a `fence(SeqCst)`, always made.
     pub(crate) fn heavy() -> bool {
         #[cfg(not(lockladder_mutant = "wake_waiter_barrier"))]
         fence(Ordering::SeqCst);
@@ -114,31 +116,6 @@ mod imp {
     pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = false;
 
     /// Never: `light` is a fence.
-    pub(crate) fn asymmetric() -> bool {
-        false
-    }
-}
-
-#[cfg(all(not(lockladder_loom), not(any(target_os = "linux", target_os = "android"))))]
-mod imp {
-    use core::sync::atomic::{Ordering, fence};
-
-    /// The release side: a `fence(SeqCst)` on this target.
-    #[inline(always)]
-    pub(crate) fn light() {
-        fence(Ordering::SeqCst);
-    }
-
-    /// The waiter side: a `fence(SeqCst)` on this target; always made.
-    pub(crate) fn heavy() -> bool {
-        fence(Ordering::SeqCst);
-        true
-    }
-
-    /// Never on this target: `light` is a fence.
-    pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = false;
-
-    /// Never on this target: `light` is a fence.
     pub(crate) fn asymmetric() -> bool {
         false
     }
