@@ -36,19 +36,25 @@
 //! The expedited command needs the process to register first, and
 //! `membarrier` may be missing or forbidden (kernels before 4.14, seccomp
 //! filters: `ENOSYS`, `EPERM`, `EINVAL`). So the release may skip its fence
-//! only once the kernel has accepted, which [`asymmetric`] says: it runs the
-//! registration once per process (`REGISTRATION`, a `OnceLock`: the first
-//! caller registers and makes one expedited barrier, others wait for the
-//! result) and returns its one result ever after. Every `heavy` goes through
-//! the same registration and acts on that result: a process-wide barrier if
-//! accepted, its leading `fence(SeqCst)` alone if refused.
+//! only once the kernel has accepted. The registration runs once per process
+//! (`REGISTRATION`, a `OnceLock`): `REGISTER_PRIVATE_EXPEDITED` and one
+//! expedited barrier, whose one result holds ever after. `asymmetric` gives
+//! that result, running or waiting for the registration; every `heavy` goes
+//! through it and acts on the result: a process-wide barrier if accepted, its
+//! leading `fence(SeqCst)` alone if refused. Releases ask
+//! `asymmetric_without_waiting` instead: the first release to ask runs the
+//! registration (in a process with several threads it waits for an RCU grace
+//! period: 10–17 ms measured on Linux 6.18, once), the others answer "not
+//! yet" until it is done and keep their fence meanwhile.
 //!
 //! A release (`Wake::released`) makes `light`, then reads its lock's word: the
 //! waiter count and one flag, "this lock's releases may skip the fence". The
-//! flag is set (once, by a release) only after [`asymmetric`] returned `true`,
-//! and never cleared. A release that reads "flag set, no waiter" is done. Any
+//! flag is set (once, by a release) only after `asymmetric_without_waiting`
+//! returned `true`, that is after the registration was accepted, and never
+//! cleared. A release that reads "flag set, no waiter" is done. Any
 //! other value sends it to a slow path: `fence(SeqCst)`, read the word again,
-//! notify if there is a waiter, set the flag if [`asymmetric`]. So:
+//! notify if there is a waiter, set the flag if `asymmetric_without_waiting`.
+//! So:
 //!
 //! - a release that skipped the fence read the flag, so the registration's
 //!   result is "accepted", so every `heavy` (all go through it) is a
@@ -61,8 +67,9 @@
 //! fence while some waiter's barrier is only a fence: there is no window in
 //! which the two modes mix. A release of a lock with no waiter pays the
 //! compiler fence (no instruction) and one load and compare of a word it
-//! already touches; the first release of each lock pays the fence and sets the
-//! flag, and the first in the process the registration (two system calls).
+//! already touches; the first releases of each lock pay the fence until one
+//! sets the flag, and the first in the process the registration (two system
+//! calls).
 //!
 //! If the expedited command fails after the registration succeeded (which
 //! membarrier(2) rules out, short of a seccomp filter installed later, or a
@@ -74,8 +81,8 @@
 //! # Elsewhere
 //!
 //! Other targets have no such system call here: `light` and `heavy` are both
-//! `fence(SeqCst)`, [`asymmetric`] is `false` and no lock's flag is ever set,
-//! chosen at compile time ([`RELEASES_MAY_SKIP_THE_FENCE`] is `false`, and a
+//! `fence(SeqCst)`, `asymmetric` is `false`, no lock's flag is ever set,
+//! chosen at compile time (`RELEASES_MAY_SKIP_THE_FENCE` is `false`, and a
 //! release takes the slow path only when a waiter is counted).
 //!
 //! # Under loom
@@ -116,14 +123,20 @@ mod imp {
     pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = false;
 
     /// Never: `light` is a fence.
+    #[cfg(all(test, not(lockladder_loom)))]
     pub(crate) fn asymmetric() -> bool {
+        false
+    }
+
+    /// Never: `light` is a fence.
+    pub(crate) fn asymmetric_without_waiting() -> bool {
         false
     }
 }
 
 #[cfg(all(not(lockladder_loom), any(target_os = "linux", target_os = "android")))]
 mod imp {
-    use core::sync::atomic::{Ordering, compiler_fence, fence};
+    use core::sync::atomic::{AtomicBool, Ordering, compiler_fence, fence};
     use std::sync::OnceLock;
 
     use rustix::thread::{MembarrierCommand, membarrier};
@@ -131,6 +144,9 @@ mod imp {
     /// Whether the kernel accepted the expedited barrier, decided once, by the
     /// first release or waiter (see the module docs).
     static REGISTRATION: OnceLock<bool> = OnceLock::new();
+
+    /// Someone runs (or ran) the registration: releases do not wait for it.
+    static CLAIMED: AtomicBool = AtomicBool::new(false);
 
     /// The release side, between the unlock and the read of the lock's word:
     /// a compiler fence (see the module docs for when that is enough).
@@ -150,14 +166,25 @@ mod imp {
     }
 
     /// This build has the process-wide barrier; whether this process may use
-    /// it is [`asymmetric`].
+    /// it is `asymmetric`.
     pub(crate) const RELEASES_MAY_SKIP_THE_FENCE: bool = true;
 
     /// Whether every `heavy` makes the process-wide barrier, so that releases
-    /// may skip their fence: registers the process on the first call, and
-    /// returns the same answer ever after.
+    /// may skip their fence: registers the process on the first call (or waits
+    /// for the registration under way), and returns the same answer ever after.
     pub(crate) fn asymmetric() -> bool {
+        CLAIMED.store(true, Ordering::Relaxed);
         *REGISTRATION.get_or_init(register)
+    }
+
+    /// `asymmetric` for a release, which must not wait: `false` while the
+    /// registration is not done, run by the first release that asks (unless a
+    /// waiter started it).
+    pub(crate) fn asymmetric_without_waiting() -> bool {
+        match REGISTRATION.get() {
+            Some(&accepted) => accepted,
+            None => !CLAIMED.swap(true, Ordering::Relaxed) && *REGISTRATION.get_or_init(register),
+        }
     }
 
     /// Registers the process for expedited barriers and makes one.
@@ -213,7 +240,9 @@ mod imp {
     }
 }
 
-pub(crate) use imp::{RELEASES_MAY_SKIP_THE_FENCE, asymmetric, heavy, light};
+#[cfg(all(test, not(lockladder_loom)))]
+pub(crate) use imp::asymmetric;
+pub(crate) use imp::{RELEASES_MAY_SKIP_THE_FENCE, asymmetric_without_waiting, heavy, light};
 
 #[cfg(all(test, not(lockladder_loom), any(target_os = "linux", target_os = "android")))]
 pub(crate) use imp::test_kernel::VARIABLE as TEST_KERNEL_VARIABLE;

@@ -91,7 +91,7 @@ impl Wake {
         // releases that may not skip it.
         fence(Ordering::SeqCst);
         let state = self.state.load(Ordering::Relaxed);
-        if state & UNFENCED == 0 && barrier::asymmetric() {
+        if state & UNFENCED == 0 && barrier::asymmetric_without_waiting() {
             self.state.fetch_or(UNFENCED, Ordering::Relaxed);
         }
         if state >= WAITER {
