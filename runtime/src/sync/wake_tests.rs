@@ -27,6 +27,9 @@ struct Counter {
     wake: Wake,
     /// Times an async waiter went to sleep (returned `Pending`).
     sleeps: AtomicUsize,
+    /// Blocking threads started: the tasks wait for all of them, so that
+    /// the two kinds overlap however the machine schedules them.
+    started: AtomicUsize,
 }
 
 type Guard<'a> = RawGuard<'a, parking_lot::MutexGuard<'a, usize>>;
@@ -65,6 +68,7 @@ fn take_turns() -> Outcome {
         lock: parking_lot::Mutex::new(0),
         wake: Wake::one_at_a_time(),
         sleeps: AtomicUsize::new(0),
+        started: AtomicUsize::new(0),
     });
     let (done, finished) = mpsc::channel();
     let worker = {
@@ -76,6 +80,7 @@ fn take_turns() -> Outcome {
                 .map(|_| {
                     let counter = counter.clone();
                     std::thread::spawn(move || {
+                        counter.started.fetch_add(1, Ordering::Relaxed);
                         for _ in 0..ROUNDS {
                             let mut guard = counter.lock_blocking();
                             *guard.guard += 1;
@@ -97,6 +102,9 @@ fn take_turns() -> Outcome {
                     .map(|_| {
                         let counter = counter.clone();
                         tokio::spawn(async move {
+                            while counter.started.load(Ordering::Relaxed) < THREADS {
+                                tokio::task::yield_now().await;
+                            }
                             for _ in 0..ROUNDS {
                                 {
                                     let mut guard = counter.lock_async().await;
