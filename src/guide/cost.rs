@@ -14,7 +14,7 @@
 //! | uncontended async `Mutex` lock + unlock | tokio's `Mutex` | 0.31× |
 //! | uncontended async `RwLock` read / write | tokio's `RwLock` | 0.56× / 0.46× |
 //! | async `Mutex` contended by 8 tasks, the lock changing owner on most operations | tokio's `Mutex` (both serve waiters in arrival order) | 0.89× |
-//! | blocking `sync::Mutex` | parking_lot's | 1.05–1.5× (one more locked instruction per unlock, the fence that lets async set waiters sleep; its cost depends on the processor) |
+//! | blocking `sync::Mutex` | parking_lot's | 0.99–1.05× on Linux (the release adds one load and compare; an async set waiter about to sleep pays a `membarrier` system call instead); elsewhere, or where the kernel refuses `membarrier`, one more locked instruction per unlock, 1.05–1.5× depending on the processor |
 //! | `lock_all` of 2–8 locks | the same locks taken by hand | 1.02–1.04× |
 //! | `lock_many` | happylock's `LockCollection` | 1.03–1.5× (a known gap) |
 //! | `sync::Condvar` hand-off between two threads, notified after the guard is dropped | parking_lot's `Condvar` | 1.1× |

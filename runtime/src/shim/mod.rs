@@ -3,8 +3,9 @@
 //! loom's atomics and mutex and stand-ins of our own written on them, so the
 //! models (`tests/*_loom.rs`, and `sync/wake_loom.rs` and
 //! `sync/condvar/sleepers_loom.rs` inside the crate) can explore every
-//! interleaving. The normal build only re-exports: its code and cost do not
-//! change.
+//! interleaving. The normal build only re-exports (its code and cost do not
+//! change), but for `barrier`, the asymmetric barrier of the blocking locks'
+//! wake-up, which is a fence on both sides under loom.
 //!
 //! Why not `--cfg loom`: that switches async-lock and event-listener into their
 //! own loom modes too, where `async_lock::Mutex::new` is no longer `const` and
@@ -61,6 +62,10 @@ pub(crate) use event_listener::{Event, EventListener};
 mod event;
 #[cfg(lockladder_loom)]
 pub(crate) use event::{Event, EventListener};
+
+/// The release's and the waiter's sides of the blocking locks' wake-up
+/// (`sync/wake.rs`): `membarrier` on Linux, fences elsewhere and under loom.
+pub(crate) mod barrier;
 
 pub(crate) mod spin_cell;
 pub(crate) mod spin_rw_cell;

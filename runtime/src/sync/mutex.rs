@@ -42,8 +42,13 @@ pub(crate) type RawGuard<'a, T> = wake::RawGuard<'a, parking_lot::MutexGuard<'a,
 /// releases the lock; the data stays as the panicking code left it), eventual
 /// fairness, and a guard that is not `Send` (it must be released on the thread
 /// that took it), as with `std`. Each release also checks whether an async
-/// `lock_all`/`lock_many` waits for the lock (a fence and a load), so that it
-/// can wake it instead of letting it spin.
+/// `lock_all`/`lock_many` waits for the lock, so that it can wake it instead of
+/// letting it spin: on Linux and Android a load (the waiter pays instead, with
+/// a `membarrier` system call before it sleeps), elsewhere, or where the kernel
+/// refuses `membarrier`, a fence and a load. On Linux the first release in the
+/// process registers it for `membarrier`, once, which in a process with
+/// several threads waits for the kernel (about 10–20 ms); other releases do not
+/// wait for it.
 pub struct Mutex<T: ?Sized, L = T> {
     level: PhantomData<fn(L) -> L>,
     /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.

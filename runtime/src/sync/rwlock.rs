@@ -45,7 +45,9 @@ pub(crate) type RawWriteGuard<'a, T> = RawGuard<'a, parking_lot::RwLockWriteGuar
 /// Built on [`parking_lot::RwLock`]: no poisoning, eventual fairness (a waiting
 /// writer is not starved by a stream of readers), guards that are not `Send`.
 /// Each release also wakes the async `lock_all`/`lock_many` calls waiting for
-/// the lock, if any (checking costs a fence and a load).
+/// the lock, if any (checking costs a load on Linux and Android, where the
+/// waiters pay with a `membarrier` system call; a fence and a load elsewhere,
+/// as in [`Mutex`](super::Mutex)).
 pub struct RwLock<T: ?Sized, L = T> {
     level: PhantomData<fn(L) -> L>,
     /// Wakes async `lock_all`/`lock_many` calls waiting for the lock.

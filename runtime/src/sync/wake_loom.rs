@@ -7,6 +7,8 @@
 //! a release and a retry race and would not explore it. The lock here is a
 //! flag with parking_lot's orderings (acquire on take, release on unlock)
 //! behind the same `Wake`, released as every blocking guard releases.
+//! The asymmetric barrier of the wake-up is a `fence(SeqCst)` on both sides
+//! here (`shim::barrier` says why that models `membarrier`'s contract).
 //! Invariant: no async waiter sleeps while the lock is free (a waiter left
 //! asleep shows as a deadlock, which loom reports).
 
@@ -60,8 +62,9 @@ fn spawn_lock_async(lock: &Arc<FlagLock>) -> thread::JoinHandle<()> {
 }
 
 /// A release racing an async waiter that found the lock taken: the waiter is
-/// woken, or its retry finds the lock free. Catches a release without its
-/// fence (mutant `wake_release_fence`), which can read a stale zero count.
+/// woken, or its retry finds the lock free. Without one side's barrier
+/// (mutants `wake_release_fence`, `wake_waiter_barrier`) the release can read
+/// a stale zero count while the retry reads the lock still held.
 #[test]
 fn an_async_waiter_never_sleeps_on_a_free_lock() {
     loom::model(|| {
