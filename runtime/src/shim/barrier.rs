@@ -42,10 +42,12 @@
 //! that result, running or waiting for the registration; every `heavy` goes
 //! through it and acts on the result: a process-wide barrier if accepted, its
 //! leading `fence(SeqCst)` alone if refused. Releases ask
-//! `asymmetric_without_waiting` instead: the first release to ask runs the
-//! registration (in a process with several threads it waits for an RCU grace
-//! period: 10–17 ms measured on Linux 6.18, once), the others answer "not
-//! yet" until it is done and keep their fence meanwhile.
+//! `asymmetric_without_waiting` instead: the first release to ask starts the
+//! registration on a short-lived thread (`lockladder-membarrier`; in a
+//! process with several threads the registration waits for an RCU grace
+//! period, 10–17 ms measured on Linux 6.18, once, which no release should
+//! pay), and every release answers "not yet" and keeps its fence until it is
+//! done. Where no thread can be started, that first release registers itself.
 //!
 //! A release (`Wake::released`) makes `light`, then reads its lock's word: the
 //! waiter count and one flag, "this lock's releases may skip the fence". The
@@ -178,12 +180,20 @@ mod imp {
     }
 
     /// `asymmetric` for a release, which must not wait: `false` while the
-    /// registration is not done, run by the first release that asks (unless a
-    /// waiter started it).
+    /// registration is not done. The first release that asks (unless a waiter
+    /// started it) starts the registration on a thread of its own, so that no
+    /// release waits for the kernel's grace period; where no thread can be
+    /// started, it registers itself.
     pub(crate) fn asymmetric_without_waiting() -> bool {
         match REGISTRATION.get() {
             Some(&accepted) => accepted,
-            None => !CLAIMED.swap(true, Ordering::Relaxed) && *REGISTRATION.get_or_init(register),
+            None if CLAIMED.swap(true, Ordering::Relaxed) => false,
+            None => {
+                let started = std::thread::Builder::new()
+                    .name("lockladder-membarrier".into())
+                    .spawn(|| REGISTRATION.get_or_init(register));
+                started.is_err() && *REGISTRATION.get_or_init(register)
+            }
         }
     }
 

@@ -46,8 +46,9 @@ pub(crate) type RawGuard<'a, T> = wake::RawGuard<'a, parking_lot::MutexGuard<'a,
 /// letting it spin: on Linux and Android a load (the waiter pays instead, with
 /// a `membarrier` system call before it sleeps), elsewhere, or where the kernel
 /// refuses `membarrier`, a fence and a load. On Linux the first release in the
-/// process registers it for `membarrier`, once, which in a process with
-/// several threads waits for the kernel (about 10–20 ms); other releases do not
+/// process starts a short-lived thread (`lockladder-membarrier`) that
+/// registers the process for `membarrier`, once (with several threads the
+/// kernel takes 10–20 ms for it); releases fence until it is done and never
 /// wait for it.
 pub struct Mutex<T: ?Sized, L = T> {
     level: PhantomData<fn(L) -> L>,
