@@ -24,7 +24,8 @@ use super::inline::{INLINE, InlineVec};
 use super::many_guards::ManyGuards;
 use super::member::{Granted, LockSetMember};
 use super::order::{
-    Arrival, begin_member, each_swap_into_caller_order, sort_by_address, sort_by_address_checked,
+    Arrival, begin_member, each_swap_into_caller_order, order_by_address, order_by_address_checked,
+    sort_by_address, sort_by_address_checked,
 };
 use super::slot::{Slot, block_member};
 use crate::error::TryLockError;
@@ -103,8 +104,8 @@ fn try_take_entries<'a, M: LockSetMember + 'a>(
     call: &'static str,
 ) -> Result<ManyGuards<M::Guard<'a>>, TryLockError> {
     let busy = || TryLockError::new::<M::Level>(call);
-    for (_, slot) in entries.iter_mut() {
-        if !slot.try_acquire() {
+    for index in acquisition_order(entries.len(), arrival) {
+        if !entries[index].1.try_acquire() {
             return Err(busy());
         }
     }
@@ -203,8 +204,8 @@ fn begin_many<M: LockSetMember, B: Buffer<Entry<M>>>(
     call: &'static str,
 ) -> (B, Arrival) {
     let mut entries: B = collect(locks);
-    let arrival = sort_by_address::<M::Level, _>(&mut entries, entry_key, call);
-    begin_entries(&mut entries);
+    let arrival = order_by_address::<M::Level, _>(&mut entries, entry_key, call);
+    begin_entries(&mut entries, arrival);
     (entries, arrival)
 }
 
@@ -215,8 +216,8 @@ fn begin_many_checked<M: LockSetMember, B: Buffer<Entry<M>>>(
     call: &'static str,
 ) -> Result<(B, Arrival), DuplicateLockError> {
     let mut entries: B = collect(locks);
-    let arrival = sort_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
-    begin_entries(&mut entries);
+    let arrival = order_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
+    begin_entries(&mut entries, arrival);
     Ok((entries, arrival))
 }
 
@@ -230,11 +231,20 @@ fn entry_key<M: LockSetMember>((position, slot): &Entry<M>) -> (usize, usize) {
 }
 
 /// All of one level: the first begun is the set's first, the rest join it.
+/// Begun in acquisition order, which the safety net checks.
 #[track_caller]
-fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>]) {
-    for (rank, (_, slot)) in entries.iter_mut().enumerate() {
-        slot.begin(rank > 0);
+fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>], arrival: Arrival) {
+    for (rank, index) in acquisition_order(entries.len(), arrival).enumerate() {
+        entries[index].1.begin(rank > 0);
     }
+}
+
+/// The indices of `len` entries ordered by [`order_by_address`], in
+/// acquisition order: backwards for a set given in descending order.
+#[inline]
+fn acquisition_order(len: usize, arrival: Arrival) -> impl Iterator<Item = usize> {
+    let reversed = arrival == Arrival::Reversed;
+    (0..len).map(move |rank| if reversed { len - 1 - rank } else { rank })
 }
 
 /// The guards of held entries, in the caller's order; `None` if one is not
@@ -248,22 +258,31 @@ fn into_guards<'a, M: LockSetMember + 'a>(
     for (_, slot) in entries.iter_mut() {
         guards.push(slot.take_guard()?);
     }
-    in_caller_order(&mut guards, arrival, entries.iter().map(|&(position, _)| position));
+    // Only a sorted set is out of the caller's order (see `order_by_address`).
+    if arrival == Arrival::Shuffled {
+        in_caller_order(&mut guards, arrival, entries.iter().map(|&(position, _)| position));
+    }
     Some(ManyGuards::new(guards))
 }
 
-/// The guards of the async future's held entries, in the caller's order, in
-/// the entries' own allocation; `None` if one is not held.
+/// The guards of the async future's entries, all held, in the caller's
+/// order, in the entries' own allocation.
 fn into_guard_vec<'a, M: LockSetMember + 'a>(
     mut entries: Vec<Entry<M>>,
     arrival: Arrival,
-) -> Option<Vec<M::Guard<'a>>> {
-    match arrival {
-        Arrival::InOrder => {}
-        Arrival::Reversed => entries.reverse(),
-        Arrival::Shuffled => entries.sort_unstable_by_key(|&(position, _)| position),
+) -> Vec<M::Guard<'a>> {
+    // Only a sorted set is out of the caller's order (see `order_by_address`).
+    if arrival == Arrival::Shuffled {
+        entries.sort_unstable_by_key(|&(position, _)| position);
     }
-    entries.into_iter().map(|(_, mut slot)| slot.take_guard()).collect()
+    // Infallible per entry (no `Option` to collect through): one loop, in place.
+    entries
+        .into_iter()
+        .map(|(_, slot)| match slot.into_guard() {
+            Some(guard) => guard,
+            None => unreachable!("every lock of a ready `lock_many` is held"),
+        })
+        .collect()
 }
 
 /// Moves guards pushed in acquisition order into the caller's order;
@@ -300,9 +319,10 @@ fn in_caller_order<G>(
 /// Dropping it releases every lock it took.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct LockManyFuture<'a, M: LockSetMember> {
-    /// In acquisition order.
+    /// In the caller's order if given in ascending or descending address
+    /// order, else sorted (see `order_by_address`).
     entries: Vec<Entry<M>>,
-    /// How the caller's order relates to the entries' order.
+    /// Which way to walk `entries` (backwards if `Reversed`).
     arrival: Arrival,
     /// How many entries are held.
     next: usize,
@@ -319,15 +339,19 @@ impl<'a, M: LockSetMember + 'a> Future for LockManyFuture<'a, M> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         assert!(!this.done, "a `lock_many` future was polled after it completed");
-        while let Some((_, slot)) = this.entries.get_mut(this.next) {
-            ready!(slot.poll_acquire(cx));
+        let len = this.entries.len();
+        while this.next < len {
+            // In acquisition order: backwards over a set given in descending order.
+            let index = match this.arrival {
+                Arrival::Reversed => len - 1 - this.next,
+                Arrival::InOrder | Arrival::Shuffled => this.next,
+            };
+            ready!(this.entries[index].1.poll_acquire(cx));
             this.next += 1;
         }
         this.done = true;
-        match into_guard_vec(core::mem::take(&mut this.entries), this.arrival) {
-            Some(guards) => Poll::Ready((guards, LockToken::acquired())),
-            None => unreachable!("every lock was just taken"),
-        }
+        let guards = into_guard_vec(core::mem::take(&mut this.entries), this.arrival);
+        Poll::Ready((guards, LockToken::acquired()))
     }
 }
 

@@ -120,13 +120,44 @@ pub(crate) fn sort_by_address<L: Level, E>(
 }
 
 /// As [`sort_by_address`], returning the first duplicate instead of panicking.
-///
-/// A set given in ascending or descending address order (two locks always
-/// are, unless one is given twice) is recognised in one pass and put in order
-/// without a sort: its addresses are strictly monotone, so it has no
-/// duplicate either. Any other order is sorted.
 #[inline]
 pub(crate) fn sort_by_address_checked<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Result<Arrival, DuplicateLockError> {
+    let arrival = order_by_address_checked::<L, E>(entries, key, call)?;
+    if arrival == Arrival::Reversed {
+        entries.reverse();
+    }
+    Ok(arrival)
+}
+
+/// As [`sort_by_address`], but a set given in descending address order is
+/// left as it is, to be walked backwards ([`Arrival::Reversed`]): its
+/// entries stay in the caller's order.
+#[track_caller]
+#[inline]
+pub(crate) fn order_by_address<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Arrival {
+    match order_by_address_checked::<L, E>(entries, key, call) {
+        Ok(arrival) => arrival,
+        Err(duplicate) => same_lock_twice(&duplicate),
+    }
+}
+
+/// As [`order_by_address`], returning the first duplicate instead of
+/// panicking.
+///
+/// A set given in ascending or descending address order (two locks always
+/// are, unless one is given twice) is recognised in one pass, without a sort:
+/// its addresses are strictly monotone, so it has no duplicate either. Any
+/// other order is sorted.
+#[inline]
+pub(crate) fn order_by_address_checked<L: Level, E>(
     entries: &mut [E],
     key: impl Fn(&E) -> (usize, usize),
     call: &'static str,
@@ -141,7 +172,6 @@ pub(crate) fn sort_by_address_checked<L: Level, E>(
         return Ok(Arrival::InOrder);
     }
     if descending {
-        entries.reverse();
         return Ok(Arrival::Reversed);
     }
     sort_shuffled::<L, E>(entries, key, call)?;
