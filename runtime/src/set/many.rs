@@ -166,19 +166,21 @@ fn block_in_order<'a, M: LockSetMember + 'a>(
     // The acquisitions in an array of their own up to eight (zero-sized
     // without `lockdep`: nothing is then kept), which an `InlineVec` would
     // test for spilling at each push.
-    if members.len() <= INLINE {
-        let mut acquisitions: ArrayVec<Acquisition, INLINE> = ArrayVec::new();
+    let mut inline: ArrayVec<Acquisition, INLINE> = ArrayVec::new();
+    let mut heap: Vec<Acquisition> = Vec::new();
+    let acquisitions: &mut [Acquisition] = if members.len() <= INLINE {
         for rank in 0..members.len() {
-            acquisitions.push(begin_member::<M::Level>(rank > 0));
+            inline.push(begin_member::<M::Level>(rank > 0));
         }
-        block_each(members, &mut acquisitions, guards);
+        &mut inline
     } else {
-        let mut acquisitions = Vec::with_capacity(members.len());
+        heap.reserve_exact(members.len());
         for rank in 0..members.len() {
-            acquisitions.push(begin_member::<M::Level>(rank > 0));
+            heap.push(begin_member::<M::Level>(rank > 0));
         }
-        block_each(members, &mut acquisitions, guards);
-    }
+        &mut heap
+    };
+    block_each(members, acquisitions, guards);
     in_caller_order(guards, arrival, members.iter().map(|&(position, _)| position));
 }
 
