@@ -187,15 +187,6 @@ fn lock_many(c: &mut Criterion) {
                 })
             })
         });
-        group.bench_function(BenchmarkId::new("parking_lot-by-hand", n), |b| {
-            b.iter(|| {
-                let mut guards: [Option<parking_lot::MutexGuard<'_, u64>>; 8] = Default::default();
-                for (slot, lock) in guards.iter_mut().zip(&black_box(&raw_blocking)[..n]) {
-                    *slot = Some(lock.lock());
-                }
-                black_box(guards.iter().flatten().map(|g| **g).sum::<u64>());
-            })
-        });
         // The same over blocking (parking_lot) locks, happylock's kind of lock,
         // awaited in a task.
         group.bench_function(BenchmarkId::new("lockladder-sync", n), |b| {
@@ -205,22 +196,6 @@ fn lock_many(c: &mut Criterion) {
                     let (guards, _t) = t.lock_many(black_box(&blocking)[..n].iter().rev()).await;
                     black_box(guards.iter().map(|g| **g).sum::<u64>());
                 })
-            })
-        });
-        // ... and on the thread itself, as happylock does.
-        group.bench_function(BenchmarkId::new("lockladder-sync-blocking", n), |b| {
-            b.iter(|| {
-                let mut t = LockToken::new();
-                let (guards, _t) = t.lock_many_blocking(black_box(&blocking)[..n].iter().rev());
-                black_box(guards.iter().map(|g| **g).sum::<u64>());
-            })
-        });
-        let mut prebuilt_blocking = LockGroup::new(blocking[..n].iter().rev());
-        group.bench_function(BenchmarkId::new("lockladder-sync-group", n), |b| {
-            b.iter(|| {
-                let mut t = LockToken::new();
-                let (guards, _t) = black_box(&mut prebuilt_blocking).lock_blocking(&mut t);
-                black_box(guards.iter().map(|g| **g).sum::<u64>());
             })
         });
         group.bench_function(BenchmarkId::new("happylock", n), |b| {
@@ -233,7 +208,26 @@ fn lock_many(c: &mut Criterion) {
                 key = Some(Happy::unlock(guard));
             })
         });
-        surelock_prebuilt(&mut group, n);
+        // The blocking rows the issue compares, back to back so that load
+        // drift hits a figure and its baselines alike: the floor, the
+        // prebuilt group, the peers' prebuilt sets, the one-off call.
+        group.bench_function(BenchmarkId::new("parking_lot-by-hand", n), |b| {
+            b.iter(|| {
+                let mut guards: [Option<parking_lot::MutexGuard<'_, u64>>; 8] = Default::default();
+                for (slot, lock) in guards.iter_mut().zip(&black_box(&raw_blocking)[..n]) {
+                    *slot = Some(lock.lock());
+                }
+                black_box(guards.iter().flatten().map(|g| **g).sum::<u64>());
+            })
+        });
+        let mut prebuilt_blocking = LockGroup::new(blocking[..n].iter().rev());
+        group.bench_function(BenchmarkId::new("lockladder-sync-group", n), |b| {
+            b.iter(|| {
+                let mut t = LockToken::new();
+                let (guards, _t) = black_box(&mut prebuilt_blocking).lock_blocking(&mut t);
+                black_box(guards.iter().map(|g| **g).sum::<u64>());
+            })
+        });
         let refs: Vec<&happylock::Mutex<u64>> = happy[..n].iter().rev().collect();
         let prebuilt = Happy::try_new(refs).expect("distinct locks");
         group.bench_function(BenchmarkId::new("happylock-prebuilt", n), |b| {
@@ -241,6 +235,15 @@ fn lock_many(c: &mut Criterion) {
                 let guard = black_box(&prebuilt).lock(key.take().expect("the key"));
                 black_box(guard.iter().map(|g| **g).sum::<u64>());
                 key = Some(Happy::unlock(guard));
+            })
+        });
+        surelock_prebuilt(&mut group, n);
+        // The one-off call over blocking locks on the thread itself, as happylock does.
+        group.bench_function(BenchmarkId::new("lockladder-sync-blocking", n), |b| {
+            b.iter(|| {
+                let mut t = LockToken::new();
+                let (guards, _t) = t.lock_many_blocking(black_box(&blocking)[..n].iter().rev());
+                black_box(guards.iter().map(|g| **g).sum::<u64>());
             })
         });
     }

@@ -10,48 +10,62 @@ pub(crate) const INLINE: usize = 8;
 /// holding it stays `Send` when the element is a generic associated type).
 pub(crate) struct InlineVec<T> {
     inline: ArrayVec<T, INLINE>,
-    /// Empty until the values outgrow `inline`; then it holds them all.
-    heap: Vec<T>,
+    /// `None` until the values outgrow `inline`; then it holds them all. An
+    /// `Option` so that dropping a small vector tests it inline instead of
+    /// calling the drop of an empty `Vec`.
+    heap: Option<Vec<T>>,
 }
 
 impl<T> InlineVec<T> {
     #[inline]
     pub(crate) fn new() -> Self {
-        InlineVec { inline: ArrayVec::new(), heap: Vec::new() }
+        InlineVec { inline: ArrayVec::new(), heap: None }
     }
 
     #[inline]
     pub(crate) fn push(&mut self, value: T) {
-        if self.heap.is_empty() {
-            match self.inline.try_push(value) {
+        match &mut self.heap {
+            None => match self.inline.try_push(value) {
                 Ok(()) => {}
-                Err(full) => self.spill(full.element()),
-            }
-        } else {
-            self.heap.push(value);
+                Err(full) => {
+                    self.spill(full.element());
+                }
+            },
+            Some(heap) => heap.push(value),
         }
     }
 
+    /// Moves the values to the heap, `value` last; returns the heap.
     #[cold]
-    fn spill(&mut self, value: T) {
-        self.heap.reserve(2 * INLINE);
-        self.heap.extend(self.inline.drain(..));
-        self.heap.push(value);
+    fn spill(&mut self, value: T) -> &mut Vec<T> {
+        let mut heap = Vec::with_capacity(2 * INLINE + 1);
+        heap.extend(self.inline.drain(..));
+        heap.push(value);
+        self.heap.insert(heap)
     }
 
     #[inline]
     pub(crate) fn as_slice(&self) -> &[T] {
-        if self.heap.is_empty() { &self.inline } else { &self.heap }
+        match &self.heap {
+            None => &self.inline,
+            Some(heap) => heap,
+        }
     }
 
     #[inline]
     pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
-        if self.heap.is_empty() { &mut self.inline } else { &mut self.heap }
+        match &mut self.heap {
+            None => &mut self.inline,
+            Some(heap) => heap,
+        }
     }
 
     /// The values in a `Vec`.
     pub(crate) fn into_vec(self) -> Vec<T> {
-        if self.heap.is_empty() { self.inline.into_iter().collect() } else { self.heap }
+        match self.heap {
+            None => self.inline.into_iter().collect(),
+            Some(heap) => heap,
+        }
     }
 }
 
@@ -62,12 +76,35 @@ impl<T> Default for InlineVec<T> {
 }
 
 impl<T> FromIterator<T> for InlineVec<T> {
+    #[inline]
     fn from_iter<I: IntoIterator<Item = T>>(values: I) -> Self {
         let mut collected = InlineVec::new();
-        for value in values {
-            collected.push(value);
-        }
+        collected.extend(values);
         collected
+    }
+}
+
+impl<T> Extend<T> for InlineVec<T> {
+    #[inline]
+    fn extend<I: IntoIterator<Item = T>>(&mut self, values: I) {
+        let mut values = values.into_iter();
+        let heap = match &mut self.heap {
+            Some(heap) => heap,
+            None => {
+                // One loop into the array (no test of the heap per value),
+                // and the heap only if the array fills up and more follow.
+                let room = self.inline.remaining_capacity();
+                self.inline.extend(values.by_ref().take(room));
+                if !self.inline.is_full() {
+                    return;
+                }
+                match values.next() {
+                    Some(value) => self.spill(value),
+                    None => return,
+                }
+            }
+        };
+        heap.extend(values);
     }
 }
 
@@ -76,7 +113,7 @@ impl<T> IntoIterator for InlineVec<T> {
     type IntoIter = core::iter::Chain<arrayvec::IntoIter<T, INLINE>, std::vec::IntoIter<T>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.inline.into_iter().chain(self.heap)
+        self.inline.into_iter().chain(self.heap.unwrap_or_default())
     }
 }
 

@@ -17,12 +17,15 @@ use core::marker::PhantomData;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
+use arrayvec::ArrayVec;
+
 use super::duplicate::{DuplicateLockError, TryLockManyError};
 use super::inline::{INLINE, InlineVec};
 use super::many_guards::ManyGuards;
 use super::member::{Granted, LockSetMember};
 use super::order::{
-    begin_member, each_swap_into_caller_order, sort_by_address, sort_by_address_checked,
+    Arrival, begin_member, each_swap_into_caller_order, order_by_address, order_by_address_checked,
+    sort_by_address, sort_by_address_checked,
 };
 use super::slot::{Slot, block_member};
 use crate::error::TryLockError;
@@ -60,8 +63,8 @@ impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
     #[track_caller]
     #[inline]
     pub(crate) fn begin(locks: impl IntoIterator<Item = M>) -> Self {
-        let entries = begin_many(locks, "lock_many");
-        LockManyFuture { entries, next: 0, done: false, lifetime: PhantomData }
+        let (entries, arrival) = begin_many(locks, "lock_many");
+        LockManyFuture { entries, arrival, next: 0, done: false, lifetime: PhantomData }
     }
 
     /// As [`begin`](LockManyFuture::begin), returning a lock given twice as an
@@ -71,8 +74,8 @@ impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
         locks: impl IntoIterator<Item = M>,
         call: &'static str,
     ) -> Result<Self, DuplicateLockError> {
-        let entries = begin_many_checked(locks, call)?;
-        Ok(LockManyFuture { entries, next: 0, done: false, lifetime: PhantomData })
+        let (entries, arrival) = begin_many_checked(locks, call)?;
+        Ok(LockManyFuture { entries, arrival, next: 0, done: false, lifetime: PhantomData })
     }
 }
 
@@ -82,7 +85,8 @@ impl<'a, M: LockSetMember> LockManyFuture<'a, M> {
 pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Result<ManyGuards<M::Guard<'a>>, TryLockError> {
-    try_take_entries(begin_many(locks, "try_lock_many"), "try_lock_many")
+    let (entries, arrival) = begin_many(locks, "try_lock_many");
+    try_take_entries(entries, arrival, "try_lock_many")
 }
 
 /// `try_lock_many_checked`: as `try_take_many`, a lock given twice an error.
@@ -90,21 +94,22 @@ pub(crate) fn try_take_many<'a, M: LockSetMember + 'a>(
 pub(crate) fn try_take_many_checked<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Result<ManyGuards<M::Guard<'a>>, TryLockManyError> {
-    let entries = begin_many_checked(locks, "try_lock_many_checked")?;
-    Ok(try_take_entries(entries, "try_lock_many_checked")?)
+    let (entries, arrival) = begin_many_checked(locks, "try_lock_many_checked")?;
+    Ok(try_take_entries(entries, arrival, "try_lock_many_checked")?)
 }
 
 fn try_take_entries<'a, M: LockSetMember + 'a>(
     mut entries: Entries<M>,
+    arrival: Arrival,
     call: &'static str,
 ) -> Result<ManyGuards<M::Guard<'a>>, TryLockError> {
     let busy = || TryLockError::new::<M::Level>(call);
-    for (_, slot) in entries.iter_mut() {
-        if !slot.try_acquire() {
+    for index in acquisition_order(entries.len(), arrival) {
+        if !entries[index].1.try_acquire() {
             return Err(busy());
         }
     }
-    into_guards(&mut entries).ok_or_else(busy)
+    into_guards(&mut entries, arrival).ok_or_else(busy)
 }
 
 /// `lock_many_blocking`: every lock, blocking on each in turn.
@@ -113,9 +118,12 @@ fn try_take_entries<'a, M: LockSetMember + 'a>(
 pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> ManyGuards<M::Guard<'a>> {
-    let mut members = collect_members(locks);
-    sort_by_address::<M::Level, _>(&mut members, member_key, "lock_many_blocking");
-    block_in_order(&members)
+    let mut members = Members::new();
+    members.extend(locks.into_iter().enumerate());
+    let arrival = sort_by_address::<M::Level, _>(&mut members, member_key, "lock_many_blocking");
+    let mut held = ManyGuards::new(InlineVec::new());
+    block_in_order(&members, arrival, held.buffer());
+    held
 }
 
 /// `lock_many_blocking_checked`: as `take_many_blocking`, a lock given twice
@@ -124,22 +132,21 @@ pub(crate) fn take_many_blocking<'a, M: LockSetMember + 'a>(
 pub(crate) fn take_many_blocking_checked<'a, M: LockSetMember + 'a>(
     locks: impl IntoIterator<Item = M>,
 ) -> Result<ManyGuards<M::Guard<'a>>, DuplicateLockError> {
-    let mut members = collect_members(locks);
-    sort_by_address_checked::<M::Level, _>(&mut members, member_key, "lock_many_blocking_checked")?;
-    Ok(block_in_order(&members))
+    let mut members = Members::new();
+    members.extend(locks.into_iter().enumerate());
+    let arrival = sort_by_address_checked::<M::Level, _>(
+        &mut members,
+        member_key,
+        "lock_many_blocking_checked",
+    )?;
+    let mut held = ManyGuards::new(InlineVec::new());
+    block_in_order(&members, arrival, held.buffer());
+    Ok(held)
 }
 
 /// The members of a blocking call with their positions: the blocking path
 /// needs no [`Slot`], as nothing is left half-taken between two polls.
 type Members<M> = InlineVec<(usize, M)>;
-
-fn collect_members<M: LockSetMember>(locks: impl IntoIterator<Item = M>) -> Members<M> {
-    let mut members = Members::new();
-    for member in locks {
-        members.push((members.len(), member));
-    }
-    members
-}
 
 fn member_key<M: LockSetMember>(&(position, member): &(usize, M)) -> (usize, usize) {
     (member.address(), position)
@@ -147,20 +154,47 @@ fn member_key<M: LockSetMember>(&(position, member): &(usize, M)) -> (usize, usi
 
 /// Begins every acquisition (at the user's call, in acquisition order), then
 /// blocks on each lock in turn and moves the guards into the caller's order.
+/// The guards are written into the caller's buffer, not returned: the
+/// buffer (eight guards inline) is not copied on its way out.
 #[track_caller]
 #[inline]
-fn block_in_order<'a, M: LockSetMember + 'a>(members: &Members<M>) -> ManyGuards<M::Guard<'a>> {
-    let mut acquisitions: InlineVec<Acquisition> = InlineVec::new();
-    for rank in 0..members.len() {
-        acquisitions.push(begin_member::<M::Level>(rank > 0));
-    }
-    let mut guards: InlineVec<M::Guard<'a>> = InlineVec::new();
-    for (&(_, member), acquisition) in members.iter().zip(acquisitions.as_mut_slice()) {
+fn block_in_order<'a, M: LockSetMember + 'a>(
+    members: &Members<M>,
+    arrival: Arrival,
+    guards: &mut InlineVec<M::Guard<'a>>,
+) {
+    // The acquisitions in an array of their own up to eight (zero-sized
+    // without `lockdep`: nothing is then kept), which an `InlineVec` would
+    // test for spilling at each push.
+    let mut inline: ArrayVec<Acquisition, INLINE> = ArrayVec::new();
+    let mut heap: Vec<Acquisition> = Vec::new();
+    let acquisitions: &mut [Acquisition] = if members.len() <= INLINE {
+        for rank in 0..members.len() {
+            inline.push(begin_member::<M::Level>(rank > 0));
+        }
+        &mut inline
+    } else {
+        heap.reserve_exact(members.len());
+        for rank in 0..members.len() {
+            heap.push(begin_member::<M::Level>(rank > 0));
+        }
+        &mut heap
+    };
+    block_each(members, acquisitions, guards);
+    in_caller_order(guards, arrival, members.iter().map(|&(position, _)| position));
+}
+
+/// Blocks on each lock in turn, its acquisition begun.
+#[inline]
+fn block_each<'a, M: LockSetMember + 'a>(
+    members: &Members<M>,
+    acquisitions: &mut [Acquisition],
+    guards: &mut InlineVec<M::Guard<'a>>,
+) {
+    guards.extend(members.iter().zip(acquisitions).map(|(&(_, member), acquisition)| {
         let raw = block_member(member, acquisition);
-        guards.push(M::guard(raw, Granted(acquisition.granted())));
-    }
-    in_caller_order(&mut guards, members.iter().map(|&(position, _)| position));
-    ManyGuards::new(guards)
+        M::guard(raw, Granted(acquisition.granted()))
+    }));
 }
 
 /// The locks with their positions, in acquisition order (by address), each
@@ -170,11 +204,11 @@ fn block_in_order<'a, M: LockSetMember + 'a>(members: &Members<M>) -> ManyGuards
 fn begin_many<M: LockSetMember, B: Buffer<Entry<M>>>(
     locks: impl IntoIterator<Item = M>,
     call: &'static str,
-) -> B {
+) -> (B, Arrival) {
     let mut entries: B = collect(locks);
-    sort_by_address::<M::Level, _>(&mut entries, entry_key, call);
-    begin_entries(&mut entries);
-    entries
+    let arrival = order_by_address::<M::Level, _>(&mut entries, entry_key, call);
+    begin_entries(&mut entries, arrival);
+    (entries, arrival)
 }
 
 /// As [`begin_many`]; a lock given twice is an error and nothing is begun.
@@ -182,11 +216,11 @@ fn begin_many<M: LockSetMember, B: Buffer<Entry<M>>>(
 fn begin_many_checked<M: LockSetMember, B: Buffer<Entry<M>>>(
     locks: impl IntoIterator<Item = M>,
     call: &'static str,
-) -> Result<B, DuplicateLockError> {
+) -> Result<(B, Arrival), DuplicateLockError> {
     let mut entries: B = collect(locks);
-    sort_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
-    begin_entries(&mut entries);
-    Ok(entries)
+    let arrival = order_by_address_checked::<M::Level, _>(&mut entries, entry_key, call)?;
+    begin_entries(&mut entries, arrival);
+    Ok((entries, arrival))
 }
 
 #[inline]
@@ -199,11 +233,20 @@ fn entry_key<M: LockSetMember>((position, slot): &Entry<M>) -> (usize, usize) {
 }
 
 /// All of one level: the first begun is the set's first, the rest join it.
+/// Begun in acquisition order, which the safety net checks.
 #[track_caller]
-fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>]) {
-    for (rank, (_, slot)) in entries.iter_mut().enumerate() {
-        slot.begin(rank > 0);
+fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>], arrival: Arrival) {
+    for (rank, index) in acquisition_order(entries.len(), arrival).enumerate() {
+        entries[index].1.begin(rank > 0);
     }
+}
+
+/// The indices of `len` entries ordered by [`order_by_address`], in
+/// acquisition order: backwards for a set given in descending order.
+#[inline]
+fn acquisition_order(len: usize, arrival: Arrival) -> impl Iterator<Item = usize> {
+    let reversed = arrival == Arrival::Reversed;
+    (0..len).map(move |rank| if reversed { len - 1 - rank } else { rank })
 }
 
 /// The guards of held entries, in the caller's order; `None` if one is not
@@ -211,28 +254,52 @@ fn begin_entries<M: LockSetMember>(entries: &mut [Entry<M>]) {
 #[inline]
 fn into_guards<'a, M: LockSetMember + 'a>(
     entries: &mut [Entry<M>],
+    arrival: Arrival,
 ) -> Option<ManyGuards<M::Guard<'a>>> {
     let mut guards = InlineVec::new();
     for (_, slot) in entries.iter_mut() {
         guards.push(slot.take_guard()?);
     }
-    in_caller_order(&mut guards, entries.iter().map(|&(position, _)| position));
+    // Only a sorted set is out of the caller's order (see `order_by_address`).
+    if arrival == Arrival::Shuffled {
+        in_caller_order(&mut guards, arrival, entries.iter().map(|&(position, _)| position));
+    }
     Some(ManyGuards::new(guards))
 }
 
-/// The guards of the async future's held entries, in the caller's order, in
-/// the entries' own allocation; `None` if one is not held.
+/// The guards of the async future's entries, all held, in the caller's
+/// order, in the entries' own allocation.
 fn into_guard_vec<'a, M: LockSetMember + 'a>(
     mut entries: Vec<Entry<M>>,
-) -> Option<Vec<M::Guard<'a>>> {
-    entries.sort_unstable_by_key(|&(position, _)| position);
-    entries.into_iter().map(|(_, mut slot)| slot.take_guard()).collect()
+    arrival: Arrival,
+) -> Vec<M::Guard<'a>> {
+    // Only a sorted set is out of the caller's order (see `order_by_address`).
+    if arrival == Arrival::Shuffled {
+        entries.sort_unstable_by_key(|&(position, _)| position);
+    }
+    // Infallible per entry (no `Option` to collect through): one loop, in place.
+    entries
+        .into_iter()
+        .map(|(_, slot)| match slot.into_guard() {
+            Some(guard) => guard,
+            None => unreachable!("every lock of a ready `lock_many` is held"),
+        })
+        .collect()
 }
 
 /// Moves guards pushed in acquisition order into the caller's order;
 /// `positions` gives the caller's position of each, in acquisition order.
 #[inline]
-fn in_caller_order<G>(guards: &mut [G], positions: impl ExactSizeIterator<Item = usize>) {
+fn in_caller_order<G>(
+    guards: &mut [G],
+    arrival: Arrival,
+    positions: impl ExactSizeIterator<Item = usize>,
+) {
+    match arrival {
+        Arrival::InOrder => return,
+        Arrival::Reversed => return guards.reverse(),
+        Arrival::Shuffled => {}
+    }
     let mut inline = [0; INLINE];
     let mut heap = Vec::new();
     let slots: &mut [usize] = match inline.get_mut(..positions.len()) {
@@ -254,8 +321,11 @@ fn in_caller_order<G>(guards: &mut [G], positions: impl ExactSizeIterator<Item =
 /// Dropping it releases every lock it took.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct LockManyFuture<'a, M: LockSetMember> {
-    /// In acquisition order.
+    /// In the caller's order if given in ascending or descending address
+    /// order, else sorted (see `order_by_address`).
     entries: Vec<Entry<M>>,
+    /// Which way to walk `entries` (backwards if `Reversed`).
+    arrival: Arrival,
     /// How many entries are held.
     next: usize,
     done: bool,
@@ -271,15 +341,19 @@ impl<'a, M: LockSetMember + 'a> Future for LockManyFuture<'a, M> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         assert!(!this.done, "a `lock_many` future was polled after it completed");
-        while let Some((_, slot)) = this.entries.get_mut(this.next) {
-            ready!(slot.poll_acquire(cx));
+        let len = this.entries.len();
+        while this.next < len {
+            // In acquisition order: backwards over a set given in descending order.
+            let index = match this.arrival {
+                Arrival::Reversed => len - 1 - this.next,
+                Arrival::InOrder | Arrival::Shuffled => this.next,
+            };
+            ready!(this.entries[index].1.poll_acquire(cx));
             this.next += 1;
         }
         this.done = true;
-        match into_guard_vec(core::mem::take(&mut this.entries)) {
-            Some(guards) => Poll::Ready((guards, LockToken::acquired())),
-            None => unreachable!("every lock was just taken"),
-        }
+        let guards = into_guard_vec(core::mem::take(&mut this.entries), this.arrival);
+        Poll::Ready((guards, LockToken::acquired()))
     }
 }
 

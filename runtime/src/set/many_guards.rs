@@ -42,6 +42,11 @@ impl<G> ManyGuards<G> {
         ManyGuards { guards }
     }
 
+    /// The buffer, to fill in place.
+    pub(crate) fn buffer(&mut self) -> &mut InlineVec<G> {
+        &mut self.guards
+    }
+
     /// The guards in a `Vec`, in the caller's order (allocating for a set of
     /// eight or fewer).
     ///

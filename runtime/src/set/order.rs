@@ -90,34 +90,102 @@ pub(crate) fn settle_ties(
     in_set
 }
 
+/// How the caller gave a set of same-level locks, relative to the one global
+/// order: what it takes to hand their guards back in the caller's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arrival {
+    /// Ascending addresses: the guards are in the caller's order as taken.
+    InOrder,
+    /// Descending addresses (a set walked backwards, two locks the other way
+    /// round): reversing the guards puts them in the caller's order.
+    Reversed,
+    /// Any other order: the guards go back by their positions.
+    Shuffled,
+}
+
 /// Sorts the locks of one level by address, the one global order among them,
 /// and panics if one lock appears twice. `key` gives a lock's address and its
 /// position in the caller's order.
 #[track_caller]
+#[inline]
 pub(crate) fn sort_by_address<L: Level, E>(
     entries: &mut [E],
     key: impl Fn(&E) -> (usize, usize),
     call: &'static str,
-) {
-    if let Err(duplicate) = sort_by_address_checked::<L, E>(entries, key, call) {
-        same_lock_twice(&duplicate);
+) -> Arrival {
+    match sort_by_address_checked::<L, E>(entries, key, call) {
+        Ok(arrival) => arrival,
+        Err(duplicate) => same_lock_twice(&duplicate),
     }
 }
 
 /// As [`sort_by_address`], returning the first duplicate instead of panicking.
+#[inline]
 pub(crate) fn sort_by_address_checked<L: Level, E>(
     entries: &mut [E],
     key: impl Fn(&E) -> (usize, usize),
     call: &'static str,
-) -> Result<(), DuplicateLockError> {
-    // Two locks, the usual transfer, need one comparison and no sort.
-    if let [first, second] = entries {
-        if key(first) > key(second) {
-            core::mem::swap(first, second);
-        }
-    } else {
-        entries.sort_unstable_by_key(&key);
+) -> Result<Arrival, DuplicateLockError> {
+    let arrival = order_by_address_checked::<L, E>(entries, key, call)?;
+    if arrival == Arrival::Reversed {
+        entries.reverse();
     }
+    Ok(arrival)
+}
+
+/// As [`sort_by_address`], but a set given in descending address order is
+/// left as it is, to be walked backwards ([`Arrival::Reversed`]): its
+/// entries stay in the caller's order.
+#[track_caller]
+#[inline]
+pub(crate) fn order_by_address<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Arrival {
+    match order_by_address_checked::<L, E>(entries, key, call) {
+        Ok(arrival) => arrival,
+        Err(duplicate) => same_lock_twice(&duplicate),
+    }
+}
+
+/// As [`order_by_address`], returning the first duplicate instead of
+/// panicking.
+///
+/// A set given in ascending or descending address order (two locks always
+/// are, unless one is given twice) is recognised in one pass, without a sort:
+/// its addresses are strictly monotone, so it has no duplicate either. Any
+/// other order is sorted.
+#[inline]
+pub(crate) fn order_by_address_checked<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Result<Arrival, DuplicateLockError> {
+    let (mut ascending, mut descending) = (true, true);
+    for pair in entries.windows(2) {
+        let (before, after) = (key(&pair[0]).0, key(&pair[1]).0);
+        ascending &= before < after;
+        descending &= before > after;
+    }
+    if ascending {
+        return Ok(Arrival::InOrder);
+    }
+    if descending {
+        return Ok(Arrival::Reversed);
+    }
+    sort_shuffled::<L, E>(entries, key, call)?;
+    Ok(Arrival::Shuffled)
+}
+
+/// The sort of a set in neither address order, and its check for a lock
+/// given twice (now next to each other).
+fn sort_shuffled<L: Level, E>(
+    entries: &mut [E],
+    key: impl Fn(&E) -> (usize, usize),
+    call: &'static str,
+) -> Result<(), DuplicateLockError> {
+    entries.sort_unstable_by_key(&key);
     for pair in entries.windows(2) {
         let ((before, first), (after, second)) = (key(&pair[0]), key(&pair[1]));
         if before == after {

@@ -107,6 +107,19 @@ impl<M: LockSetMember> Slot<M> {
         true
     }
 
+    /// The guard of a held lock; `None` (and the slot dropped: a wait
+    /// abandoned) if it is not held.
+    #[inline]
+    pub(crate) fn into_guard<'g>(self) -> Option<M::Guard<'g>>
+    where
+        M: 'g,
+    {
+        match self.state {
+            State::Held(raw, hold) => Some(M::guard(raw, Granted(hold))),
+            _ => None,
+        }
+    }
+
     /// The guard of a held lock, once; `None` if it is not held (any more).
     #[inline]
     pub(crate) fn take_guard<'g>(&mut self) -> Option<M::Guard<'g>>
