@@ -16,7 +16,9 @@
 //! | async `Mutex` contended by 8 tasks, the lock changing owner on most operations | tokio's `Mutex` (both serve waiters in arrival order) | 0.89× |
 //! | blocking `sync::Mutex` | parking_lot's | 0.99–1.05× on Linux (the release adds one load and compare; an async set waiter about to sleep pays a `membarrier` system call instead); elsewhere, or where the kernel refuses `membarrier`, one more locked instruction per unlock, 1.05–1.5× depending on the processor |
 //! | `lock_all` of 2–8 locks | the same locks taken by hand | 1.02–1.04× |
-//! | `lock_many` | happylock's `LockCollection` | 1.03–1.5× (a known gap) |
+//! | async `lock_many` of 2 / 8 locks | async-lock's mutexes taken by hand | 0.85× / 0.57× |
+//! | prebuilt `LockGroup::lock_blocking` of 2 / 8 `sync::Mutex` | parking_lot by hand; happylock's and surelock's prebuilt sets | 1.27× / 1.10× by hand; 0.83× / 0.82× happylock; 1.16× / 0.93× surelock |
+//! | one-off `lock_many_blocking` of 2 / 8 `sync::Mutex` (no heap allocation up to 8) | parking_lot by hand | 1.90× / 1.39× |
 //! | `sync::Condvar` hand-off between two threads, notified after the guard is dropped | parking_lot's `Condvar` | 1.1× |
 //! | the same, notified while the mutex is held | parking_lot's `Condvar` | 2.4–3× (parking_lot moves the waiter onto the mutex's queue there, which takes `unsafe`; notify after the unlock) |
 //! | PostgreSQL lock + unlock through `PgLock` | the same two statements sent by hand, prepared | 0.96× |
@@ -25,11 +27,12 @@
 //! ## The `lockdep` feature
 //!
 //! Zero when off. When on (with the default coarse clock), an uncontended
-//! blocking lock + unlock takes about 2.5× parking_lot's time (281 instructions
-//! by callgrind, against tracing-mutex's 152), two nested blocking locks 2.4× (0.81× tracing-mutex's time), and an
-//! async lock about 1.3× tokio's, one or two nested (a shared 2-core VM at load
-//! 7–10, release build, medians of three runs). See [the runtime
-//! net](super::runtime_net#what-it-costs) and `BENCHMARKS.md`.
+//! blocking lock + unlock takes about 1.55× parking_lot's time, the same as
+//! tracing-mutex (181 instructions by callgrind against its 152, and no locked
+//! instruction added), two nested blocking locks 0.6× tracing-mutex's time, and
+//! an async lock about 1.5× tokio's (a 2-core VM at load ~1, release build,
+//! medians of three runs). See [the runtime net](super::runtime_net#what-it-costs)
+//! and `BENCHMARKS.md`.
 //!
 //! ## Compile time
 //!
