@@ -10,9 +10,9 @@ mod storage {
     use lockladder::lock_level;
 
     #[lock_level(above(crate::Cache, 5))]
-    pub struct Log;
+    pub struct RaftLog;
 
-    #[lock_level(below(Log))]
+    #[lock_level(below(RaftLog))]
     pub struct HardState;
 }
 
