@@ -59,4 +59,28 @@ fn counts_of_running_exited_and_moved_holds_add_up_exactly() {
     let stats = inventory_stats();
     assert_eq!((stats.acquisitions, stats.hold.count), (6, 6), "a hold released elsewhere");
     assert_eq!(stats.contended, 0);
+
+    // Holds going on, on this thread and in a tokio task on another: counted
+    // as acquisitions at once, as holds once they end.
+    let mut token = LockToken::new();
+    let (held_here, _token) = inventory.try_lock(&mut token).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    let (taken_tx, taken_rx) = mpsc::channel();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let inventory = std::sync::Arc::new(Mutex::new(Inventory));
+    let in_task = std::sync::Arc::clone(&inventory);
+    let task = runtime.spawn(async move {
+        let mut token = LockToken::new();
+        let (_held, _token) = in_task.lock(&mut token).await;
+        taken_tx.send(()).unwrap();
+        release_rx.await.unwrap();
+    });
+    taken_rx.recv().unwrap();
+    let stats = inventory_stats();
+    assert_eq!((stats.acquisitions, stats.hold.count), (8, 6), "two holds going on");
+    drop(held_here);
+    release_tx.send(()).unwrap();
+    runtime.block_on(task).unwrap();
+    let stats = inventory_stats();
+    assert_eq!((stats.acquisitions, stats.hold.count), (8, 8), "both ended");
 }

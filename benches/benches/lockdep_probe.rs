@@ -10,6 +10,7 @@
 //!
 //! Instructions per round = the difference between two counts (say 20000 and
 //! 60000 rounds) divided by the difference in rounds, which cancels the set-up.
+//! With `PROBE_TIME=1` it prints the nanoseconds per round as well.
 //! Cases: `parking_lot-one`, `tracing-one`, `sync-one`, `sync-nested`,
 //! `parking_lot-nested`, `tracing-nested`, `tokio-one`, `async-one`,
 //! `tokio-nested`, `async-nested`, `task-one`; `-untimed` / `-precise` after a
@@ -44,7 +45,17 @@ fn main() {
     // A first run starts what starts once (clocks, caches, the runtime), so
     // that the run counted costs what every later round costs.
     run(&rt, case, 1_000);
+    // What starts on a thread of its own (the coarse clock; the membarrier
+    // registration, until which a blocking release fences) has started.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    run(&rt, case, 1_000);
+    let start = std::time::Instant::now();
     measured(|| run(&rt, case, rounds));
+    // `PROBE_TIME=1`: the time per round too (many short runs of two builds,
+    // alternated, compare them on a noisy machine better than one long run).
+    if std::env::var_os("PROBE_TIME").is_some() {
+        println!("{:.3}", start.elapsed().as_nanos() as f64 / rounds as f64);
+    }
 }
 
 /// What callgrind counts: `--toggle-collect='*measured*'`.

@@ -17,6 +17,8 @@ use super::histogram::{Histogram, Snapshot, bump};
 /// Acquisitions, contention, waits and holds of one site.
 pub(crate) struct Counters {
     acquisitions: AtomicU64,
+    /// Acquisitions granted with timing off: their holds are not timed.
+    untimed: AtomicU64,
     contended: AtomicU64,
     /// Waits of contended acquisitions, from the first failed attempt to the grant.
     wait: Histogram,
@@ -27,14 +29,29 @@ pub(crate) struct Counters {
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Counts {
     pub(crate) acquisitions: u64,
+    pub(crate) untimed: u64,
     pub(crate) contended: u64,
     pub(crate) wait: Snapshot,
     pub(crate) hold: Snapshot,
 }
 
 impl Counts {
+    /// These counts with the holds no release counted: a timed hold that
+    /// ended in the coarse tick it started in (most holds) is counted by
+    /// nobody when it ends, to keep the release cheap, and is read here as
+    /// the difference: every timed grant (`acquisitions - untimed`) whose hold
+    /// was neither counted at its end nor is `live` (still going on) ended
+    /// zero ticks long.
+    pub(crate) fn with_zero_holds(mut self, live: u64) -> Counts {
+        let timed = self.acquisitions.saturating_sub(self.untimed);
+        let accounted = self.hold.count().saturating_add(live);
+        self.hold.add_zero_holds(timed.saturating_sub(accounted));
+        self
+    }
+
     pub(crate) fn merge(&mut self, other: &Counts) {
         self.acquisitions += other.acquisitions;
+        self.untimed += other.untimed;
         self.contended += other.contended;
         self.wait.merge(&other.wait);
         self.hold.merge(&other.hold);
@@ -45,16 +62,21 @@ impl Counters {
     pub(crate) const fn new() -> Self {
         Counters {
             acquisitions: AtomicU64::new(0),
+            untimed: AtomicU64::new(0),
             contended: AtomicU64::new(0),
             wait: Histogram::new(),
             hold: Histogram::new(),
         }
     }
 
-    /// A grant, counted by the thread that owns these counters.
+    /// A grant, counted by the thread that owns these counters; `timed`: its
+    /// hold is timed (see [`Counts::with_zero_holds`]).
     #[inline]
-    pub(crate) fn grant_owned(&self, waited: Option<Duration>) {
+    pub(crate) fn grant_owned(&self, waited: Option<Duration>, timed: bool) {
         bump(&self.acquisitions, 1);
+        if !timed {
+            bump(&self.untimed, 1);
+        }
         if let Some(waited) = waited {
             bump(&self.contended, 1);
             self.wait.record_owned(waited);
@@ -62,8 +84,11 @@ impl Counters {
     }
 
     /// A grant, counted into counters that several threads write.
-    pub(crate) fn grant_shared(&self, waited: Option<Duration>) {
+    pub(crate) fn grant_shared(&self, waited: Option<Duration>, timed: bool) {
         self.acquisitions.fetch_add(1, Ordering::Relaxed);
+        if !timed {
+            self.untimed.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(waited) = waited {
             self.contended.fetch_add(1, Ordering::Relaxed);
             self.wait.record(waited);
@@ -84,6 +109,7 @@ impl Counters {
     pub(crate) fn counts(&self) -> Counts {
         Counts {
             acquisitions: self.acquisitions.load(Ordering::Relaxed),
+            untimed: self.untimed.load(Ordering::Relaxed),
             contended: self.contended.load(Ordering::Relaxed),
             wait: self.wait.snapshot(),
             hold: self.hold.snapshot(),
@@ -93,6 +119,7 @@ impl Counters {
     /// Adds `other` into these (shared) counters.
     fn absorb(&self, other: &Counters) {
         self.acquisitions.fetch_add(other.acquisitions.load(Ordering::Relaxed), Ordering::Relaxed);
+        self.untimed.fetch_add(other.untimed.load(Ordering::Relaxed), Ordering::Relaxed);
         self.contended.fetch_add(other.contended.load(Ordering::Relaxed), Ordering::Relaxed);
         self.wait.absorb(&other.wait);
         self.hold.absorb(&other.hold);
@@ -100,6 +127,7 @@ impl Counters {
 
     fn clear(&self) {
         self.acquisitions.store(0, Ordering::Relaxed);
+        self.untimed.store(0, Ordering::Relaxed);
         self.contended.store(0, Ordering::Relaxed);
         self.wait.clear();
         self.hold.clear();

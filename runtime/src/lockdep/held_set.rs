@@ -181,6 +181,29 @@ impl Table {
         }
     }
 
+    /// How many entries of this table (every chunk) hold the site numbered
+    /// `site` now, timed: for a report (see `Counts::with_zero_holds`).
+    pub(crate) fn live_timed_holds(&'static self, site: u32) -> u64 {
+        let mut live = 0;
+        let mut chunk = self;
+        loop {
+            let used = chunk.used.load(Ordering::Acquire);
+            for entry in &chunk.entries[..used.min(CHUNK)] {
+                let since = Stamp::from_bits(entry.since.load(Ordering::Relaxed));
+                if entry.owner.load(Ordering::Acquire) != 0
+                    && entry.held().site_id() == site
+                    && since.is_timed()
+                {
+                    live += 1;
+                }
+            }
+            match chunk.next.get() {
+                Some(next) => chunk = next,
+                None => return live,
+            }
+        }
+    }
+
     /// Checks that `owner` may take `site` and claims an entry for it, in one
     /// pass over the table, for a table only `owner` claims in (its thread's
     /// own); returns the entry and the highest site held before. Entries
@@ -335,6 +358,13 @@ static SHARD_TABLES: [Table; SHARDS] = [const { Table::new() }; SHARDS];
 
 fn shard(task: TaskKey) -> &'static Table {
     &SHARD_TABLES[(task.spread() >> 56) as usize % SHARDS]
+}
+
+/// Timed holds of the site numbered `site` going on now, in every table:
+/// the tasks' shards and every thread's.
+pub(crate) fn live_timed_holds(site: u32) -> u64 {
+    let in_tasks: u64 = SHARD_TABLES.iter().map(|table| table.live_timed_holds(site)).sum();
+    in_tasks + super::thread_held::live_timed_holds(site)
 }
 
 /// Checks that `task` may take `level`.

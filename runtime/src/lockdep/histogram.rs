@@ -121,6 +121,11 @@ impl Snapshot {
         self.buckets.iter().sum()
     }
 
+    /// Adds `count` durations of zero.
+    pub(crate) fn add_zero_holds(&mut self, count: u64) {
+        self.buckets[0] += count;
+    }
+
     pub(crate) fn total(&self) -> Duration {
         Duration::from_nanos(self.total_nanos)
     }

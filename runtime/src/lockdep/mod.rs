@@ -44,14 +44,16 @@
 //!   summed when a report is read, and so are the counts of each nesting (a
 //!   lock taken while another is held). On a thread, an uncontended lock +
 //!   unlock adds no atomic read-modify-write and no fence to the lock's own,
-//!   nested or not, and about 165 plain instructions (measured with
+//!   nested or not, and about 150 plain instructions (measured with
 //!   callgrind; BENCHMARKS.md, issue 17).
 //! * **No precise clock per hold**, by default. Holds are timed with a coarse
 //!   clock, a number that a background thread (`lockladder-lockdep-clock`,
 //!   started at the first timed hold) advances every [`COARSE_TICK`] (1 ms):
 //!   one load at the grant and one at the release (a hold that ends in the
-//!   tick it started in, the common case, is counted inline with that load and
-//!   one count; anything else is counted out of line), where a precise clock read
+//!   tick it started in, the common case, is not counted when it ends: a
+//!   report counts it from the grants, as every timed grant whose hold is
+//!   neither going on nor was counted otherwise; anything else is counted
+//!   out of line), where a precise clock read
 //!   costs ~20 ns on a VM, more than an uncontended lock. The trade-off: the
 //!   long-hold warning still sees every hold, to within a tick (later if the
 //!   clock's thread is starved of CPU), but hold times in the statistics are
@@ -220,7 +222,7 @@ impl Pending {
         if let Some(parent) = parent.site_id() {
             edges::observe(parent, site);
         }
-        self.site.grant(self.waiting_since.elapsed());
+        self.site.grant(self.waiting_since.elapsed(), since.is_timed());
         Active { entry }
     }
 }
@@ -244,12 +246,10 @@ impl Drop for Active {
     fn drop(&mut self) {
         let released = self.entry.release();
         // The common hold, by the default (coarse) clock: it ended in the tick
-        // it started in, on the thread that took it. One clock load and one
-        // count, no call: everything else is out of line.
-        if released.since.in_current_tick()
-            && long_hold::zero_is_below()
-            && site::zero_hold_here(released.site, released.slot)
-        {
+        // it started in. One clock load, nothing counted (a report reads it
+        // off the grants: `Counts::with_zero_holds`), no call: everything
+        // else is out of line.
+        if released.since.in_current_tick() && long_hold::zero_is_below() {
             return;
         }
         end_hold(released.site, released.slot, released.since);

@@ -27,7 +27,10 @@ pub(crate) struct Site {
 impl Site {
     /// Everything counted here so far, every thread's counters included.
     pub(crate) fn counts(&self) -> Counts {
-        self.counters.counts()
+        // The live holds first: one granted after this look counts as ended
+        // zero long, not as less than none.
+        let live = super::held_set::live_timed_holds(self.id);
+        self.counters.counts().with_zero_holds(live)
     }
 }
 
@@ -45,13 +48,13 @@ pub(crate) struct LocalSite {
 const NO_SLOT: u8 = u8::MAX;
 
 impl LocalSite {
-    /// Counts a grant.
+    /// Counts a grant; `timed`: its hold is.
     #[inline]
-    pub(crate) fn grant(&self, waited: Option<core::time::Duration>) {
+    pub(crate) fn grant(&self, waited: Option<core::time::Duration>, timed: bool) {
         if self.slot == NO_SLOT {
-            self.counters.grant_shared(waited);
+            self.counters.grant_shared(waited, timed);
         } else {
-            self.counters.grant_owned(waited);
+            self.counters.grant_owned(waited, timed);
         }
     }
 
@@ -71,18 +74,6 @@ pub(crate) fn hold(site: u32, slot: u8, nanos: u64) {
         Some(counters) => counters.hold_owned(nanos),
         None => hold_shared(site, nanos),
     }
-}
-
-/// Counts a zero-length hold (by the coarse clock, the common one) into this
-/// thread's counters, if they are where the grant counted (see [`hold`]);
-/// `false` if not, for [`hold`] to count it where it belongs.
-#[inline(always)]
-pub(crate) fn zero_hold_here(site: u32, slot: u8) -> bool {
-    let counters = owned_counters(site, slot);
-    if let Some(counters) = counters {
-        counters.hold_owned(0);
-    }
-    counters.is_some()
 }
 
 /// This thread's counters for the site numbered `site`, if its cache `slot`

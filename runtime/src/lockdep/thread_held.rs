@@ -31,6 +31,10 @@ struct ReturnOnExit;
 /// has again, so the next owner skips it).
 static SPARE_TABLES: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
 
+/// Every thread table made so far (they are reused, never freed), for a
+/// report to count the holds going on.
+static ALL_TABLES: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
+
 /// Claimed by threads whose storage is gone, with compare-and-swap since
 /// several may claim at once.
 static EXITING: Table = Table::new();
@@ -57,6 +61,14 @@ pub(crate) fn enter(claim: Claim) -> Result<(&'static Entry, Parent), (u64, Conf
     entered.map_err(|held| (owner, held))
 }
 
+/// Timed holds of the site numbered `site` going on now in the threads'
+/// tables.
+pub(crate) fn live_timed_holds(site: u32) -> u64 {
+    let tables = ALL_TABLES.lock().unwrap_or_else(PoisonError::into_inner);
+    let in_threads: u64 = tables.iter().map(|table| table.live_timed_holds(site)).sum();
+    in_threads + EXITING.live_timed_holds(site)
+}
+
 /// The calling thread's table, its key, and whether others claim in that
 /// table too (only for a thread whose storage is gone: a lock taken in a
 /// thread-local's destructor claims in one table shared by all such threads).
@@ -80,7 +92,11 @@ fn first_table() -> (&'static Table, u64, bool) {
     let table = SPARE_TABLES.lock().unwrap_or_else(PoisonError::into_inner).pop();
     // Leaked on purpose and reused: at most as many as threads alive at
     // once, and a guard released late must find its entry.
-    let table = table.unwrap_or_else(|| Box::leak(Box::new(Table::new())));
+    let table = table.unwrap_or_else(|| {
+        let table = Box::leak(Box::new(Table::new()));
+        ALL_TABLES.lock().unwrap_or_else(PoisonError::into_inner).push(table);
+        table
+    });
     HELD.with(|held| held.set(Some((table, owner))));
     (table, owner, false)
 }

@@ -137,6 +137,12 @@ impl Stamp {
         }
     }
 
+    /// Whether this starts a timed hold (timing was on when it was read).
+    #[inline(always)]
+    pub(crate) fn is_timed(self) -> bool {
+        self.0 & 3 != UNTIMED
+    }
+
     /// A coarse stamp of the coarse clock's current tick: the hold it started
     /// is zero ticks long. One load, one comparison (a coarse clock that
     /// has not started reads [`NOT_STARTED`], which is no stamp).
