@@ -61,9 +61,9 @@ impl Entry {
         Released { site: site >> 8, slot: site as u8, since }
     }
 
+    /// Records `level` and the site word (see [`LocalSite::word`]).
     #[inline(always)]
-    fn fill(&self, level: u32, site: &Site, slot: u8, since: Stamp) {
-        let site = site.id << 8 | u32::from(slot);
+    fn fill(&self, level: u32, site: u32, since: Stamp) {
         self.what.store(u64::from(level) << 32 | u64::from(site), Ordering::Relaxed);
         self.since.store(since.to_bits(), Ordering::Relaxed);
     }
@@ -118,13 +118,14 @@ impl Parent {
     }
 }
 
-/// A hold about to be recorded: the site taken, the cache slot of the
-/// holder's counters for it, whether it is a later member of a same-level set
-/// taken together, and when it started.
+/// A hold about to be recorded: the level taken, the site word (its site's
+/// id and the cache slot of the holder's counters for it, see
+/// [`LocalSite::word`](super::site::LocalSite::word): nothing of the site's record is read), whether it is
+/// a later member of a same-level set taken together, and when it started.
 #[derive(Clone, Copy)]
 pub(crate) struct Claim {
-    pub(crate) site: &'static Site,
-    pub(crate) slot: u8,
+    pub(crate) level: u32,
+    pub(crate) site: u32,
     pub(crate) in_set: bool,
     pub(crate) since: Stamp,
 }
@@ -219,8 +220,8 @@ impl Table {
         let Some(scanned) = self.entries.get(..used).filter(|_| used < CHUNK) else {
             return self.check_and_claim_beyond_a_chunk(
                 owner,
+                claim.level,
                 claim.site,
-                claim.slot,
                 claim.in_set,
                 claim.since,
             );
@@ -237,8 +238,8 @@ impl Table {
                 free = index;
             }
         }
-        let Claim { site, slot, in_set, since } = claim;
-        if let Some(conflict) = conflict(highest.held(), site.level, in_set) {
+        let Claim { level, site, in_set, since } = claim;
+        if let Some(conflict) = conflict(highest.held(), level, in_set) {
             return Err(conflict);
         }
         // `free <= used < CHUNK`: the `min` only spares a bounds check.
@@ -248,7 +249,7 @@ impl Table {
             // Release: a scan that sees the new `used` sees the owner.
             self.used.store(used + 1, Ordering::Release);
         }
-        entry.fill(site.level, site, slot, since);
+        entry.fill(level, site, since);
         Ok((entry, highest))
     }
 
@@ -264,12 +265,12 @@ impl Table {
         shared: bool,
         claim: Claim,
     ) -> Result<(&'static Entry, Parent), Conflict> {
-        let Claim { site, slot, in_set, since } = claim;
+        let Claim { level, site, in_set, since } = claim;
         let highest = self.highest(owner);
-        if let Some(conflict) = conflict(highest, site.level, in_set) {
+        if let Some(conflict) = conflict(highest, level, in_set) {
             return Err(conflict);
         }
-        Ok((self.claim(owner, shared, site.level, site, slot, since), Parent::of(highest)))
+        Ok((self.claim(owner, shared, level, site, since), Parent::of(highest)))
     }
 
     /// [`check_and_claim`](Table::check_and_claim) out of line, for a
@@ -281,12 +282,12 @@ impl Table {
     fn check_and_claim_beyond_a_chunk(
         &'static self,
         owner: u64,
-        site: &'static Site,
-        slot: u8,
+        level: u32,
+        site: u32,
         in_set: bool,
         since: Stamp,
     ) -> Result<(&'static Entry, Parent), Conflict> {
-        self.check_and_claim(owner, false, Claim { site, slot, in_set, since })
+        self.check_and_claim(owner, false, Claim { level, site, in_set, since })
     }
 
     /// Claims a free entry for `owner`. `shared`: other owners claim in this
@@ -298,14 +299,13 @@ impl Table {
         owner: u64,
         shared: bool,
         level: u32,
-        site: &Site,
-        slot: u8,
+        site: u32,
         since: Stamp,
     ) -> &'static Entry {
         let mut chunk = self;
         loop {
             if let Some(entry) = chunk.claim_in_chunk(owner, shared) {
-                entry.fill(level, site, slot, since);
+                entry.fill(level, site, since);
                 return entry;
             }
             chunk = chunk.next.get_or_init(|| Box::leak(Box::new(Table::new())));
@@ -385,8 +385,8 @@ mod tests {
     use super::*;
     use crate::lockdep::site::site;
 
-    fn site_at(level: u32) -> &'static Site {
-        site(level, "Account", core::panic::Location::caller()).site
+    fn site_at(level: u32) -> u32 {
+        site(level, "Account", core::panic::Location::caller()).word()
     }
 
     #[test]
@@ -394,9 +394,9 @@ mod tests {
         let table: &'static Table = Box::leak(Box::new(Table::new()));
         let (owner, other) = (7, 8);
         let entries: Vec<_> = (1..=40)
-            .map(|level| table.claim(owner, false, level, site_at(level), 0, Stamp::NONE))
+            .map(|level| table.claim(owner, false, level, site_at(level), Stamp::NONE))
             .collect();
-        let _foreign = table.claim(other, true, 99, site_at(99), 0, Stamp::NONE);
+        let _foreign = table.claim(other, true, 99, site_at(99), Stamp::NONE);
         assert!(table.next.get().and_then(|next| next.next.get()).is_some(), "three chunks");
         assert_eq!(table.highest(owner).map(|highest| highest.level), Some(40));
         // Released on another thread, as a guard sent away is.
@@ -413,7 +413,7 @@ mod tests {
     #[test]
     fn a_conflict_is_a_level_not_above_the_highest_held_unless_a_set_member_equals_it() {
         let table: &'static Table = Box::leak(Box::new(Table::new()));
-        let entry = table.claim(1, false, 20, site_at(20), 0, Stamp::NONE);
+        let entry = table.claim(1, false, 20, site_at(20), Stamp::NONE);
         let held = table.highest(1);
         assert!(conflict(held, 30, false).is_none());
         assert!(conflict(held, 20, false).is_some());

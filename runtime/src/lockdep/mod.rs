@@ -128,6 +128,9 @@ use timing::Stamp;
 /// dropped without [`Pending::granted`] (a failed `try_*`, a cancelled future),
 /// it leaves no trace but its site's record.
 pub(crate) struct Pending {
+    /// The level taken (a constant where the lock is, so that the hot path
+    /// reads nothing of the site's record).
+    level: u32,
     site: LocalSite,
     /// The tokio task, or `None` outside any task (then the thread that
     /// grants it holds it).
@@ -189,7 +192,7 @@ impl Pending {
     ) -> Pending {
         let site = site::site(level, name, location);
         let task = TaskKey::current_task();
-        Pending { site, task, in_set, waiting_since: timing::WaitStart::NONE }
+        Pending { level, site, task, in_set, waiting_since: timing::WaitStart::NONE }
     }
 
     /// The first failed attempt starts the wait.
@@ -208,8 +211,7 @@ impl Pending {
     pub(crate) fn granted(self) -> Active {
         let LocalSite { site, .. } = self.site;
         let since = Stamp::hold_start();
-        let slot = self.site.slot();
-        let claim = Claim { site, slot, in_set: self.in_set, since };
+        let claim = Claim { level: self.level, site: self.site.word(), in_set: self.in_set, since };
         let entered = match self.task {
             Some(task) => held_set::enter(task, claim).map_err(|conflict| (task, conflict)),
             None => thread_held::enter(claim)

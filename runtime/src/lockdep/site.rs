@@ -35,33 +35,45 @@ impl Site {
 }
 
 /// A site as the calling thread sees it: the record, and the counters this
-/// thread owns for it (`slot` finds them again when the hold ends).
+/// thread owns for it (its cache slot finds them again when the hold ends).
 #[derive(Clone, Copy)]
 pub(crate) struct LocalSite {
     pub(crate) site: &'static Site,
     counters: &'static Counters,
-    /// The cache slot, or `NO_SLOT` when the counters are the shared ones
-    /// (a thread that is exiting keeps no cache).
-    slot: u8,
+    /// The site's id in the high 24 bits, and in the low 8 the cache slot,
+    /// or `NO_SLOT` when the counters are the shared ones (a thread that is
+    /// exiting keeps no cache): what a hold's entry records, kept in the
+    /// cache so that a hit reads nothing of the site's own record.
+    word: u32,
 }
 
 const NO_SLOT: u8 = u8::MAX;
 
 impl LocalSite {
+    /// The site with its shared counters, for a thread that keeps no cache.
+    fn shared(site: &'static Site) -> LocalSite {
+        LocalSite {
+            site,
+            counters: site.counters.shared(),
+            word: site.id << 8 | u32::from(NO_SLOT),
+        }
+    }
+
     /// Counts a grant; `timed`: its hold is.
     #[inline]
     pub(crate) fn grant(&self, waited: Option<core::time::Duration>, timed: bool) {
-        if self.slot == NO_SLOT {
+        if self.word as u8 == NO_SLOT {
             self.counters.grant_shared(waited, timed);
         } else {
             self.counters.grant_owned(waited, timed);
         }
     }
 
-    /// The cache slot of this thread's counters, for [`hold`] to find them again.
-    #[inline]
-    pub(crate) fn slot(&self) -> u8 {
-        self.slot
+    /// The site's id and the cache slot of this thread's counters for it
+    /// (for [`hold`] to find them again), as a hold's entry records them.
+    #[inline(always)]
+    pub(crate) fn word(&self) -> u32 {
+        self.word
     }
 }
 
@@ -138,13 +150,13 @@ pub(crate) fn site(
             && cached.key.level == level
             && core::ptr::eq(cached.key.name, name)
         {
-            return LocalSite { site: cached.site, counters: cached.counters, slot: slot as u8 };
+            return LocalSite { site: cached.site, counters: cached.counters, word: cached.word };
         }
         miss(cache, slot, CacheKey { location, name, level })
     });
     cached.unwrap_or_else(|_| {
         let site = register(level, name, location);
-        LocalSite { site, counters: site.counters.shared(), slot: NO_SLOT }
+        LocalSite::shared(site)
     })
 }
 
@@ -155,14 +167,15 @@ fn miss(cache: &[Cell<Option<Slot>>; CACHE_SLOTS], slot: usize, key: CacheKey) -
     let site = register(key.level, key.name, key.location);
     if FLUSH_ON_EXIT.try_with(|_| ()).is_err() {
         // The thread is exiting: count into the shared counters, cache nothing.
-        return LocalSite { site, counters: site.counters.shared(), slot: NO_SLOT };
+        return LocalSite::shared(site);
     }
     if let Some(evicted) = cache[slot].take() {
         evicted.site.counters.detach(evicted.counters);
     }
     let counters = site.counters.attach();
-    cache[slot].set(Some(Slot { key, site, counters }));
-    LocalSite { site, counters, slot: slot as u8 }
+    let word = site.id << 8 | slot as u32;
+    cache[slot].set(Some(Slot { key, site, counters, word }));
+    LocalSite { site, counters, word }
 }
 
 /// Every site seen so far, in no particular order.
@@ -179,6 +192,8 @@ struct Slot {
     key: CacheKey,
     site: &'static Site,
     counters: &'static Counters,
+    /// See [`LocalSite::word`].
+    word: u32,
 }
 
 thread_local! {
