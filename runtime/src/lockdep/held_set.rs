@@ -50,6 +50,20 @@ impl Entry {
         Entry { owner: AtomicU64::new(0), what: AtomicU64::new(0), since: AtomicU64::new(0) }
     }
 
+    /// When the hold began. Only the guard that holds the entry reads it,
+    /// before it ends the hold.
+    #[inline(always)]
+    pub(crate) fn since(&self) -> Stamp {
+        Stamp::from_bits(self.since.load(Ordering::Relaxed))
+    }
+
+    /// Ends the hold without reading what it held (see [`release`](Entry::release)).
+    #[inline(always)]
+    pub(crate) fn end(&self) {
+        // Release: what was read of the entry is read before the owner may reuse it.
+        self.owner.store(0, Ordering::Release);
+    }
+
     /// Ends the hold, from whatever thread or task. Only the guard that holds
     /// the entry calls this, once.
     #[inline(always)]

@@ -246,14 +246,15 @@ pub(crate) struct Active {
 impl Drop for Active {
     #[inline]
     fn drop(&mut self) {
-        let released = self.entry.release();
         // The common hold, by the default (coarse) clock: it ended in the tick
         // it started in. One clock load, nothing counted (a report reads it
         // off the grants: `Counts::with_zero_holds`), no call: everything
         // else is out of line.
-        if released.since.in_current_tick() && long_hold::zero_is_below() {
+        if self.entry.since().in_current_tick() && long_hold::zero_is_below() {
+            self.entry.end();
             return;
         }
+        let released = self.entry.release();
         end_hold(released.site, released.slot, released.since);
     }
 }
