@@ -249,8 +249,10 @@ impl Drop for Active {
         // The common hold, by the default (coarse) clock: it ended in the tick
         // it started in. One clock load, nothing counted (a report reads it
         // off the grants: `Counts::with_zero_holds`), no call: everything
-        // else is out of line.
-        if self.entry.since().in_current_tick() && long_hold::zero_is_below() {
+        // else is out of line. An untimed hold (timing off) has nothing to
+        // count or check either.
+        let since = self.entry.since();
+        if (since.in_current_tick() && long_hold::zero_is_below()) || !since.is_timed() {
             self.entry.end();
             return;
         }
