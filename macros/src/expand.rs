@@ -101,9 +101,10 @@ impl Expansion<'_> {
         let name = ident.to_string();
         let level_impl = level_impl(krate, ident, generics, &literal_rank(krate, level));
         let level = u32::from(level);
+        let registration = registration(krate, || quote!(#name, #level));
         quote! {
             #level_impl
-            #krate::__private::register_level!(#name, #level);
+            #registration
         }
     }
 
@@ -138,12 +139,13 @@ impl Expansion<'_> {
         let name = ident.to_string();
         if generics.params.is_empty() {
             let level_impl = level_impl_spanned(krate, ident, generics, &rank, span);
-            // The registration (evaluated with the `hierarchy` feature only)
-            // reads the type's own `LEVEL`: if the rank is in error, that has
-            // no value, and no second error is reported.
+            // The registration reads the type's own `LEVEL`: if the rank is
+            // in error, that has no value, and no second error is reported.
+            let registration =
+                registration(krate, || quote!(#name, <#ident as #krate::Level>::LEVEL, #written));
             return quote! {
                 #level_impl
-                #krate::__private::register_level!(#name, <#ident as #krate::Level>::LEVEL, #written);
+                #registration
             };
         }
         // A generic type cannot be named here without its parameters: a
@@ -155,6 +157,8 @@ impl Expansion<'_> {
         let type_rank =
             quote_spanned!(span=> <#marker as #krate::__private::DeclareLevel>::DeclaredRank);
         let level_impl = level_impl_spanned(krate, ident, generics, &type_rank, span);
+        let registration =
+            registration(krate, || quote!(#name, <#marker as #krate::Level>::LEVEL, #written));
         quote! {
             const _: () = {
                 // As visible as the type: it appears in the type's impl (a
@@ -164,7 +168,7 @@ impl Expansion<'_> {
                 #vis enum #marker {}
                 #marker_impl
                 #level_impl
-                #krate::__private::register_level!(#name, <#marker as #krate::Level>::LEVEL, #written);
+                #registration
             };
         }
     }
@@ -178,13 +182,29 @@ impl Expansion<'_> {
         let value = computed_level(krate, arg, written);
         let level_impl = level_impl(krate, ident, generics, &computed_rank(krate));
         let name = ident.to_string();
+        let registration = registration(krate, || quote!(#name, __LOCKLADDER_LEVEL, #written));
         quote! {
             const _: () = {
                 const __LOCKLADDER_LEVEL: u32 = #value;
                 #level_impl
-                #krate::__private::register_level!(#name, __LOCKLADDER_LEVEL, #written);
+                #registration
             };
         }
+    }
+}
+
+/// The level's registration for `lockladder::hierarchy()`,
+/// `register_level!(args)`, with the `hierarchy` feature, which
+/// `lockladder/hierarchy` turns on here and in the runtime. Without it the
+/// runtime's macro would discard the registration unread, and its tokens
+/// (every one crosses the proc-macro bridge) would only cost compile time:
+/// 3% of `cargo check` for a crate of level declarations.
+fn registration(krate: &TokenStream, args: impl FnOnce() -> TokenStream) -> TokenStream {
+    if cfg!(feature = "hierarchy") {
+        let args = args();
+        quote!(#krate::__private::register_level!(#args);)
+    } else {
+        TokenStream::new()
     }
 }
 
