@@ -278,15 +278,19 @@ fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
                 struct Cache;
             ),
         );
-        let rank = format!(
-            "type DeclaredRank = < :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: {check} > :: Rank ;",
+        let rank_type = format!(
+            "< :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: {check} > :: Rank",
             digits(operand)
         );
+        let rank = format!("type DeclaredRank = {rank_type} ;");
         // `<<` prints joint; compare it as two tokens.
-        assert!(out.replace("<<", "< <").contains(&rank), "`{args}`: {rank} in {out}");
-        // Registered with its own level, read off its rank.
+        let out = out.replace("<<", "< <");
+        assert!(out.contains(&rank), "`{args}`: {rank} in {out}");
+        // Registered with the value of a copy of that rank (the type's
+        // `LEVEL` needs the bound on the base, which would report a base
+        // without a level a second time).
         let registered = format!(
-            "register_level ! (\"Cache\" , < Cache as :: lockladder :: Level > :: LEVEL , \"{written}\")"
+            "register_level ! (\"Cache\" , < {rank_type} as :: lockladder :: __private :: rank :: IsRank > :: VALUE , \"{written}\")"
         );
         assert!(registers(&out, &registered), "`{args}`: {registered} in {out}");
         // No constant to evaluate, no anonymous constant block.
@@ -699,7 +703,15 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
     );
     assert!(
         out.contains(
-            "impl < K > :: lockladder :: __private :: DeclareLevel for Shard < K > { const DECLARED_NAME : & 'static str = \"Shard\" ; type DeclaredRank = < __LockladderLevelMarker as :: lockladder :: __private :: DeclareLevel > :: DeclaredRank ; }"
+            "impl < K > :: lockladder :: __private :: DeclareLevel for Shard < K > where for < '__lockladder > db :: Pool : :: lockladder :: __private :: LevelNotDefinedInACycle , { const DECLARED_NAME : & 'static str = \"Shard\" ; type DeclaredRank = < __LockladderLevelMarker as :: lockladder :: __private :: DeclareLevel > :: DeclaredRank ; }"
+        ),
+        "{out}"
+    );
+    // The marker's impl, which computes the rank, has no where clause: rustc
+    // computes it with the caches every other level shares.
+    assert!(
+        out.contains(
+            "impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker { const"
         ),
         "{out}"
     );
@@ -764,4 +776,44 @@ fn a_generic_type_s_level_marker_is_as_visible_as_the_type() {
         ),
     );
     assert!(public.contains("pub enum __LockladderLevelMarker"), "{public}");
+}
+
+#[test]
+fn a_relative_level_requires_its_bases_not_to_be_in_a_cycle() {
+    let bound = |base: &str| {
+        format!(
+            "for < '__lockladder > {base} : :: lockladder :: __private :: LevelNotDefinedInACycle"
+        )
+    };
+    let above = expand(
+        quote!(above(db::Pool)),
+        quote!(
+            struct Cache;
+        ),
+    );
+    assert!(above.contains(&bound("db :: Pool")), "{above}");
+    let generic = expand(
+        quote!(below(db::Pool, 2)),
+        quote!(
+            struct Shard<K>(K);
+        ),
+    );
+    assert!(generic.contains(&bound("db :: Pool")), "{generic}");
+    let between = expand(
+        quote!(between(Low, High)),
+        quote!(
+            enum Middle {}
+        ),
+    );
+    assert!(between.contains(&bound("Low")) && between.contains(&bound("High")), "{between}");
+    // A literal or an expression names no base.
+    for args in [quote!(20), quote!(BASE + 1)] {
+        let out = expand(
+            args,
+            quote!(
+                struct Pool;
+            ),
+        );
+        assert!(!out.contains("LevelNotDefinedInACycle"), "{out}");
+    }
 }

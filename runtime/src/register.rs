@@ -10,8 +10,9 @@
 //! expands to nothing, remains for an expansion that calls it regardless.
 //!
 //! A literal level arrives as a literal; a computed one (a constant expression,
-//! `above(db::Pool)`) as the constant holding its value, followed by the
-//! expression as written, which the picture shows beside the type.
+//! `between(..)`) as the constant holding its value, followed by the
+//! expression as written, which the picture shows beside the type; a relative
+//! level with a literal distance (`above(db::Pool)`) as the value of its rank.
 
 /// Registers a `#[lock_level]` type for `lockladder::hierarchy()`. Not public API.
 #[cfg(feature = "hierarchy")]
