@@ -327,6 +327,24 @@ mod readme {}
 /// struct Cache;
 /// ```
 ///
+/// Levels defined from each other around a loop, through any number of types
+/// and modules, have no level at all: rustc reports each attribute of the loop
+/// as an overflow of `LevelNotDefinedInACycle`, naming the next type of the
+/// loop and the type that required it
+/// (``overflow evaluating the requirement `Journal: lockladder::__private::LevelNotDefinedInACycle` ``,
+/// ``required for `Cache` to implement ...``). A level defined from its own
+/// type is reported in plain words (`this #[lock_level] is a cycle`).
+///
+/// ```compile_fail,E0275
+/// use lockladder::lock_level;
+///
+/// #[lock_level(above(Journal))]
+/// struct Cache;
+///
+/// #[lock_level(above(Cache, 5))]
+/// struct Journal;
+/// ```
+///
 /// For a library, leave room: gaps between its own levels (10, 20, 30) let an
 /// application fit `between` them, and a lowest level well above 1 lets it go
 /// `below`. For many levels, prefer `above`/`below` with a literal distance:
@@ -416,4 +434,19 @@ pub mod __private {
     pub use lockladder_runtime::rank;
     // Registers a level for `hierarchy()`, or nothing without that feature.
     pub use lockladder_runtime::__register_level as register_level;
+
+    /// What a relative level requires of the type it names (`above(B)`: `B`),
+    /// on its `DeclareLevel` impl. Proving it proves `B`'s impl, and so `B`'s
+    /// own base: levels defined from each other around a loop are then a cycle
+    /// of this trait, which rustc reports at each attribute of the loop as
+    /// "overflow evaluating the requirement `B: LevelNotDefinedInACycle`",
+    /// required for the type of that attribute.
+    pub trait LevelNotDefinedInACycle {}
+
+    // `do_not_recommend`: nothing reports this trait as unimplemented (the
+    // bound has a binder, which rustc does not check at the impl; a base
+    // without a level fails in the rank, as lacking `Level`), and should it
+    // ever, the error names the hidden `DeclareLevel` with its own message.
+    #[diagnostic::do_not_recommend]
+    impl<T: DeclareLevel + ?Sized> LevelNotDefinedInACycle for T {}
 }

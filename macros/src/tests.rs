@@ -10,6 +10,17 @@ fn expand(args: TokenStream, item: TokenStream) -> String {
     lock_level(args, item).to_string()
 }
 
+/// Whether `out` registers its level as `registration` says: with the
+/// `hierarchy` feature (`lockladder/hierarchy` sets it here); without it the
+/// expansion registers nothing (the runtime would discard it unread).
+fn registers(out: &str, registration: &str) -> bool {
+    if cfg!(feature = "hierarchy") {
+        out.contains(registration)
+    } else {
+        !out.contains("register_level")
+    }
+}
+
 /// The four digit types of a literal level, as the expansion spells them.
 fn digits(level: u16) -> String {
     let digits: Vec<String> = (0..4)
@@ -241,7 +252,8 @@ fn computed_level_is_one_checked_constant_turned_into_digits() {
         "{out}"
     );
     assert!(
-        out.contains(
+        registers(
+            &out,
             ":: lockladder :: __private :: register_level ! (\"Accounts\" , __LOCKLADDER_LEVEL , \"BASE + 10\")"
         ),
         "{out}"
@@ -266,17 +278,21 @@ fn relative_levels_with_a_literal_distance_are_computed_on_ranks() {
                 struct Cache;
             ),
         );
-        let rank = format!(
-            "type DeclaredRank = < :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: {check} > :: Rank ;",
+        let rank_type = format!(
+            "< :: lockladder :: __private :: rank :: {alias} < {base_rank} , {} > as :: lockladder :: __private :: rank :: {check} > :: Rank",
             digits(operand)
         );
+        let rank = format!("type DeclaredRank = {rank_type} ;");
         // `<<` prints joint; compare it as two tokens.
-        assert!(out.replace("<<", "< <").contains(&rank), "`{args}`: {rank} in {out}");
-        // Registered with its own level, read off its rank.
+        let out = out.replace("<<", "< <");
+        assert!(out.contains(&rank), "`{args}`: {rank} in {out}");
+        // Registered with the value of a copy of that rank (the type's
+        // `LEVEL` needs the bound on the base, which would report a base
+        // without a level a second time).
         let registered = format!(
-            "register_level ! (\"Cache\" , < Cache as :: lockladder :: Level > :: LEVEL , \"{written}\")"
+            "register_level ! (\"Cache\" , < {rank_type} as :: lockladder :: __private :: rank :: IsRank > :: VALUE , \"{written}\")"
         );
-        assert!(out.contains(&registered), "`{args}`: {registered} in {out}");
+        assert!(registers(&out, &registered), "`{args}`: {registered} in {out}");
         // No constant to evaluate, no anonymous constant block.
         assert!(!out.contains("const _"), "`{args}`: {out}");
         assert!(!out.contains("compile_error"), "`{args}`: {out}");
@@ -298,7 +314,7 @@ fn relative_levels_with_a_constant_distance_are_evaluated() {
         );
         assert!(out.contains(&arithmetic), "`{args}`: {arithmetic} in {out}");
         assert!(out.contains("the distance must be at least 1"), "`{args}`: {out}");
-        assert!(out.contains(&format!("\"{written}\")")), "`{args}`: {out}");
+        assert!(registers(&out, &format!("\"{written}\")")), "`{args}`: {out}");
         assert!(!out.contains("compile_error"), "`{args}`: {out}");
     }
     let between = expand(
@@ -328,7 +344,7 @@ fn relative_levels_with_a_constant_distance_are_evaluated() {
         ),
     );
     assert!(too_far.contains("at most 65534"), "{too_far}");
-    assert!(generic.contains("\"above(Shard<u8, String>)\""), "{generic}");
+    assert!(registers(&generic, "\"above(Shard<u8, String>)\""), "{generic}");
 }
 
 #[test]
@@ -348,7 +364,7 @@ fn crate_path_replaces_lockladder_everywhere() {
         );
         assert!(!out.contains("lockladder ::"), "`{args}` still names lockladder: {out}");
         assert!(out.contains("impl ll :: __private :: DeclareLevel for A"), "`{args}`: {out}");
-        assert!(out.contains("ll :: __private :: register_level !"), "`{args}`: {out}");
+        assert!(registers(&out, "ll :: __private :: register_level !"), "`{args}`: {out}");
     }
 }
 
@@ -623,7 +639,7 @@ fn every_level_is_registered_for_the_hierarchy_by_name_only() {
         ),
     );
     assert!(
-        out.contains(":: lockladder :: __private :: register_level ! (\"Shard\" , 40u32) ;"),
+        registers(&out, ":: lockladder :: __private :: register_level ! (\"Shard\" , 40u32) ;"),
         "{out}"
     );
     let rejected = expand(
@@ -687,12 +703,23 @@ fn a_generic_type_takes_its_relative_rank_from_a_marker() {
     );
     assert!(
         out.contains(
-            "impl < K > :: lockladder :: __private :: DeclareLevel for Shard < K > { const DECLARED_NAME : & 'static str = \"Shard\" ; type DeclaredRank = < __LockladderLevelMarker as :: lockladder :: __private :: DeclareLevel > :: DeclaredRank ; }"
+            "impl < K > :: lockladder :: __private :: DeclareLevel for Shard < K > where for < '__lockladder > db :: Pool : :: lockladder :: __private :: LevelNotDefinedInACycle , { const DECLARED_NAME : & 'static str = \"Shard\" ; type DeclaredRank = < __LockladderLevelMarker as :: lockladder :: __private :: DeclareLevel > :: DeclaredRank ; }"
+        ),
+        "{out}"
+    );
+    // The marker's impl, which computes the rank, has no where clause: rustc
+    // computes it with the caches every other level shares.
+    assert!(
+        out.contains(
+            "impl :: lockladder :: __private :: DeclareLevel for __LockladderLevelMarker { const"
         ),
         "{out}"
     );
     assert!(
-        out.contains("register_level ! (\"Shard\" , < __LockladderLevelMarker as :: lockladder :: Level > :: LEVEL , \"above(db::Pool)\")"),
+        registers(
+            &out,
+            "register_level ! (\"Shard\" , < __LockladderLevelMarker as :: lockladder :: Level > :: LEVEL , \"above(db::Pool)\")"
+        ),
         "{out}"
     );
 }
@@ -749,4 +776,44 @@ fn a_generic_type_s_level_marker_is_as_visible_as_the_type() {
         ),
     );
     assert!(public.contains("pub enum __LockladderLevelMarker"), "{public}");
+}
+
+#[test]
+fn a_relative_level_requires_its_bases_not_to_be_in_a_cycle() {
+    let bound = |base: &str| {
+        format!(
+            "for < '__lockladder > {base} : :: lockladder :: __private :: LevelNotDefinedInACycle"
+        )
+    };
+    let above = expand(
+        quote!(above(db::Pool)),
+        quote!(
+            struct Cache;
+        ),
+    );
+    assert!(above.contains(&bound("db :: Pool")), "{above}");
+    let generic = expand(
+        quote!(below(db::Pool, 2)),
+        quote!(
+            struct Shard<K>(K);
+        ),
+    );
+    assert!(generic.contains(&bound("db :: Pool")), "{generic}");
+    let between = expand(
+        quote!(between(Low, High)),
+        quote!(
+            enum Middle {}
+        ),
+    );
+    assert!(between.contains(&bound("Low")) && between.contains(&bound("High")), "{between}");
+    // A literal or an expression names no base.
+    for args in [quote!(20), quote!(BASE + 1)] {
+        let out = expand(
+            args,
+            quote!(
+                struct Pool;
+            ),
+        );
+        assert!(!out.contains("LevelNotDefinedInACycle"), "{out}");
+    }
 }

@@ -1,13 +1,18 @@
 //! The registration `#[lock_level]` emits for the hierarchy picture.
 //!
-//! The attribute cannot see which features are on, so it always calls
-//! `::lockladder::__private::register_level!`, a re-export of the macro below:
-//! with the `hierarchy` feature it submits the level to `inventory`, without it
-//! it expands to nothing, and the default build carries no trace of it.
+//! `lockladder/hierarchy` turns on this crate's `hierarchy` feature and the
+//! attribute's: with it, `#[lock_level]` calls
+//! `::lockladder::__private::register_level!`, a re-export of the macro below,
+//! which submits the level to `inventory`; without it the attribute emits no
+//! registration (its tokens alone cost `cargo check` time), and the default
+//! build carries no trace of it. Turned on in this crate alone (not through
+//! `lockladder`), the feature registers nothing. The macro's second arm, which
+//! expands to nothing, remains for an expansion that calls it regardless.
 //!
 //! A literal level arrives as a literal; a computed one (a constant expression,
-//! `above(db::Pool)`) as the constant holding its value, followed by the
-//! expression as written, which the picture shows beside the type.
+//! `between(..)`) as the constant holding its value, followed by the
+//! expression as written, which the picture shows beside the type; a relative
+//! level with a literal distance (`above(db::Pool)`) as the value of its rank.
 
 /// Registers a `#[lock_level]` type for `lockladder::hierarchy()`. Not public API.
 #[cfg(feature = "hierarchy")]

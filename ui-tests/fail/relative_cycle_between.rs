@@ -1,7 +1,5 @@
 // A cycle through a computed level (`between`, or a distance that is not a
-// literal) is rejected too. Those levels are constants, so rustc reports a
-// constant-evaluation cycle (E0391, "cycle detected"), once for the loop,
-// naming the type whose rank closes it (`Outbox`) in its notes.
+// literal) is rejected in the same words, once for the loop.
 use lockladder::lock_level;
 
 #[lock_level(10)]

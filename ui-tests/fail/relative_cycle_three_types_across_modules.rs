@@ -1,9 +1,7 @@
 // Three levels that define each other around a loop, across modules and with
-// both directions, have no level at all: rejected. As with two types
-// (`relative_cycle.rs`), rustc finds the cycle while it computes the ranks and
-// reports an overflow (E0275) at each attribute of the loop, naming the type
-// whose level it was computing. The macro cannot say "cycle" itself: each
-// attribute sees only its own type.
+// both directions, have no level at all: rejected, as with two types
+// (`relative_cycle.rs`): at each attribute, an overflow of
+// `LevelNotDefinedInACycle` naming the next type of the loop.
 use lockladder::lock_level;
 
 mod storage {
