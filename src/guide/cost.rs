@@ -27,7 +27,7 @@
 //! ## The `lockdep` feature
 //!
 //! Zero when off. When on (with the default coarse clock), an uncontended
-//! blocking lock + unlock takes about 1.49× parking_lot's time, 0.96×
+//! blocking lock + unlock takes about 1.5× parking_lot's time, 0.96×
 //! tracing-mutex's (162 instructions by callgrind against parking_lot's 12 and
 //! tracing-mutex's 152, and no locked instruction added), two nested blocking
 //! locks 0.6× tracing-mutex's time, and an async lock about 1.4× tokio's (a
