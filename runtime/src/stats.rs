@@ -41,7 +41,7 @@ use core::panic::Location;
 use core::time::Duration;
 
 use crate::lockdep::site;
-use crate::lockdep::{Counts, Snapshot};
+use crate::lockdep::{Counts, LiveHolds, Snapshot};
 
 mod table;
 
@@ -153,8 +153,9 @@ pub fn report() -> StatsReport {
     });
     let mut levels: Vec<LevelStats> = Vec::new();
     let mut totals: Vec<Counts> = Vec::new();
+    let live = LiveHolds::now();
     for site in sites {
-        let counts = site.counts();
+        let counts = site.counts(&live);
         if levels.last().is_none_or(|last| last.level != site.level) {
             levels.push(LevelStats {
                 level: site.level,

@@ -19,6 +19,7 @@
 //! waited for nothing and is checked once, at its grant; in a thread's own
 //! table the check and the claim are one pass ([`Table::enter_alone`]).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -75,7 +76,8 @@ impl Entry {
         Released { site: site >> 8, slot: site as u8, since }
     }
 
-    /// Records `level` and the site word (see [`LocalSite::word`]).
+    /// Records `level` and the site word (see
+    /// [`LocalSite::word`](super::site::LocalSite::word)).
     #[inline(always)]
     fn fill(&self, level: u32, site: u32, since: Stamp) {
         self.what.store(u64::from(level) << 32 | u64::from(site), Ordering::Relaxed);
@@ -134,8 +136,9 @@ impl Parent {
 
 /// A hold about to be recorded: the level taken, the site word (its site's
 /// id and the cache slot of the holder's counters for it, see
-/// [`LocalSite::word`](super::site::LocalSite::word): nothing of the site's record is read), whether it is
-/// a later member of a same-level set taken together, and when it started.
+/// [`LocalSite::word`](super::site::LocalSite::word): nothing of the site's
+/// record is read), whether it is a later member of a same-level set taken
+/// together, and when it started.
 #[derive(Clone, Copy)]
 pub(crate) struct Claim {
     pub(crate) level: u32,
@@ -196,25 +199,20 @@ impl Table {
         }
     }
 
-    /// How many entries of this table (every chunk) hold the site numbered
-    /// `site` now, timed: for a report (see `Counts::with_zero_holds`).
-    pub(crate) fn live_timed_holds(&'static self, site: u32) -> u64 {
-        let mut live = 0;
+    /// Adds to `live` the timed holds going on in this table (every chunk),
+    /// by site: for a report (see `Counts::with_zero_holds`).
+    fn count_live_timed_holds(&'static self, live: &mut LiveHolds) {
         let mut chunk = self;
         loop {
             let used = chunk.used.load(Ordering::Acquire);
             for entry in &chunk.entries[..used.min(CHUNK)] {
-                let since = Stamp::from_bits(entry.since.load(Ordering::Relaxed));
-                if entry.owner.load(Ordering::Acquire) != 0
-                    && entry.held().site_id() == site
-                    && since.is_timed()
-                {
-                    live += 1;
+                if entry.owner.load(Ordering::Acquire) != 0 && entry.since().is_timed() {
+                    *live.0.entry(entry.held().site_id()).or_default() += 1;
                 }
             }
             match chunk.next.get() {
                 Some(next) => chunk = next,
-                None => return live,
+                None => return,
             }
         }
     }
@@ -374,11 +372,25 @@ fn shard(task: TaskKey) -> &'static Table {
     &SHARD_TABLES[(task.spread() >> 56) as usize % SHARDS]
 }
 
-/// Timed holds of the site numbered `site` going on now, in every table:
-/// the tasks' shards and every thread's.
-pub(crate) fn live_timed_holds(site: u32) -> u64 {
-    let in_tasks: u64 = SHARD_TABLES.iter().map(|table| table.live_timed_holds(site)).sum();
-    in_tasks + super::thread_held::live_timed_holds(site)
+/// The timed holds going on at one moment, by site, in every table: the
+/// tasks' shards and every thread's. Read in one pass when a report is.
+#[derive(Default)]
+pub(crate) struct LiveHolds(HashMap<u32, u64>);
+
+impl LiveHolds {
+    pub(crate) fn now() -> LiveHolds {
+        let mut live = LiveHolds::default();
+        for table in &SHARD_TABLES {
+            table.count_live_timed_holds(&mut live);
+        }
+        super::thread_held::for_each_table(|table| table.count_live_timed_holds(&mut live));
+        live
+    }
+
+    /// Those of the site numbered `site`.
+    pub(crate) fn of(&self, site: u32) -> u64 {
+        self.0.get(&site).copied().unwrap_or(0)
+    }
 }
 
 /// Checks that `task` may take `level`.

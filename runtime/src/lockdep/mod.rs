@@ -114,6 +114,7 @@ use core::panic::Location;
 pub use crate::hierarchy::observed::{LevelEdge, ObservedHierarchy, observed_hierarchy};
 pub(crate) use counters::Counts;
 pub use edges::{ObservedEdge, ObservedSite, observed_edges};
+pub(crate) use held_set::LiveHolds;
 pub(crate) use histogram::Snapshot;
 pub use long_hold::{long_hold_threshold, set_long_hold_threshold};
 pub use root::{SecondRootPolicy, second_root_policy, set_second_root_policy};
@@ -301,7 +302,7 @@ mod tests {
         }
         drop(hold);
         let site = super::site::all().into_iter().find(|site| site.level == Ledger::LEVEL);
-        let hold = site.expect("the site of the hold").counts().hold;
+        let hold = site.expect("the site of the hold").counts(&super::LiveHolds::now()).hold;
         assert_eq!(hold.count(), 1);
         assert!(hold.max() >= 2 * super::COARSE_TICK, "{:?}", hold.max());
     }

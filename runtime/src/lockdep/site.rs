@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use super::counters::{Counters, Counts, SiteCounters};
+use super::held_set::LiveHolds;
 
 /// One call site at one level, and what happened there.
 pub(crate) struct Site {
@@ -25,12 +26,11 @@ pub(crate) struct Site {
 }
 
 impl Site {
-    /// Everything counted here so far, every thread's counters included.
-    pub(crate) fn counts(&self) -> Counts {
-        // The live holds first: one granted after this look counts as ended
-        // zero long, not as less than none.
-        let live = super::held_set::live_timed_holds(self.id);
-        self.counters.counts().with_zero_holds(live)
+    /// Everything counted here so far, every thread's counters included,
+    /// given the holds going on (read before the counters: a hold granted
+    /// after that look counts as ended zero long, not as less than none).
+    pub(crate) fn counts(&self, live: &LiveHolds) -> Counts {
+        self.counters.counts().with_zero_holds(live.of(self.id))
     }
 }
 

@@ -61,12 +61,10 @@ pub(crate) fn enter(claim: Claim) -> Result<(&'static Entry, Parent), (u64, Conf
     entered.map_err(|held| (owner, held))
 }
 
-/// Timed holds of the site numbered `site` going on now in the threads'
-/// tables.
-pub(crate) fn live_timed_holds(site: u32) -> u64 {
-    let tables = ALL_TABLES.lock().unwrap_or_else(PoisonError::into_inner);
-    let in_threads: u64 = tables.iter().map(|table| table.live_timed_holds(site)).sum();
-    in_threads + EXITING.live_timed_holds(site)
+/// Calls `visit` with every thread table and the exiting threads' one.
+pub(crate) fn for_each_table(mut visit: impl FnMut(&'static Table)) {
+    ALL_TABLES.lock().unwrap_or_else(PoisonError::into_inner).iter().copied().for_each(&mut visit);
+    visit(&EXITING);
 }
 
 /// The calling thread's table, its key, and whether others claim in that
